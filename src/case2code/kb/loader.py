@@ -1,0 +1,301 @@
+"""Load, validate and hold the knowledge base.
+
+The loader reads every YAML file under a data folder (the bundled `kb/data` by default, found
+with importlib.resources), validates each against `kb.schema`, then checks what a schema
+cannot: every stated fact has a source that exists, every selection value belongs to the shared
+vocabulary, every cross-reference (add-on primaries, guidance codes, edits) names a known code,
+and every ICD-10-CM code is a billable leaf of the official set. All problems of all files are
+gathered and raised together in one `KBValidationError`, each with its file and entry path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ..errors import CodeNotEffectiveError, KBValidationError, UnknownCodeError
+from . import icd10
+from .schema import (
+    SOURCED_FACTS,
+    CodeEntry,
+    CodeFamily,
+    EditTable,
+    NeoplasmMaps,
+    SourceCatalog,
+)
+
+SPECIAL_FILES = {"sources.yaml", "vocabulary.yaml", "edits.yaml", "neoplasm-maps.yaml",
+                 "release.yaml"}
+VOCAB_KEYS = ("action", "organ", "approach", "modality", "region", "guidance")
+
+
+@dataclass
+class KB:
+    """The loaded knowledge base. Build it with `load_kb()`; `get_kb()` caches the bundled one."""
+
+    release: str
+    codes: dict[str, CodeEntry]
+    families: dict[str, CodeFamily]
+    sources: dict[str, Any]
+    vocabulary: dict[str, list[str]]
+    edits: EditTable
+    maps: NeoplasmMaps
+    _by_family: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        return f"{self.release}+icd10cm-{icd10.release()}"
+
+    def entry(self, code: str) -> CodeEntry:
+        key = code.strip().upper()
+        if key not in self.codes:
+            raise UnknownCodeError.make(
+                "E002", code=code, release=self.release, suggestions=self.suggest(key)
+            )
+        return self.codes[key]
+
+    def entry_on(self, code: str, on: date) -> CodeEntry:
+        """The entry, or CodeNotEffectiveError when the code did not exist on that date."""
+        entry = self.entry(code)
+        if not is_effective(entry, on):
+            raise CodeNotEffectiveError.make(
+                "E003", code=entry.code, date=on.isoformat(), effective=entry.effective,
+                end=entry.end or "present", replacement=self._replacement_hint(entry, on),
+            )
+        return entry
+
+    def _replacement_hint(self, entry: CodeEntry, on: date) -> str:
+        others = [c.code for c in self.codes.values()
+                  if entry.code in c.replaces and is_effective(c, on)]
+        others += [c for c in entry.replaces if c in self.codes and is_effective(self.codes[c], on)]
+        return f"On that date report: {', '.join(others)}." if others else ""
+
+    def suggest(self, key: str, limit: int = 5) -> str:
+        import difflib
+
+        pool = list(self.codes)
+        close = difflib.get_close_matches(key, pool, n=limit, cutoff=0.5)
+        if not close:
+            close = [c for c in pool if c[:3] == key[:3]][:limit]
+        return ", ".join(close) or "none"
+
+    def active(self, on: date) -> list[CodeEntry]:
+        return [c for c in self.codes.values() if is_effective(c, on)]
+
+
+def is_effective(entry: CodeEntry, on: date) -> bool:
+    return entry.effective <= on and (entry.end is None or on <= entry.end)
+
+
+class _Problems(list):
+    def add(self, where: str, message: str) -> None:
+        self.append(f"{where}: {message}")
+
+    def from_validation(self, where: str, exc: ValidationError) -> None:
+        for err in exc.errors():
+            path = _format_loc(err["loc"])
+            self.add(f"{where}: {path}" if path else where, err["msg"])
+
+
+def _format_loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f" -> {part}" if out else str(part))
+    return out
+
+
+def _data_dir() -> Path:
+    return Path(str(resources.files("case2code.kb") / "data"))
+
+
+def _read_yaml(path: Path, problems: _Problems) -> Any:
+    if not path.exists():
+        problems.add(path.name, f"file is missing from {path.parent}")
+        return None
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        problems.add(path.name, f"cannot be read as YAML ({exc})")
+        return None
+
+
+def _parse(model: type[BaseModel], raw: Any, where: str, problems: _Problems):
+    if raw is None:
+        return None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        problems.from_validation(where, exc)
+        return None
+
+
+def load_kb(data_dir: str | Path | None = None) -> KB:
+    """Load and validate every file of a KB folder; raise KBValidationError listing all problems."""
+    folder = Path(data_dir) if data_dir else _data_dir()
+    problems = _Problems()
+    release = (_read_yaml(folder / "release.yaml", problems) or {}).get("kb_release", "unknown")
+    catalog = _parse(SourceCatalog, _read_yaml(folder / "sources.yaml", problems),
+                     "sources.yaml", problems)
+    vocabulary = _read_yaml(folder / "vocabulary.yaml", problems) or {}
+    edits = _parse(EditTable, _read_yaml(folder / "edits.yaml", problems), "edits.yaml", problems)
+    maps = _parse(NeoplasmMaps, _read_yaml(folder / "neoplasm-maps.yaml", problems),
+                  "neoplasm-maps.yaml", problems)
+    families = _load_families(folder, problems)
+    source_ids = {s.id for s in catalog.sources} if catalog else set()
+    codes = _index_codes(families, problems)
+    _check_codes(codes, families, source_ids, vocabulary, problems)
+    if edits:
+        _check_edits(edits, codes, source_ids, problems)
+    if maps:
+        _check_maps(maps, source_ids, problems)
+    if problems:
+        raise KBValidationError(list(problems))
+    return KB(release=release, codes=codes, families={f.family: f for _, f in families},
+              sources={s.id: s for s in catalog.sources}, vocabulary=vocabulary,
+              edits=edits, maps=maps)
+
+
+def _load_families(folder: Path, problems: _Problems) -> list[tuple[str, CodeFamily]]:
+    out = []
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name in SPECIAL_FILES:
+            continue
+        family = _parse(CodeFamily, _read_yaml(path, problems), path.name, problems)
+        if family:
+            out.append((path.name, family))
+    return out
+
+
+def _index_codes(families, problems: _Problems) -> dict[str, CodeEntry]:
+    codes: dict[str, CodeEntry] = {}
+    for fname, fam in families:
+        for i, entry in enumerate(fam.codes):
+            if entry.code in codes:
+                problems.add(f"{fname}: codes[{i}] ({entry.code})", "code is defined twice")
+            codes[entry.code] = entry
+    return codes
+
+
+def _check_codes(codes, families, source_ids, vocabulary, problems: _Problems) -> None:
+    for fname, fam in families:
+        for i, entry in enumerate(fam.codes):
+            where = f"{fname}: codes[{i}] ({entry.code})"
+            _check_sources(entry, where, source_ids, problems)
+            _check_selection(entry, where, vocabulary, problems)
+            _check_references(entry, where, codes, problems)
+            for j, item in enumerate(entry.includes):
+                if item not in vocabulary.get("includes", []):
+                    problems.add(f"{where} -> includes[{j}]",
+                                 f"'{item}' is not in vocabulary.yaml includes")
+            for j, item in enumerate(entry.documentation):
+                if item not in vocabulary.get("documentation", []):
+                    problems.add(f"{where} -> documentation[{j}]",
+                                 f"'{item}' is not in vocabulary.yaml documentation")
+            for j, prefix in enumerate(entry.dx_support):
+                if not icd10.is_valid(prefix):
+                    problems.add(f"{where} -> dx_support[{j}]",
+                                 f"'{prefix}' is not an ICD-10-CM code or category")
+
+
+def _check_sources(entry: CodeEntry, where: str, source_ids: set[str], problems) -> None:
+    stated = entry.model_dump(exclude_defaults=True)
+    for fact in SOURCED_FACTS:
+        if fact in stated and not entry.sources.get(fact):
+            problems.add(where, f"fact '{fact}' has no source: add sources.{fact}: [id, ...] "
+                                "or leave the fact out")
+    for fact, ids in entry.sources.items():
+        for sid in ids:
+            if sid not in source_ids:
+                problems.add(f"{where} -> sources -> {fact}",
+                             f"unknown source id '{sid}': add it to sources.yaml")
+
+
+def _check_selection(entry: CodeEntry, where: str, vocabulary, problems) -> None:
+    if entry.select is None:
+        return
+    for key in VOCAB_KEYS:
+        allowed = set(vocabulary.get(key, []))
+        for value in getattr(entry.select, key) or []:
+            if value not in allowed:
+                problems.add(f"{where} -> select -> {key}",
+                             f"'{value}' is not in vocabulary.yaml {key}: {sorted(allowed)}")
+
+
+def _check_references(entry: CodeEntry, where: str, codes, problems) -> None:
+    refs = [("addon_to", c) for c in entry.addon_to] + [("replaces", c) for c in entry.replaces]
+    if entry.guidance:
+        refs += [("guidance -> separate", c) for c in entry.guidance.separate.values()]
+    for field_name, code in refs:
+        if code not in codes:
+            problems.add(f"{where} -> {field_name}", f"'{code}' is not a code of the KB")
+
+
+def _check_edits(edits: EditTable, codes, source_ids, problems: _Problems) -> None:
+    for i, edit in enumerate(edits.edits):
+        where = f"edits.yaml: edits[{i}] ({edit.column1}/{edit.column2})"
+        for code in (edit.column1, edit.column2):
+            if code not in codes:
+                problems.add(where, f"'{code}' is not a code of the KB")
+        for sid in edit.sources:
+            if sid not in source_ids:
+                problems.add(where, f"unknown source id '{sid}'")
+
+
+def _check_maps(maps: NeoplasmMaps, source_ids, problems: _Problems) -> None:
+    for path, code in _map_codes(maps):
+        if not icd10.is_billable(code):
+            kind = "not billable (not a leaf)" if icd10.is_valid(code) else "not in ICD-10-CM"
+            problems.add(f"neoplasm-maps.yaml: {path}", f"'{code}' is {kind}; use a leaf code")
+    for path, ids in _map_sources(maps):
+        for sid in ids:
+            if sid not in source_ids:
+                problems.add(f"neoplasm-maps.yaml: {path}", f"unknown source id '{sid}'")
+
+
+def _sided(path: str, sided) -> list[tuple[str, str]]:
+    if sided is None:
+        return []
+    return [(f"{path} -> {k}", v) for k, v in sided.model_dump().items() if v]
+
+
+def _map_codes(maps: NeoplasmMaps) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for i, p in enumerate(maps.primary_sites):
+        where = f"primary_sites[{i}] ({p.site})"
+        out += _sided(f"{where} -> codes", p.codes) + _sided(f"{where} -> male", p.male)
+        out.append((f"{where} -> history", p.history))
+    for i, s in enumerate(maps.secondary_sites):
+        out += _sided(f"secondary_sites[{i}] ({s.site}) -> codes", s.codes)
+    for i, b in enumerate(maps.bone_sites):
+        where = f"bone_sites[{i}] ({b.site})"
+        out += _sided(f"{where} -> benign", b.benign) + _sided(f"{where} -> primary", b.primary)
+        out += [(f"{where} -> fracture -> {k}", f"{v}A") for k, v in b.fracture.model_dump().items() if v]
+    out += [(f"myeloma -> {k}", r.code) for k, r in maps.myeloma.items()]
+    out += [("unknown_primary", maps.unknown_primary.code), ("neoplasm_pain", maps.neoplasm_pain.code)]
+    for i, ind in enumerate(maps.indications):
+        out += [(f"indications[{i}] ({ind.indication}) -> {k}", v) for k, v in ind.codes.items()]
+    return out
+
+
+def _map_sources(maps: NeoplasmMaps) -> list[tuple[str, list[str]]]:
+    items = [(f"primary_sites[{i}]", p.sources) for i, p in enumerate(maps.primary_sites)]
+    items += [(f"secondary_sites[{i}]", s.sources) for i, s in enumerate(maps.secondary_sites)]
+    items += [(f"bone_sites[{i}]", b.sources) for i, b in enumerate(maps.bone_sites)]
+    items += [(f"myeloma -> {k}", r.sources) for k, r in maps.myeloma.items()]
+    items += [("unknown_primary", maps.unknown_primary.sources),
+              ("neoplasm_pain", maps.neoplasm_pain.sources)]
+    items += [(f"indications[{i}]", x.sources) for i, x in enumerate(maps.indications)]
+    return items
+
+
+@lru_cache(maxsize=1)
+def get_kb() -> KB:
+    """The bundled KB, loaded once per process on first use (never at import)."""
+    return load_kb()

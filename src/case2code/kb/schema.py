@@ -1,0 +1,268 @@
+"""Strict schema of the knowledge-base YAML files.
+
+Every model forbids unknown keys, so a typo in a reviewed data file is an error with its
+location instead of a silently ignored fact. Closed vocabularies (code system, unit rule,
+modifier indicator) are enums. A CPT entry must name a source for every fact it states: the
+`sources` map of an entry is keyed by fact name (see `SOURCED_FACTS`), and the loader refuses
+an entry that states a fact with no source.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class System(str, Enum):
+    CPT = "CPT"
+    HCPCS = "HCPCS"
+
+
+class CodeKind(str, Enum):
+    procedure = "procedure"
+    addon = "addon"
+    guidance = "guidance"
+    sedation = "sedation"
+    unlisted = "unlisted"
+    category3 = "category3"
+
+
+class UnitRule(str, Enum):
+    """How many units one session earns.
+
+    per_session: one unit however many tumors ("1 or more tumors" codes).
+    per_item: one unit per counted item (each fibroadenoma, each vertebral body).
+    first_item: one unit for the first item (or first `covers` items) of a family with an add-on.
+    additional_items: add-on, one unit per item beyond what the primary covers.
+    per_time: units by documented minutes (moderate sedation).
+    """
+
+    per_session = "per_session"
+    per_item = "per_item"
+    first_item = "first_item"
+    additional_items = "additional_items"
+    per_time = "per_time"
+
+
+class Laterality(str, Enum):
+    """none: not paired or not side-specific; unilateral: the descriptor covers one side, a
+    bilateral service takes modifier 50; bilateral_in_descriptor: never modifier 50."""
+
+    none = "none"
+    unilateral = "unilateral"
+    bilateral_in_descriptor = "bilateral_in_descriptor"
+
+
+class Source(Strict):
+    id: str
+    title: str
+    url: str | None = None
+    note: str | None = None
+
+
+class SourceCatalog(Strict):
+    sources: list[Source]
+
+
+class Selection(Strict):
+    """Attribute constraints under which a procedure fact selects this code.
+
+    Each list is "any of"; an omitted key matches anything. Values come from the reader's
+    vocabulary (nlp/data/lexicon.yaml): action, organ, approach, modality, region, site.
+    """
+
+    action: list[str]
+    organ: list[str] | None = None
+    approach: list[str] | None = None
+    modality: list[str] | None = None
+    region: list[str] | None = None
+    site: list[str] | None = None
+    guidance: list[str] | None = None
+
+
+class Units(Strict):
+    rule: UnitRule
+    item: str | None = None
+    covers: int = 1
+    minutes: int | None = None
+    first_minutes: int | None = None
+    min_minutes: int | None = None
+
+
+class Guidance(Strict):
+    """Imaging guidance: included in the code, or reportable separately by modality."""
+
+    included: bool
+    separate: dict[str, str] = Field(default_factory=dict)
+
+
+class Mue(Strict):
+    value: int
+    mai: int = Field(ge=1, le=3)
+    rationale: str | None = None
+
+
+class Term(Strict):
+    term: str
+    meaning: str
+
+
+class Reference(Strict):
+    """The coder's reference entry: the seed article's sections, in our own words."""
+
+    what_it_is: str | None = None
+    qualifying_circumstances: str | None = None
+    when_to_use: str | None = None
+    official_descriptor: str | None = None
+    clinical_application: str | None = None
+    provider_responsibilities: str | None = None
+    unique_challenges: str | None = None
+    pre_procedure: str | None = None
+    post_procedure: str | None = None
+    terminology: list[Term] = Field(default_factory=list)
+    clinical_examples: list[str] = Field(default_factory=list)
+    coder_notes: list[str] = Field(default_factory=list)
+    corrections: list[str] = Field(default_factory=list)
+
+
+class Advisory(Strict):
+    """A finding raised whenever the code is reported and every `when` condition holds.
+
+    `when` keys are procedure-fact attributes (modality, approach, organ, site, region,
+    laterality, guidance) or condition attributes prefixed `condition.` (condition.behavior,
+    condition.histology, condition.role); values are "any of". An empty `when` always fires.
+    Example: the microwave-bone review flag on 20982, the benign-tumor coverage advisory.
+    """
+
+    id: str
+    when: dict[str, list[str]] = Field(default_factory=dict)
+    severity: str = "info"
+    kind: str = "coverage"
+    message: str
+
+
+class CodeEntry(Strict):
+    code: str
+    system: System = System.CPT
+    kind: CodeKind = CodeKind.procedure
+    title: str
+    family: str
+    effective: date
+    effective_note: str | None = Field(
+        default=None, description="Why this date: introduction date, or first release it was seen in."
+    )
+    end: date | None = None
+    select: Selection | None = None
+    units: Units | None = None
+    addon_to: list[str] = Field(default_factory=list)
+    includes: list[str] = Field(default_factory=list)
+    guidance: Guidance | None = None
+    laterality: Laterality = Laterality.none
+    modifiers: list[str] = Field(default_factory=list)
+    global_days: str | None = None
+    mue: Mue | None = None
+    documentation: list[str] = Field(default_factory=list)
+    dx_support: list[str] = Field(default_factory=list)
+    synonyms: list[str] = Field(default_factory=list)
+    advisories: list[Advisory] = Field(default_factory=list)
+    replaces: list[str] = Field(default_factory=list)
+    reference: Reference = Field(default_factory=Reference)
+    sources: dict[str, list[str]]
+
+
+# The facts an entry may state only with a source. Key = field name on CodeEntry.
+SOURCED_FACTS: tuple[str, ...] = (
+    "title", "effective", "select", "units", "includes", "guidance", "laterality",
+    "global_days", "mue", "dx_support", "addon_to",
+)
+
+
+class CodeFamily(Strict):
+    family: str
+    description: str
+    codes: list[CodeEntry]
+
+
+class Edit(Strict):
+    """A pair edit. kind=ptp: column 2 is bundled into column 1 (NCCI procedure-to-procedure);
+    kind=mutually_exclusive: the two are not reported together. modifier_indicator 0 = never
+    separately, 1 = with an appropriate modifier, 9 = edit deleted."""
+
+    column1: str
+    column2: str
+    kind: str = "ptp"
+    modifier_indicator: int = Field(ge=0, le=9)
+    rationale: str
+    sources: list[str]
+
+
+class EditTable(Strict):
+    release: str
+    edits: list[Edit]
+
+
+class SidedCodes(Strict):
+    """ICD-10-CM codes by laterality; `unspecified` is the code when the side is not stated."""
+
+    right: str | None = None
+    left: str | None = None
+    bilateral: str | None = None
+    unspecified: str
+
+
+class PrimarySite(Strict):
+    site: str
+    codes: SidedCodes
+    male: SidedCodes | None = None
+    history: str
+    sources: list[str]
+
+
+class SecondarySite(Strict):
+    site: str
+    codes: SidedCodes
+    sources: list[str]
+
+
+class BoneSite(Strict):
+    """A bone (femur, rib, L3 vertebra ...) mapped to its benign (D16) and pathological-fracture
+    (M84.5-, without the 7th character) codes, and its primary malignant (C40/C41) code."""
+
+    site: str
+    benign: SidedCodes
+    fracture: SidedCodes
+    primary: SidedCodes
+    sources: list[str]
+
+
+class CodeRule(Strict):
+    code: str
+    rationale: str
+    sources: list[str]
+
+
+class Indication(Strict):
+    """A non-neoplasm indication of a look-alike procedure (facet arthropathy, varicose veins)."""
+
+    indication: str
+    codes: dict[str, str]
+    rationale: str
+    sources: list[str]
+
+
+class NeoplasmMaps(Strict):
+    release: str
+    primary_sites: list[PrimarySite]
+    secondary_sites: list[SecondarySite]
+    bone_sites: list[BoneSite]
+    myeloma: dict[str, CodeRule]
+    unknown_primary: CodeRule
+    neoplasm_pain: CodeRule
+    fracture_seventh: dict[str, str]
+    indications: list[Indication] = Field(default_factory=list)

@@ -1,0 +1,229 @@
+"""The shared vocabulary of case2code: what a note is, what the reader found, what the coder reports.
+
+Plain dataclasses (slots) rather than pydantic models: the reader creates many of them per note
+and the throughput bar is 100x a medspaCy pipeline. Surfaces that need validation (REST, batch
+lines) wrap these in their own request/response models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Literal
+
+Setting = Literal["professional", "facility"]
+Assertion = Literal["performed", "planned", "negated", "historical", "hypothetical", "aborted"]
+ConditionAssertion = Literal["present", "negated", "historical", "hypothetical", "possible"]
+Severity = Literal["error", "warning", "info"]
+
+ASSERTIONS: tuple[str, ...] = (
+    "performed", "planned", "negated", "historical", "hypothetical", "aborted",
+)
+SETTINGS: tuple[str, ...] = ("professional", "facility")
+
+
+@dataclass(slots=True, frozen=True)
+class Span:
+    """A stretch of the original note text: `text == note.text[start:end]` always holds."""
+
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(slots=True)
+class Note:
+    text: str
+    id: str = "note"
+    date_of_service: date = field(default_factory=date.today)
+    setting: Setting = "professional"
+
+
+@dataclass(slots=True)
+class ProcedureFact:
+    """One procedure the note speaks of, with the attributes that decide its code.
+
+    Attributes use the closed vocabularies of `nlp/data/lexicon.yaml` (e.g. action "ablation",
+    modality "radiofrequency", organ "bone", site "femur"), so the KB selection rules can be
+    checked against them.
+    """
+
+    action: str
+    modality: str | None = None
+    approach: str | None = None
+    organ: str | None = None
+    site: str | None = None
+    laterality: str | None = None
+    count: int | None = None
+    guidance: list[str] = field(default_factory=list)
+    extension: bool | None = None
+    assertion: Assertion = "performed"
+    aborted_stage: str | None = None
+    energy_delivered: bool | None = None
+    region: str | None = None
+    levels: list[str] = field(default_factory=list)
+    sites: list[str] = field(default_factory=list)
+    minutes: int | None = None
+    same_lesion_biopsy: bool | None = None
+    immediate_pathology: bool | None = None
+    evidence: list[Span] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    section: str | None = None
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["evidence"] = [s.to_dict() for s in self.evidence]
+        return out
+
+
+@dataclass(slots=True)
+class ConditionFact:
+    """A condition: a neoplasm (primary, secondary, benign), neoplasm pain, a pathological
+    fracture, or the indication of a look-alike procedure (facet arthropathy, varicose veins)."""
+
+    kind: str
+    site: str | None = None
+    organ: str | None = None
+    laterality: str | None = None
+    histology: str | None = None
+    behavior: str | None = None
+    role: str | None = None
+    region: str | None = None
+    subtype: str | None = None
+    status: str = "active"
+    assertion: ConditionAssertion = "present"
+    detail: str | None = None
+    evidence: list[Span] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    section: str | None = None
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["evidence"] = [s.to_dict() for s in self.evidence]
+        return out
+
+
+@dataclass(slots=True)
+class Facts:
+    procedures: list[ProcedureFact] = field(default_factory=list)
+    conditions: list[ConditionFact] = field(default_factory=list)
+    encounter: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "procedures": [p.to_dict() for p in self.procedures],
+            "conditions": [c.to_dict() for c in self.conditions],
+            "encounter": dict(self.encounter),
+        }
+
+
+@dataclass(slots=True)
+class CodeLine:
+    code: str
+    units: int = 1
+    modifiers: list[str] = field(default_factory=list)
+    dx_pointers: list[int] = field(default_factory=list)
+    rationale: str = ""
+    evidence: list[Span] = field(default_factory=list)
+    rule: str = ""
+    title: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "units": self.units,
+            "modifiers": list(self.modifiers),
+            "dx_pointers": list(self.dx_pointers),
+            "title": self.title,
+            "rationale": self.rationale,
+            "evidence": [s.to_dict() for s in self.evidence],
+            "rule": self.rule,
+        }
+
+
+@dataclass(slots=True)
+class DxCode:
+    code: str
+    description: str = ""
+    rationale: str = ""
+    evidence: list[Span] = field(default_factory=list)
+    rule: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "description": self.description,
+            "rationale": self.rationale,
+            "evidence": [s.to_dict() for s in self.evidence],
+            "rule": self.rule,
+        }
+
+
+@dataclass(slots=True)
+class NotReported:
+    code: str
+    reason: str
+    evidence: list[Span] = field(default_factory=list)
+    rule: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "reason": self.reason,
+            "evidence": [s.to_dict() for s in self.evidence],
+            "rule": self.rule,
+        }
+
+
+@dataclass(slots=True)
+class Finding:
+    severity: Severity
+    kind: str
+    message: str
+    codes: list[str] = field(default_factory=list)
+    evidence: list[Span] = field(default_factory=list)
+    rule: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "severity": self.severity,
+            "kind": self.kind,
+            "message": self.message,
+            "codes": list(self.codes),
+            "evidence": [s.to_dict() for s in self.evidence],
+            "rule": self.rule,
+        }
+
+
+@dataclass(slots=True)
+class Result:
+    """The one canonical output of the engine; every surface renders this."""
+
+    id: str
+    cpt: list[CodeLine] = field(default_factory=list)
+    icd10: list[DxCode] = field(default_factory=list)
+    not_reported: list[NotReported] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    facts: Facts | None = None
+    kb_version: str = ""
+    date_of_service: date | None = None
+    setting: Setting = "professional"
+
+    def to_dict(self, *, with_facts: bool = False) -> dict:
+        out = {
+            "id": self.id,
+            "cpt": [c.to_dict() for c in self.cpt],
+            "icd10": [d.to_dict() for d in self.icd10],
+            "not_reported": [n.to_dict() for n in self.not_reported],
+            "findings": [f.to_dict() for f in self.findings],
+            "kb_version": self.kb_version,
+            "date_of_service": self.date_of_service.isoformat() if self.date_of_service else None,
+            "setting": self.setting,
+            "error": None,
+        }
+        if with_facts and self.facts is not None:
+            out["facts"] = self.facts.to_dict()
+        return out

@@ -1,0 +1,26 @@
+"""Note reader: text -> Document (sections, sentences, tokens) -> Facts (procedures, conditions)."""
+
+from __future__ import annotations
+
+from ..model import Facts
+from .conditions import conditions
+from .extract import procedures
+from .lexicon import get_lexicon
+from .notectx import NoteContext
+from .reader import Document, read
+
+
+def read_facts(text: str) -> tuple[Document, Facts]:
+    """Read a note and extract its facts; every evidence span slices `text` exactly."""
+    doc = read(text)
+    ctx = NoteContext(doc, get_lexicon())
+    facts = Facts(procedures=procedures(ctx), conditions=conditions(ctx))
+    spans = ctx.note_cue_spans
+    if spans["pain_encounter"]:
+        a, b = spans["pain_encounter"][0]
+        facts.encounter = {"purpose": "pain_management", "evidence": [{"start": a, "end": b,
+                           "text": text[a:b]}]}
+    return doc, facts
+
+
+__all__ = ["Document", "read", "read_facts"]

@@ -1,0 +1,266 @@
+"""Condition facts: primary and secondary neoplasms, benign bone tumors, myeloma, neoplasm pain,
+pathological fractures and the indications of look-alike procedures.
+
+Each builder reads one kind of mention and its sentence; `conditions()` merges duplicates so a
+cancer named five times is one fact with five evidence spans.
+"""
+
+from __future__ import annotations
+
+from ..model import ConditionFact, Span
+from .extract import parse_levels
+from .lexicon import Mention
+from .notectx import NoteContext
+
+BONE_PRIMARY_HISTOLOGY = {"osteoid_osteoma", "osteoblastoma", "osteosarcoma", "chondrosarcoma"}
+MARROW_HISTOLOGY = {"myeloma", "plasmacytoma"}
+SUBTYPE_WORDS = {
+    "paroxysmal": "paroxysmal", "persistent": "persistent", "permanent": "permanent",
+    "longstanding": "longstanding_persistent", "long standing": "longstanding_persistent",
+    "multinodular": "multinodular", "goiter": "multinodular", "nodules": "multinodular",
+    "severe": "severe_persistent", "moderate": "moderate_persistent",
+    "high grade": "high_grade", "low grade": "low_grade", "sacroiliitis": "sacroiliitis",
+    "remission": "remission", "relapse": "relapse", "relapsed": "relapse", "refractory": "relapse",
+    "with pain": "pain", "painful": "pain", "symptomatic": "pain", "aching": "pain",
+}
+
+
+def _fact(ctx: NoteContext, m: Mention, kind: str, **attrs) -> ConditionFact:
+    assertion, rule = ctx.condition_assertion(m)
+    fact = ConditionFact(kind=kind, assertion=assertion, **attrs)
+    fact.evidence = [Span(*ctx.span(m))]
+    fact.rules = list(m.rules) + ([rule] if rule else [])
+    fact.section = ctx.section_of(m)
+    return fact
+
+
+def _near(ctx: NoteContext, m: Mention, key: str, window: int = 5, after_only: bool = False):
+    sent = ctx.doc.sentence_of(m.tok_start)
+    best = None
+    for other in ctx.sent_mentions(sent):
+        if other is m or not other.get(key):
+            continue
+        gap = other.tok_start - m.tok_end if other.tok_start >= m.tok_end else (
+            None if after_only else m.tok_start - other.tok_end)
+        if gap is not None and gap <= window and (best is None or gap < best[0]):
+            best = (gap, other)
+    return best[1] if best else None
+
+
+def _laterality_before(ctx: NoteContext, m: Mention) -> str | None:
+    sent = ctx.doc.sentence_of(m.tok_start)
+    for other in ctx.sent_mentions(sent):
+        if other.get("laterality") and not other.get("organ") and 0 <= m.tok_start - other.tok_end <= 2:
+            return other.get("laterality")
+    return None
+
+
+def _status(ctx: NoteContext, m: Mention, assertion: str) -> str:
+    sent = ctx.doc.sentence_of(m.tok_start)
+    if ctx.sentence_has("active_treatment", sent):
+        return "active"
+    if assertion == "historical" or ctx.sentence_has("history_markers", sent):
+        return "history"
+    return "active"
+
+
+def primaries(ctx: NoteContext) -> list[ConditionFact]:
+    out = []
+    for m in ctx.mentions:
+        site = m.get("primary_site")
+        if not site or m.get("secondary_site") and not m.get("histology"):
+            continue
+        if not (m.get("histology") or ctx.is_primary_usage(m)):
+            continue
+        if site in ("bone", "bone_marrow") or m.get("histology") in MARROW_HISTOLOGY:
+            continue  # bone primaries and myeloma have their own builders
+        behavior = "benign" if m.get("neoplasm") == "benign" else "malignant"
+        fact = _fact(ctx, m, "neoplasm", site=site, organ=site, role="primary", behavior=behavior,
+                     histology=m.get("histology"), laterality=_laterality_before(ctx, m))
+        if not fact.histology:
+            hist = _near(ctx, m, "histology", window=2)
+            fact.histology = hist.get("histology") if hist else None
+        fact.status = _status(ctx, m, fact.assertion)
+        if fact.assertion == "historical":
+            fact.assertion = "present"
+        out.append(fact)
+    return out
+
+
+def _bone_site(ctx: NoteContext, m: Mention, window: int = 8) -> Mention | None:
+    sent = ctx.doc.sentence_of(m.tok_start)
+    cands = [o for o in ctx.sent_mentions(sent) if o.get("organ") == "bone" and o.get("site")]
+    if not cands:
+        return None
+    return min(cands, key=lambda o: abs(o.tok_start - m.tok_start))
+
+
+def _secondary_site(ctx: NoteContext, m: Mention) -> tuple[str | None, Mention | None]:
+    if m.get("secondary_site") and m.get("neoplasm") == "secondary":
+        return m.get("secondary_site"), m
+    hit = _near(ctx, m, "secondary_site", window=5) or _near(ctx, m, "organ", window=5)
+    if hit is not None and not ctx.is_primary_usage(hit):
+        site = hit.get("secondary_site") or hit.get("organ")
+        return ("bone" if hit.get("organ") == "bone" else site), hit
+    bone = _bone_site(ctx, m)
+    return ("bone", bone) if bone is not None else (None, None)
+
+
+def secondaries(ctx: NoteContext, has_solid_primary: bool, has_marrow: bool) -> list[ConditionFact]:
+    out = []
+    for m in ctx.mentions:
+        kind = m.get("neoplasm")
+        if kind == "secondary":
+            site, where = _secondary_site(ctx, m)
+        elif kind == "tumor" and has_solid_primary and not has_marrow:
+            site, where = _secondary_site(ctx, m)
+            site = site if site == "bone" else None  # a lesion in bone of a cancer patient is a met
+        else:
+            continue
+        if site is None or site not in SECONDARY_SITES:
+            continue
+        fact = _fact(ctx, m, "neoplasm", site=site, organ=site, role="secondary",
+                     behavior="malignant")
+        if where is not None and where is not m:
+            fact.evidence.append(Span(*ctx.span(where)))
+        if fact.assertion == "historical":
+            fact.assertion = "present"
+        out.append(fact)
+    return out
+
+
+SECONDARY_SITES = {"bone", "bone_marrow", "liver", "lung", "brain", "adrenal", "lymph_node", "pleura",
+                   "kidney"}
+
+
+def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
+    out = []
+    for m in ctx.mentions:
+        hist = m.get("histology")
+        if hist in BONE_PRIMARY_HISTOLOGY:
+            where = _bone_site(ctx, m) or ctx.note_target()
+            site = where.get("site") if where is not None and where.get("organ") == "bone" else None
+            lat = where.get("laterality") if where is not None else None
+            fact = _fact(ctx, m, "neoplasm", site=site, organ="bone", role="primary",
+                         behavior=m.get("neoplasm"), histology=hist,
+                         laterality=lat or (_laterality_near_site(ctx, where)))
+            out.append(fact)
+        elif hist in MARROW_HISTOLOGY:
+            sent = ctx.doc.sentence_of(m.tok_start)
+            text = ctx.sentence_text(sent).lower()
+            subtype = next((v for k, v in SUBTYPE_WORDS.items()
+                            if v in ("remission", "relapse") and k in text), None)
+            out.append(_fact(ctx, m, "neoplasm", site="bone_marrow", organ="bone_marrow",
+                             role="primary", behavior="malignant", histology=hist, subtype=subtype))
+    return out
+
+
+def _laterality_near_site(ctx: NoteContext, where: Mention | None) -> str | None:
+    return _laterality_before(ctx, where) if where is not None else None
+
+
+def pains(ctx: NoteContext) -> list[ConditionFact]:
+    out = []
+    for m in ctx.mentions:
+        if not m.get("pain"):
+            continue
+        sent = ctx.doc.sentence_of(m.tok_start)
+        words = ctx.sent_mentions(sent)
+        tumor = any(o.get("neoplasm") in ("secondary", "malignant", "tumor") or o.get("histology")
+                    for o in words)
+        if tumor and not any(o.get("indication") for o in words):
+            out.append(_fact(ctx, m, "pain", detail="neoplasm_related"))
+    return out
+
+
+def fractures(ctx: NoteContext) -> list[ConditionFact]:
+    out = []
+    for m in ctx.mentions:
+        if m.get("fracture") != "pathological":
+            continue
+        sent_text = ctx.sentence_text(ctx.doc.sentence_of(m.tok_start))
+        where = _bone_site(ctx, m)
+        levels = parse_levels(sent_text)
+        site = "vertebra" if levels and not where else (where.get("site") if where else None)
+        lat = _laterality_before(ctx, where) if where is not None else None
+        fact = _fact(ctx, m, "pathological_fracture", site=site, organ="bone",
+                     laterality=lat or (where.get("laterality") if where else None))
+        fact.detail = ",".join(levels) or None
+        out.append(fact)
+    return out
+
+
+def indications(ctx: NoteContext) -> list[ConditionFact]:
+    out = []
+    for m in ctx.mentions:
+        ind = m.get("indication")
+        if not ind:
+            continue
+        sent = ctx.doc.sentence_of(m.tok_start)
+        text = ctx.sentence_text(sent).lower()
+        subtype = next((v for k, v in SUBTYPE_WORDS.items() if k in text), None)
+        lat = _laterality_before(ctx, m) or _laterality_in(ctx, sent)
+        levels = parse_levels(ctx.sentence_text(sent)) or parse_levels(ctx.doc.text)
+        region = _region(ctx, sent, levels)
+        out.append(_fact(ctx, m, "indication", detail=ind, laterality=lat, region=region,
+                         subtype=subtype))
+    return out
+
+
+def _laterality_in(ctx: NoteContext, sent: int) -> str | None:
+    lats = {o.get("laterality") for o in ctx.sent_mentions(sent)
+            if o.get("laterality") and not o.get("organ")}
+    return lats.pop() if len(lats) == 1 else ("bilateral" if len(lats) > 1 else None)
+
+
+def _region(ctx: NoteContext, sent: int, levels: list[str]) -> str | None:
+    for o in ctx.sent_mentions(sent):
+        if o.get("region"):
+            return o.get("region")
+    if levels:
+        regions = [{"C": "cervical", "T": "thoracic", "L": "lumbar", "S": "sacral"}[lv[0]]
+                   for lv in levels]
+        return "lumbar" if "lumbar" in regions else regions[0]
+    return ctx.note_value("region")
+
+
+def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
+    out: dict[tuple, ConditionFact] = {}
+    for f in facts:
+        key = (f.kind, f.role, f.site, f.detail if f.kind != "pathological_fracture" else None,
+               f.histology if f.role == "primary" and f.site == "bone" else None)
+        if key not in out:
+            out[key] = f
+            continue
+        host = out[key]
+        host.evidence += [e for e in f.evidence if e not in host.evidence]
+        host.rules += [r for r in f.rules if r not in host.rules]
+        if host.assertion != "present" and f.assertion == "present":
+            host.assertion = f.assertion
+        for attr in ("laterality", "histology", "subtype", "region", "site"):
+            if getattr(host, attr) is None and getattr(f, attr) is not None:
+                setattr(host, attr, getattr(f, attr))
+        if f.status == "history" and host.kind == "neoplasm":
+            host.status = "history" if host.status == "history" or not _active(host) else host.status
+    return list(out.values())
+
+
+def _active(fact: ConditionFact) -> bool:
+    return any("active" in r for r in fact.rules)
+
+
+def conditions(ctx: NoteContext) -> list[ConditionFact]:
+    prim = primaries(ctx)
+    bone_prim = bone_primaries(ctx)
+    has_marrow = any(f.site == "bone_marrow" for f in bone_prim)
+    solid = any(f.behavior == "malignant" and f.assertion == "present" for f in prim)
+    found = prim + bone_prim + secondaries(ctx, solid, has_marrow) + pains(ctx) + fractures(ctx)
+    found += indications(ctx)
+    if any(f.kind == "neoplasm" and f.role == "secondary" for f in found) and not solid:
+        found += _unknown_primary(ctx)
+    return merge(found)
+
+
+def _unknown_primary(ctx: NoteContext) -> list[ConditionFact]:
+    return [_fact(ctx, m, "neoplasm", site="unknown", organ=None, role="primary",
+                  behavior="malignant") for m in ctx.mentions if m.get("primary_site") == "unknown"]

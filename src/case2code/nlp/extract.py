@@ -1,0 +1,363 @@
+"""From a read note to procedure facts: anchors, attributes, clusters, assertion.
+
+Each action mention (ablation, biopsy, vertebroplasty ...) is an anchor. Its attributes come from
+the anchor itself, then its sentence, then its section, then the note; a clustering step merges
+the mentions of one procedure (same action and target organ) into one fact, keeping apart
+mentions with a different assertion and their own site (a second ablation planned elsewhere).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..model import ProcedureFact, Span
+from .context import PROCEDURE_CATEGORIES, assert_mention
+from .lexicon import Mention
+from .notectx import NoteContext
+
+NUMBER_WORDS = {"one": 1, "single": 1, "solitary": 1, "a": 1, "an": 1, "two": 2, "both": 2,
+                "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "1": 1,
+                "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "twice": 2}
+COUNT_RE = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|single|solitary|both|[1-8])\s+"
+    r"(?:[A-Za-z-]+\s+){0,3}?"
+    r"(lesions?|tumou?rs?|metastas[ie]s|mets|nodules?|masses|sites|targets|fibroadenomas?|foci|"
+    r"deposits|levels?|veins?|vertebral bodies|vertebrae|joints?|lobes?)\b",
+    re.IGNORECASE,
+)
+MINUTES_RE = re.compile(r"\b(\d{1,3})\s*(?:minutes|minute|mins|min)\b", re.IGNORECASE)
+LEVEL_RE = re.compile(
+    r"(?<![A-Za-z0-9])([CTLS])\s?-?(\d{1,2})(?:\s*(?:-|\u2013|to|through|and)\s*([CTLS])?\s?(\d{1,2}))?"
+    r"(?![A-Za-z0-9])"
+)
+LEVEL_MAX = {"C": 7, "T": 12, "L": 5, "S": 5}
+REGION_OF = {"C": "cervical", "T": "thoracic", "L": "lumbar", "S": "sacral"}
+BIOPSY_SAME = ("same lesion", "same introducer", "coaxial", "through the same", "same needle",
+               "same access", "same target", "prior to ablation", "before ablation",
+               "through the introducer", "via the same")
+
+
+@dataclass
+class Anchor:
+    mention: Mention
+    sent: int
+    section: str
+    assertion: str
+    cue_rule: str | None
+    attrs: dict = field(default_factory=dict)
+    site_mention: Mention | None = None
+    own_site: bool = False
+
+
+def parse_levels(text: str) -> list[str]:
+    """'L4-5', 'T12 and L1', 'L3 through L5' -> ['L4', 'L5'], ['T12', 'L1'], ['L3', 'L4', 'L5']."""
+    out: list[str] = []
+    for m in LEVEL_RE.finditer(text):
+        region, first = m.group(1), int(m.group(2))
+        if not 1 <= first <= LEVEL_MAX[region]:
+            continue
+        levels = [f"{region}{first}"]
+        if m.group(4):
+            region2, last = (m.group(3) or region), int(m.group(4))
+            if region2 == region and first < last <= LEVEL_MAX[region]:
+                levels = [f"{region}{n}" for n in range(first, last + 1)]
+            elif region2 != region and 1 <= last <= LEVEL_MAX[region2]:
+                levels.append(f"{region2}{last}")
+        out += [lv for lv in levels if lv not in out]
+    return out
+
+
+def joint_count(text: str) -> int | None:
+    """Facet joints named as level pairs ('L4-L5', 'L5-S1'); None when only single levels."""
+    pairs = re.findall(r"(?<![A-Za-z0-9])([CTLS])\s?(\d{1,2})\s*(?:-|\u2013|/)\s*([CTLS])?\s?(\d{1,2})"
+                       r"(?![A-Za-z0-9])", text)
+    return len({(a, b, c or a, d) for a, b, c, d in pairs}) or None
+
+
+def _nearest(cands: list[Mention], anchor: Mention, prefer_after: bool = True) -> Mention | None:
+    def dist(m: Mention) -> tuple[int, int]:
+        after = m.tok_start >= anchor.tok_end
+        gap = m.tok_start - anchor.tok_end if after else anchor.tok_start - m.tok_end
+        return (0 if after == prefer_after else 1, gap) if gap <= 8 else (2, gap)
+    return min(cands, key=dist) if cands else None
+
+
+def _target_mentions(ctx: NoteContext, mentions: list[Mention]) -> list[Mention]:
+    """Organ/site mentions that name a target, not a primary-cancer adjective ('breast cancer')."""
+    return [m for m in mentions if m.get("organ") and not ctx.is_primary_usage(m)]
+
+
+def resolve_target(ctx: NoteContext, anchor: Mention, sent: int) -> tuple[Mention | None, bool]:
+    """The organ/site mention an action is about, and whether it is in the action's sentence."""
+    same = _target_mentions(ctx, ctx.sent_mentions(sent))
+    if anchor.get("site"):
+        return anchor, True
+    if anchor.get("organ"):
+        organ = anchor.get("organ")
+        site = _nearest([m for m in same if m.get("site") and m.get("organ") == organ], anchor)
+        return (site or anchor), True
+    site = _nearest([m for m in same if m.get("site")], anchor) or _nearest(same, anchor)
+    if site:
+        return site, True
+    return ctx.note_target(), False
+
+
+def _laterality_near(ctx: NoteContext, target: Mention | None) -> str | None:
+    if target is None:
+        return None
+    if target.get("laterality"):
+        return target.get("laterality")
+    sent = ctx.doc.sentence_of(target.tok_start)
+    for m in ctx.sent_mentions(sent):
+        lat = m.get("laterality")
+        if lat and not m.get("organ") and (
+            0 <= target.tok_start - m.tok_end <= 3 or 0 <= m.tok_start - target.tok_end <= 1
+        ):
+            return lat
+    return None
+
+
+def _nearby_value(ctx: NoteContext, key: str, anchor: Mention, sent: int, section: str):
+    same = [m for m in ctx.sent_mentions(sent) if m.get(key)]
+    hit = _nearest(same, anchor, prefer_after=False)
+    if hit:
+        return hit.get(key)
+    in_section = [m for m in ctx.section_mentions(section) if m.get(key)]
+    if in_section:
+        return Counter(m.get(key) for m in in_section).most_common(1)[0][0]
+    return ctx.note_value(key)
+
+
+def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
+    sent = ctx.doc.sentence_of(m.tok_start)
+    section = ctx.doc.sentences[sent].section
+    found = assert_mention(m.tok_start, m.tok_end, ctx.sent_cues(sent), PROCEDURE_CATEGORIES)
+    if found:
+        assertion, rule = found.value, found.cue.rule
+    else:
+        assertion, rule = ctx.section_default(section), None
+    anchor = Anchor(m, sent, section, assertion, rule)
+    anchor.attrs["action"] = m.get("action")
+    if m.get("action") == "sedation":
+        return anchor
+    target, anchor.own_site = resolve_target(ctx, m, sent)
+    anchor.site_mention = target
+    attrs = anchor.attrs
+    for key in ("modality", "approach"):
+        attrs[key] = m.get(key) or _nearby_value(ctx, key, m, sent, section)
+    if target is not None:
+        attrs["organ"] = m.get("organ") or target.get("organ")
+        attrs["site"] = target.get("site") if target.get("organ") == attrs["organ"] else None
+        attrs["laterality"] = _laterality_near(ctx, target)
+        attrs["region"] = target.get("region")
+    return anchor
+
+
+def anchors_of(ctx: NoteContext) -> list[Anchor]:
+    return [make_anchor(ctx, m) for m in ctx.mentions if m.get("action")]
+
+
+def _same_event(a: Anchor, b: Anchor) -> bool:
+    if a.attrs["action"] != b.attrs["action"]:
+        return False
+    oa, ob = a.attrs.get("organ"), b.attrs.get("organ")
+    return oa == ob or oa is None or ob is None
+
+
+def _own_place(anc: Anchor) -> tuple | None:
+    """Site and side a mention names in its own sentence, or None."""
+    if not anc.own_site:
+        return None
+    place = (anc.attrs.get("site"), anc.attrs.get("laterality"))
+    return None if place == (None, None) else place
+
+
+def cluster(anchors: list[Anchor]) -> list[list[Anchor]]:
+    """Group the mentions of one event. Performed mentions of the same action and organ make one
+    group. A planned, negated or hypothetical mention joins it unless it names a site or side
+    of its own that the performed mentions do not ('RFA of the left femur is planned');
+    historical mentions always stand apart."""
+    performed: list[list[Anchor]] = []
+    for anc in (a for a in anchors if a.assertion == "performed"):
+        host = next((g for g in performed if _same_event(g[0], anc)), None)
+        host.append(anc) if host else performed.append([anc])
+    others: dict[tuple, list[Anchor]] = {}
+    for anc in (a for a in anchors if a.assertion != "performed"):
+        host = next((g for g in performed if _same_event(g[0], anc)), None)
+        place = _own_place(anc)
+        if host and anc.assertion != "historical" and (
+            place is None or place in {_own_place(a) for a in host}
+            or place[0] is None and place[1] in {a.attrs.get("laterality") for a in host}
+        ):
+            host.append(anc)
+            continue
+        key = (anc.attrs["action"], anc.attrs.get("organ"), anc.assertion, place)
+        others.setdefault(key, []).append(anc)
+    return performed + _merge_open(list(others.values()))
+
+
+def _merge_open(groups: list[list[Anchor]]) -> list[list[Anchor]]:
+    """Join non-performed groups of one event and assertion when one of them names no place."""
+    out: list[list[Anchor]] = []
+    for group in groups:
+        head = group[0]
+        host = next((g for g in out if g[0].assertion == head.assertion and _same_event(g[0], head)
+                     and (_own_place(g[0]) is None or _own_place(head) is None)), None)
+        host.extend(group) if host else out.append(group)
+    return out
+
+
+def _pick(anchors: list[Anchor], key: str):
+    """The attribute value of a group: from performed mentions first, most frequent wins."""
+    for pool in ([a for a in anchors if a.own_site or key not in ("site", "laterality")], anchors):
+        values = [a.attrs.get(key) for a in pool if a.attrs.get(key)]
+        if values:
+            return Counter(values).most_common(1)[0][0]
+    return None
+
+
+def _group_text(ctx: NoteContext, anchors: list[Anchor]) -> str:
+    return " ".join(ctx.sentence_text(i) for i in sorted({a.sent for a in anchors}))
+
+
+def _count(ctx: NoteContext, anchors: list[Anchor], sites: list[str], levels: list[str]) -> int | None:
+    for text in (_group_text(ctx, anchors), ctx.doc.text):
+        found = [NUMBER_WORDS.get(m.group(1).lower()) for m in COUNT_RE.finditer(text)
+                 if m.group(1).lower() not in ("a", "an")]
+        found = [n for n in found if n]
+        if found:
+            return max(found)
+    if levels:
+        return len(levels)
+    return len(sites) if len(sites) > 1 else None
+
+
+def _guidance(ctx: NoteContext) -> list[str]:
+    seen: list[str] = []
+    for m in ctx.active_mentions():
+        g = m.get("guidance")
+        if g and g not in seen:
+            seen.append(g)
+    return seen
+
+
+def _extension(ctx: NoteContext) -> bool | None:
+    hits = [m for m in ctx.mentions if m.get("extension")]
+    if not hits:
+        return None
+    return any(not ctx.is_negated(m) for m in hits)
+
+
+def _assertion(anchors: list[Anchor]) -> tuple[str, list[str]]:
+    if any(a.assertion == "performed" for a in anchors):
+        return "performed", []
+    order = ["negated", "aborted", "planned", "hypothetical", "historical"]
+    best = min(anchors, key=lambda a: order.index(a.assertion) if a.assertion in order else 9)
+    return best.assertion, [best.cue_rule] if best.cue_rule else [f"section.{best.section}"]
+
+
+def _approach(ctx: NoteContext, anchors: list[Anchor], guidance: list[str], organ: str | None):
+    value = _pick(anchors, "approach")
+    if value:
+        return value, None
+    if guidance and organ in TUMOR_ORGANS:
+        return "percutaneous", "approach.inferred_from_image_guidance"
+    return None, None
+
+
+TUMOR_ORGANS = {"bone", "lung", "liver", "kidney", "thyroid", "breast", "prostate", "soft_tissue",
+                "adrenal"}
+
+
+def build_procedure(ctx: NoteContext, anchors: list[Anchor]) -> ProcedureFact:
+    head = anchors[0]
+    assertion, rules = _assertion(anchors)
+    guidance = _guidance(ctx) if head.attrs["action"] != "sedation" else []
+    organ = _pick(anchors, "organ")
+    text = _group_text(ctx, anchors)
+    levels = parse_levels(text) or (parse_levels(ctx.doc.text) if organ in ("bone", "nerve") else [])
+    sites = sorted({a.attrs["site"] for a in anchors if a.attrs.get("site")})
+    approach, approach_rule = _approach(ctx, anchors, guidance, organ)
+    fact = ProcedureFact(
+        action=head.attrs["action"], modality=_pick(anchors, "modality"), approach=approach,
+        organ=organ, site=_pick(anchors, "site"), laterality=_pick(anchors, "laterality"),
+        guidance=guidance, assertion=assertion, levels=levels, sites=sites,
+        region=_pick(anchors, "region") or (REGION_OF[levels[0][0]] if levels else None),
+        section=head.section,
+    )
+    fact.count = _count(ctx, anchors, sites, levels)
+    if fact.site == "medial_branch":
+        fact.count = joint_count(text) or joint_count(ctx.doc.text) or (
+            max(len(levels) - 1, 1) if levels else fact.count)
+    if organ == "bone":
+        fact.extension = _extension(ctx)
+    if fact.action == "sedation":
+        fact.minutes = _minutes(text) or _minutes(ctx.doc.text)
+    fact.evidence = [Span(*ctx.span(a.mention)) for a in anchors[:6]]
+    fact.rules = sorted({r for a in anchors for r in a.mention.rules}) + rules
+    if approach_rule:
+        fact.rules.append(approach_rule)
+    return fact
+
+
+def _minutes(text: str) -> int | None:
+    for m in re.finditer(r"(?:intra-?\s?service|sedation)[^.]{0,80}?\b(\d{1,3})\s*(?:minutes|mins?)\b"
+                         r"|\b(\d{1,3})\s*(?:minutes|mins?)\b[^.]{0,40}?(?:intra-?\s?service|sedation)",
+                         text, re.IGNORECASE):
+        return int(m.group(1) or m.group(2))
+    return None
+
+
+def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
+    """Aborted procedures, biopsy of the same lesion, immediate pathology: whole-note cues."""
+    spans = ctx.note_cue_spans
+    if spans["aborted"]:
+        main = [f for f in facts if f.assertion == "performed" and f.action != "sedation"]
+        hit = _aborted_targets(ctx, main, spans["aborted"])
+        for fact in hit:
+            fact.assertion = "aborted"
+            fact.aborted_stage = "before_anesthesia" if spans["before_anesthesia"] else "after_anesthesia"
+            fact.energy_delivered = False if spans["no_energy"] else (True if spans["energy"] else None)
+            a, b = spans["aborted"][0]
+            fact.evidence.append(Span(a, b, ctx.doc.text[a:b]))
+            fact.rules.append("context.aborted")
+    ablations = [f for f in facts if f.action == "ablation" and f.assertion == "performed"]
+    for fact in facts:
+        if fact.action == "biopsy" and ablations:
+            fact.same_lesion_biopsy = _same_lesion(ctx, fact, ablations[0])
+            fact.immediate_pathology = bool(spans["immediate_pathology"])
+
+
+def _aborted_targets(ctx: NoteContext, main: list[ProcedureFact], spans) -> list[ProcedureFact]:
+    named = []
+    for a, _ in spans:
+        sent = ctx.doc.sentences[ctx.doc.sentence_of(_token_at(ctx, a))]
+        named += [f for f in main if any(sent.start <= e.start < sent.end for e in f.evidence)]
+    if named:
+        return named
+    ablations = [f for f in main if f.action in ("ablation", "vertebroplasty", "kyphoplasty")]
+    return ablations[:1] or main[:1]
+
+
+def _token_at(ctx: NoteContext, char: int) -> int:
+    for i, t in enumerate(ctx.doc.tokens):
+        if t.start >= char:
+            return i
+    return max(len(ctx.doc.tokens) - 1, 0)
+
+
+def _same_lesion(ctx: NoteContext, biopsy: ProcedureFact, ablation: ProcedureFact) -> bool:
+    if biopsy.site and ablation.site and (biopsy.site != ablation.site or (
+            biopsy.laterality and ablation.laterality and biopsy.laterality != ablation.laterality)):
+        return False
+    if biopsy.levels and ablation.levels and not set(biopsy.levels) & set(ablation.levels):
+        return False
+    return True
+
+
+def procedures(ctx: NoteContext) -> list[ProcedureFact]:
+    facts = [build_procedure(ctx, g) for g in cluster(anchors_of(ctx))]
+    apply_note_cues(ctx, facts)
+    return facts
