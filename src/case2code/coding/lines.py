@@ -1,0 +1,127 @@
+"""CPT lines for the procedure facts of one note: selection, add-ons, guidance, companions and
+everything not reported, each with its one-sentence reason and evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..kb import KB, is_effective
+from ..kb.schema import CodeEntry, CodeKind
+from ..model import CodeLine, Finding, NotReported, ProcedureFact, Setting
+from . import modifiers
+from .selection import addons, choose, time_qualifies
+
+NOT_PERFORMED = {
+    "planned": "is planned or recommended, not performed; it is reported when it is done",
+    "negated": "is documented as not performed or declined",
+    "historical": "was done at an earlier encounter",
+    "hypothetical": "is only discussed as a possibility",
+}
+SIDE_MODS = {"RT", "LT", "50"}
+
+
+@dataclass
+class Lines:
+    cpt: list[CodeLine] = field(default_factory=list)
+    not_reported: list[NotReported] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    facts_of: dict[int, ProcedureFact] = field(default_factory=dict)
+    missing: dict[int, tuple] = field(default_factory=dict)
+
+
+def _describe(fact: ProcedureFact) -> str:
+    parts = [fact.modality, fact.action, fact.organ and f"of {fact.organ}"]
+    where = ", ".join(x for x in (fact.laterality, fact.site) if x)
+    return " ".join(p for p in parts if p) + (f" ({where})" if where else "")
+
+
+def _add(lines: Lines, line: CodeLine, fact: ProcedureFact, missing: tuple = ()) -> None:
+    lines.cpt.append(line)
+    lines.facts_of[len(lines.cpt) - 1] = fact
+    lines.missing[len(lines.cpt) - 1] = missing
+
+
+def code_fact(kb: KB, fact: ProcedureFact, on: date, setting: Setting, lines: Lines) -> None:
+    if fact.assertion in NOT_PERFORMED:
+        _not_performed(kb, fact, on, lines)
+        return
+    chosen = choose(kb, fact, on)
+    if chosen is None:
+        if fact.action not in ("sedation", "resection", "curettage"):
+            lines.findings.append(Finding(
+                "warning", "documentation", f"No code selected for {_describe(fact)}: the note "
+                "does not say enough to choose one (modality, approach or site); query the "
+                "provider.", [], list(fact.evidence), "gap.no_code"))
+        return
+    entry = chosen.entry
+    if not time_qualifies(entry, fact.minutes):
+        return
+    mods = modifiers.laterality(entry, fact) + modifiers.discontinued(fact, setting)
+    _add(lines, CodeLine(entry.code, chosen.units, mods, [], _why(entry, fact, chosen.units),
+                         list(fact.evidence), f"select.{entry.code}", entry.title),
+         fact, chosen.missing)
+    if fact.assertion != "aborted":
+        _addons(kb, entry, fact, on, lines)
+    _guidance(kb, entry, fact, on, setting, lines)
+
+
+def _why(entry: CodeEntry, fact: ProcedureFact, units: int) -> str:
+    rule = entry.units.rule.value.replace("_", " ") if entry.units else "per session"
+    state = "discontinued " if fact.assertion == "aborted" else ""
+    return (f"{state.capitalize()}{_describe(fact)} matches {entry.code} ({entry.title}); "
+            f"{units} unit(s), {rule}.")
+
+
+def _addons(kb: KB, entry: CodeEntry, fact: ProcedureFact, on: date, lines: Lines) -> None:
+    for addon, units in addons(kb, entry, fact, on):
+        mods = [m for m in modifiers.laterality(addon, fact)]
+        reason = (f"Add-on to {entry.code} for each item beyond the first ({units} more "
+                  f"{addon.units.item or 'blocks of time'}).")
+        _add(lines, CodeLine(addon.code, units, mods, [], reason, list(fact.evidence),
+                             f"addon.{addon.code}", addon.title), fact)
+
+
+def guidance_code(kb: KB, fact: ProcedureFact, modality: str, on: date) -> CodeEntry | None:
+    probe = ProcedureFact(action=fact.action, guidance=[modality])
+    for entry in kb.codes.values():
+        if entry.kind == CodeKind.guidance and entry.select and is_effective(entry, on):
+            sel = entry.select
+            if fact.action in sel.action and modality in (sel.guidance or []):
+                return entry
+    del probe
+    return None
+
+
+def _guidance(kb, entry: CodeEntry, fact: ProcedureFact, on, setting, lines: Lines) -> None:
+    separate = entry.guidance.separate if entry.guidance and not entry.guidance.included else {}
+    reported = False
+    for modality in fact.guidance:
+        code = separate.get(modality)
+        if code and not reported and fact.assertion != "aborted":
+            g = kb.codes[code]
+            reason = (f"{modality} guidance and monitoring of the ablation is reported separately "
+                      f"with {entry.code}" + ("; modifier 26 for the professional claim."
+                                              if setting == "professional" else "."))
+            _add(lines, CodeLine(code, 1, modifiers.professional_component(g, setting), [],
+                                 reason, list(fact.evidence), f"guidance.{code}", g.title), fact)
+            reported = True
+            continue
+        naive = guidance_code(kb, fact, modality, on)
+        if naive is None:
+            continue
+        why = (f"{modality} guidance is included in {entry.code}; not reported separately."
+               if not separate else f"Only one guidance code per session (MUE 1); {modality} "
+               "guidance is not reported in addition.")
+        lines.not_reported.append(NotReported(naive.code, why, list(fact.evidence[:1]),
+                                              f"bundle.guidance.{entry.code}"))
+
+
+def _not_performed(kb: KB, fact: ProcedureFact, on: date, lines: Lines) -> None:
+    chosen = choose(kb, fact, on)
+    code = chosen.entry.code if chosen else None
+    if code is None:
+        return
+    lines.not_reported.append(NotReported(
+        code, f"The {_describe(fact)} {NOT_PERFORMED[fact.assertion]}.", list(fact.evidence),
+        f"assertion.{fact.assertion}"))

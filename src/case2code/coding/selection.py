@@ -1,0 +1,138 @@
+"""Which KB code a procedure fact selects, and how many units it earns.
+
+Selection is a match of the fact's attributes against each code's `select` constraints; no
+Python branch names a code. Among the codes that match, a specific code beats an unlisted one,
+and a code that constrains more attributes beats a looser one. Units and add-ons follow the
+code's unit rule and the fact's counted items (tumors, lobes, vertebrae, joints, veins, minutes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..kb import KB, is_effective
+from ..kb.schema import CodeEntry, CodeKind, UnitRule
+from ..model import ProcedureFact
+
+FACT_KEYS = ("action", "organ", "approach", "modality", "region", "site")
+THYROID_LOBES = {"right_lobe", "left_lobe", "isthmus"}
+
+
+@dataclass(slots=True)
+class Selected:
+    entry: CodeEntry
+    units: int
+    missing: tuple[str, ...] = ()
+
+
+def _matches(entry: CodeEntry, fact: ProcedureFact) -> tuple[bool, int, tuple[str, ...]]:
+    """(matches, constraints met, constrained attributes the fact leaves blank)."""
+    sel = entry.select
+    met, blank = 0, []
+    for key in FACT_KEYS:
+        allowed = getattr(sel, key)
+        if allowed is None:
+            continue
+        value = getattr(fact, key)
+        if value is None:
+            blank.append(key)
+            continue
+        if value not in allowed and not (key == "site" and set(fact.sites) & set(allowed)):
+            return False, 0, ()
+        met += 1
+    if sel.guidance is not None and not set(fact.guidance) & set(sel.guidance):
+        return False, 0, ()
+    return True, met, tuple(blank)
+
+
+def candidates(kb: KB, fact: ProcedureFact, on: date) -> list[tuple[CodeEntry, int, tuple]]:
+    out = []
+    for entry in kb.codes.values():
+        if entry.select is None or entry.kind in (CodeKind.guidance, CodeKind.addon):
+            continue
+        if not is_effective(entry, on):
+            continue
+        ok, met, blank = _matches(entry, fact)
+        if ok:
+            out.append((entry, met, blank))
+    return out
+
+
+def choose(kb: KB, fact: ProcedureFact, on: date) -> Selected | None:
+    """The best code for a fact on a date, or None when nothing in the KB fits."""
+    found = candidates(kb, fact, on)
+    complete = [c for c in found if not c[2]]
+    pool = complete or found
+    if not pool:
+        return None
+    pool = _by_covers(pool, fact)
+    entry, _, blank = max(pool, key=lambda c: (c[0].kind != CodeKind.unlisted, c[1]))
+    if entry.kind == CodeKind.unlisted and blank:
+        return None
+    return Selected(entry, primary_units(entry, fact), blank)
+
+
+def _by_covers(pool, fact: ProcedureFact):
+    """Codes told apart by a minimum item count (bronchial thermoplasty: one lobe vs two+)."""
+    covered = [c for c in pool if c[0].units and c[0].units.rule == UnitRule.per_session
+               and c[0].units.covers > 1]
+    if not covered:
+        return pool
+    n = item_count(fact, pool[0][0].units.item) or 1
+    fits = [c for c in pool if not c[0].units or c[0].units.covers <= n]
+    return [max(fits, key=lambda c: c[0].units.covers if c[0].units else 0)] if fits else pool
+
+
+def item_count(fact: ProcedureFact, item: str | None) -> int | None:
+    if item == "lobe" and fact.organ == "thyroid":
+        lobes = THYROID_LOBES & set(fact.sites)
+        if fact.laterality == "bilateral":
+            lobes |= {"right_lobe", "left_lobe"}
+        return len(lobes) or (2 if fact.laterality == "bilateral" else 1)
+    if item == "vertebra" and fact.levels:
+        return len(fact.levels)
+    return fact.count
+
+
+def primary_units(entry: CodeEntry, fact: ProcedureFact) -> int:
+    rule = entry.units.rule if entry.units else UnitRule.per_session
+    if rule == UnitRule.per_item:
+        return max(item_count(fact, entry.units.item) or 1, 1)
+    return 1
+
+
+def addons(kb: KB, primary: CodeEntry, fact: ProcedureFact, on: date) -> list[tuple[CodeEntry, int]]:
+    """Add-on codes of a primary with their units (60661, 22512, 64634, 64629, 36476, 99153)."""
+    out = []
+    for entry in kb.codes.values():
+        if primary.code not in entry.addon_to or not is_effective(entry, on) or not entry.units:
+            continue
+        units = addon_units(entry, primary, fact)
+        if units > 0:
+            out.append((entry, units))
+    return out
+
+
+def addon_units(entry: CodeEntry, primary: CodeEntry, fact: ProcedureFact) -> int:
+    if entry.units.rule == UnitRule.per_time:
+        return sedation_addon_units(fact.minutes, primary, entry)
+    covers = primary.units.covers if primary.units else 1
+    n = item_count(fact, entry.units.item)
+    return max((n or 0) - covers, 0)
+
+
+def sedation_addon_units(minutes: int | None, primary: CodeEntry, addon: CodeEntry) -> int:
+    """Each further block counts once its threshold is passed (CPT 2017 time table)."""
+    if minutes is None:
+        return 0
+    first = primary.units.first_minutes or 15
+    block, threshold = addon.units.minutes or 15, addon.units.min_minutes or 8
+    extra = minutes - first
+    return max((extra + (block - threshold)) // block, 0) if extra >= threshold else 0
+
+
+def time_qualifies(entry: CodeEntry, minutes: int | None) -> bool:
+    if entry.units is None or entry.units.rule != UnitRule.per_time:
+        return True
+    return minutes is not None and minutes >= (entry.units.min_minutes or 0)
