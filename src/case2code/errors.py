@@ -45,9 +45,9 @@ class Case2CodeError(Exception):
         self.message = message
 
     @classmethod
-    def make(cls, code: str, **values: object) -> Case2CodeError:
-        template = getattr(Errors, code)
-        return cls(code, template.format(**values))
+    def make(cls, error_code: str, /, **values: object) -> Case2CodeError:
+        template = getattr(Errors, error_code)
+        return cls(error_code, template.format(**values))
 
 
 class KBValidationError(Case2CodeError, ValueError):

@@ -1,0 +1,106 @@
+"""Accuracy against a gold-coded corpus: case-level exact match and per-code precision/recall."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .engine import Coder
+from .model import Note
+
+
+@dataclass
+class CaseDiff:
+    id: str
+    cpt_expected: list
+    cpt_got: list
+    icd_expected: list
+    icd_got: list
+    not_reported_missing: list
+
+
+@dataclass
+class Report:
+    cases: int = 0
+    cpt_exact: int = 0
+    modifiers_exact: int = 0
+    icd_set_exact: int = 0
+    first_dx_exact: int = 0
+    not_reported_ok: int = 0
+    tp: Counter = field(default_factory=Counter)
+    fp: Counter = field(default_factory=Counter)
+    fn: Counter = field(default_factory=Counter)
+    failures: list[CaseDiff] = field(default_factory=list)
+
+    def rate(self, n: int) -> float:
+        return n / self.cases if self.cases else 0.0
+
+    def summary(self) -> dict:
+        return {"cases": self.cases, "cpt_exact": round(self.rate(self.cpt_exact), 4),
+                "modifiers_exact": round(self.rate(self.modifiers_exact), 4),
+                "icd10_set_exact": round(self.rate(self.icd_set_exact), 4),
+                "first_listed_exact": round(self.rate(self.first_dx_exact), 4),
+                "not_reported_ok": round(self.rate(self.not_reported_ok), 4)}
+
+    def per_code(self) -> dict[str, dict]:
+        out = {}
+        for code in sorted(set(self.tp) | set(self.fp) | set(self.fn)):
+            tp, fp, fn = self.tp[code], self.fp[code], self.fn[code]
+            out[code] = {"precision": round(tp / (tp + fp), 3) if tp + fp else None,
+                         "recall": round(tp / (tp + fn), 3) if tp + fn else None,
+                         "tp": tp, "fp": fp, "fn": fn}
+        return out
+
+
+def load_gold(path: str | Path) -> list[dict]:
+    return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+
+
+def evaluate(gold: list[dict], coder: Coder | None = None) -> Report:
+    coder = coder or Coder()
+    report = Report()
+    for case in gold:
+        _score(report, case, coder)
+    return report
+
+
+def _score(report: Report, case: dict, coder: Coder) -> None:
+    exp = case["expected"]
+    note = Note(case["text"], case["id"], date.fromisoformat(case.get("date_of_service") or
+                                                             date.today().isoformat()),
+                case.get("setting", "professional"))
+    result = coder.code(note)
+    optional = {c["code"] for c in exp.get("cpt_optional", [])}
+    got = sorted((c.code, c.units) for c in result.cpt if c.code not in optional)
+    want = sorted((c["code"], c["units"]) for c in exp["cpt"])
+    got_mods = sorted((c.code, tuple(sorted(c.modifiers))) for c in result.cpt
+                      if c.code not in optional)
+    want_mods = sorted((c["code"], tuple(sorted(c.get("modifiers", [])))) for c in exp["cpt"])
+    icd_opt = set(exp.get("icd10_optional", []))
+    icd_got = [d.code for d in result.icd10 if d.code not in icd_opt]
+    nr_missing = [c for c in exp.get("not_reported", [])
+                  if c not in {n.code for n in result.not_reported}]
+    report.cases += 1
+    report.cpt_exact += got == want
+    report.modifiers_exact += got_mods == want_mods
+    report.icd_set_exact += set(icd_got) == set(exp["icd10"])
+    first = result.icd10[0].code if result.icd10 else None
+    report.first_dx_exact += first == (exp["icd10"][0] if exp["icd10"] else None)
+    report.not_reported_ok += not nr_missing
+    _count(report, {c for c, _ in got}, {c for c, _ in want})
+    if got != want or got_mods != want_mods or set(icd_got) != set(exp["icd10"]) or (
+            first != (exp["icd10"][0] if exp["icd10"] else None)):
+        report.failures.append(CaseDiff(case["id"], want_mods, got_mods, exp["icd10"],
+                                        [d.code for d in result.icd10], nr_missing))
+
+
+def _count(report: Report, got: set, want: set) -> None:
+    for code in got & want:
+        report.tp[code] += 1
+    for code in got - want:
+        report.fp[code] += 1
+    for code in want - got:
+        report.fn[code] += 1

@@ -1,0 +1,80 @@
+"""Human-readable renderings for the terminal: a coded note, a lookup entry, a hit list."""
+
+from __future__ import annotations
+
+from ..kb.lookup import Entry, Hit
+from ..model import Result
+
+REFERENCE_SECTIONS = [
+    ("what_it_is", "What it is"), ("qualifying_circumstances", "Qualifying circumstances"),
+    ("when_to_use", "When to use"), ("official_descriptor", "Official descriptor"),
+    ("clinical_application", "Clinical application"),
+    ("provider_responsibilities", "Provider responsibilities"),
+    ("unique_challenges", "Unique challenges"), ("pre_procedure", "Pre-procedure"),
+    ("post_procedure", "Post-procedure"),
+]
+
+
+def _quote(evidence) -> str:
+    return " | ".join(f'"{e.text}" [{e.start}:{e.end}]' for e in evidence[:3])
+
+
+def result_text(r: Result) -> str:
+    out = [f"Note {r.id}  date of service {r.date_of_service}  setting {r.setting}  KB {r.kb_version}",
+           "", "CPT"]
+    for i, c in enumerate(r.cpt, 1):
+        mods = ("-" + "-".join(c.modifiers)) if c.modifiers else ""
+        out.append(f"  {i}. {c.code}{mods} x{c.units}  dx {c.dx_pointers}  {c.title}")
+        out.append(f"     why: {c.rationale}")
+        out.append(f"     evidence: {_quote(c.evidence)}")
+    if not r.cpt:
+        out.append("  (none)")
+    out += ["", "ICD-10-CM (in sequence)"]
+    for i, d in enumerate(r.icd10, 1):
+        out.append(f"  {i}. {d.code}  {d.description}")
+        out.append(f"     why: {d.rationale}")
+        out.append(f"     evidence: {_quote(d.evidence)}")
+    out += ["", "Not reported"]
+    out += [f"  {n.code}: {n.reason}  {_quote(n.evidence)}" for n in r.not_reported] or ["  (none)"]
+    out += ["", "Findings"]
+    out += [f"  [{f.severity}] {f.kind}: {f.message}" for f in r.findings] or ["  (none)"]
+    return "\n".join(out)
+
+
+def entry_text(e: Entry) -> str:
+    out = [f"{e.code}  ({e.system})  {e.title}"]
+    if e.note:
+        out.append(f"note: {e.note}")
+    if e.icd is not None:
+        for key, values in e.icd.items():
+            if isinstance(values, list) and values:
+                out.append(f"{key.replace('_', ' ')}: " + "; ".join(values))
+        return "\n".join(out)
+    c = e.cpt
+    out.append(f"family: {c.family}   kind: {c.kind.value}   effective: {c.effective}"
+               f"{' to ' + str(c.end) if c.end else ''}")
+    facts = [("global period", c.global_days), ("MUE", c.mue and f"{c.mue.value} (MAI {c.mue.mai})"),
+             ("units", c.units and c.units.rule.value), ("includes", ", ".join(c.includes)),
+             ("laterality", c.laterality.value), ("modifiers", ", ".join(c.modifiers)),
+             ("add-on to", ", ".join(c.addon_to)), ("documentation", ", ".join(c.documentation)),
+             ("diagnoses that support it", ", ".join(c.dx_support))]
+    out += [f"{k}: {v}" for k, v in facts if v]
+    ref = c.reference
+    for key, label in REFERENCE_SECTIONS:
+        if getattr(ref, key):
+            out += ["", f"## {label}", getattr(ref, key).strip()]
+    if ref.terminology:
+        out += ["", "## Terminology"] + [f"- {t.term}: {t.meaning}" for t in ref.terminology]
+    if ref.clinical_examples:
+        out += ["", "## Clinical examples"] + [f"{i}. {x}" for i, x in enumerate(ref.clinical_examples, 1)]
+    for title, items in (("Coder notes", ref.coder_notes), ("Corrections", ref.corrections)):
+        if items:
+            out += ["", f"## {title}"] + [f"- {x.strip()}" for x in items]
+    out += ["", "## Sources"] + [f"- {fact}: {', '.join(ids)}" for fact, ids in c.sources.items()]
+    return "\n".join(out)
+
+
+def hits_text(hits: list[Hit]) -> str:
+    if not hits:
+        return "No match. Try other words, an abbreviation (RFA, MWA, cryo) or a code."
+    return "\n".join(f"{i:>2}. {h.code:<8} {h.system:<9} {h.title}" for i, h in enumerate(hits, 1))
