@@ -1,0 +1,36 @@
+# case2code: `make demo` runs the main job on bundled defaults; `make test` runs every test.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test bench lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/case2code lookup 20982 | head -40
+	$(BIN)/case2code lookup "cryoablaton rib mets"
+	@for f in src/case2code/examples/*.txt; do echo; echo "=== $$f"; $(BIN)/case2code code $$f --date 2025-06-02; done
+	@echo; echo "=== batch: src/case2code/examples/notes.jsonl -> out/examples.jsonl"
+	@mkdir -p out
+	$(BIN)/case2code batch src/case2code/examples/notes.jsonl -o out/examples.jsonl
+	@cat out/examples.jsonl | cut -c1-200
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/run.py
+
+lint: install
+	$(BIN)/ruff check src tests bench
+
+clean:
+	rm -rf $(VENV) out .pytest_cache
