@@ -7,6 +7,8 @@ cancer named five times is one fact with five evidence spans.
 
 from __future__ import annotations
 
+import re
+
 from ..model import ConditionFact, Span
 from .extract import parse_levels
 from .lexicon import Mention
@@ -68,9 +70,7 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
     out = []
     for m in ctx.mentions:
         site = m.get("primary_site")
-        if not site or m.get("secondary_site") and not m.get("histology"):
-            continue
-        if not (m.get("histology") or ctx.is_primary_usage(m)):
+        if not site or not (m.get("histology") or ctx.is_primary_usage(m)):
             continue
         if site in ("bone", "bone_marrow") or m.get("histology") in MARROW_HISTOLOGY:
             continue  # bone primaries and myeloma have their own builders
@@ -112,7 +112,7 @@ def secondaries(ctx: NoteContext, has_solid_primary: bool, has_marrow: bool) -> 
         kind = m.get("neoplasm")
         if kind == "secondary":
             site, where = _secondary_site(ctx, m)
-        elif kind == "tumor" and has_solid_primary and not has_marrow:
+        elif kind in ("tumor", "malignant") and has_solid_primary and not has_marrow:
             site, where = _secondary_site(ctx, m)
             site = site if site == "bone" else None  # a lesion in bone of a cancer patient is a met
         else:
@@ -148,11 +148,18 @@ def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
         elif hist in MARROW_HISTOLOGY:
             sent = ctx.doc.sentence_of(m.tok_start)
             text = ctx.sentence_text(sent).lower()
-            subtype = next((v for k, v in SUBTYPE_WORDS.items()
-                            if v in ("remission", "relapse") and k in text), None)
+            subtype = _myeloma_state(text)
             out.append(_fact(ctx, m, "neoplasm", site="bone_marrow", organ="bone_marrow",
                              role="primary", behavior="malignant", histology=hist, subtype=subtype))
     return out
+
+
+def _myeloma_state(text: str) -> str | None:
+    if re.search(r"\b(not|never|without)\b[^.]{0,25}remission", text):
+        return None
+    if re.search(r"\b(relapsed?|refractory|relapsing)\b", text):
+        return "relapse"
+    return "remission" if re.search(r"\bin (complete |partial |a )?remission\b", text) else None
 
 
 def _laterality_near_site(ctx: NoteContext, where: Mention | None) -> str | None:

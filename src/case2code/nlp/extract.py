@@ -101,7 +101,24 @@ def resolve_target(ctx: NoteContext, anchor: Mention, sent: int) -> tuple[Mentio
     site = _nearest([m for m in same if m.get("site")], anchor) or _nearest(same, anchor)
     if site:
         return site, True
+    level = _level_as_vertebra(ctx, sent)
+    if level is not None:
+        return level, True
     return ctx.note_target(), False
+
+
+def _level_as_vertebra(ctx: NoteContext, sent: int) -> Mention | None:
+    """'ablate the T11 lesion': a bare spinal level names a vertebra when the note speaks of
+    bone and not of spinal nerves."""
+    if any(m.get("organ") == "nerve" for m in ctx.mentions):
+        return None
+    if not any(m.get("organ") == "bone" for m in ctx.mentions):
+        return None
+    lv = next((m for m in ctx.sent_mentions(sent) if m.get("level")), None)
+    if lv is None:
+        return None
+    return Mention(lv.tok_start, lv.tok_end, lv.start, lv.end,
+                   {"organ": "bone", "site": "vertebra"}, lv.rules)
 
 
 def _laterality_near(ctx: NoteContext, target: Mention | None) -> str | None:
@@ -264,7 +281,12 @@ def _approach(ctx: NoteContext, anchors: list[Anchor], guidance: list[str], orga
         return value, None
     if guidance and organ in TUMOR_ORGANS:
         return "percutaneous", "approach.inferred_from_image_guidance"
+    if organ in TUMOR_ORGANS and anchors[0].attrs["action"] in IMAGE_GUIDED_ACTIONS:
+        return "percutaneous", "approach.default_percutaneous"
     return None, None
+
+
+IMAGE_GUIDED_ACTIONS = {"ablation", "biopsy", "vertebroplasty", "kyphoplasty"}
 
 
 TUMOR_ORGANS = {"bone", "lung", "liver", "kidney", "thyroid", "breast", "prostate", "soft_tissue",

@@ -19,6 +19,8 @@ from .reader import TOKEN_RE, Document
 
 
 def _key(literal: str) -> tuple[str, ...]:
+    if not isinstance(literal, str):  # YAML 1.1 reads a bare no/yes/on/off as a boolean
+        raise ValueError(f"literal {literal!r} is not a string: quote it in the YAML file")
     return tuple(TOKEN_RE.findall(literal.lower().replace("'", " ")))
 
 
@@ -122,13 +124,13 @@ def get_lexicon() -> Lexicon:
     terms = PhraseTable()
     for entry in lex["entries"]:
         for literal in entry["literals"]:
-            terms.add(str(literal), (entry["id"], entry.get("sets") or {}))
+            terms.add(literal, (entry["id"], entry.get("sets") or {}))
     cues = PhraseTable()
     for i, rule in enumerate(ctx["rules"]):
         scope = rule.get("max_scope", ctx["max_scope"])
         for literal in rule["literals"]:
             rid = f"context.{rule['category']}.{rule['direction']}[{i}]:{literal}"
-            cues.add(str(literal), (rule["category"], rule["direction"], rid, scope))
+            cues.add(literal, (rule["category"], rule["direction"], rid, scope))
     note_cues = {}
     aborted = ctx["aborted"]
     for name, literals in [("aborted", aborted["literals"]),
@@ -141,6 +143,6 @@ def get_lexicon() -> Lexicon:
                            ("pain_encounter", ctx["pain_encounter"])]:
         table = PhraseTable()
         for literal in literals:
-            table.add(str(literal), name)
+            table.add(literal, name)
         note_cues[name] = table
     return Lexicon(terms, cues, ctx["max_scope"], note_cues, f"{lex['version']}+{ctx['version']}")

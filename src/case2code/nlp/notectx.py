@@ -101,7 +101,8 @@ class NoteContext:
         lesion_sents = {self.doc.sentence_of(m.tok_start) for m in self.mentions
                         if m.get("neoplasm") or m.get("indication") or m.get("action")}
         near = [m for m in cands if self.doc.sentence_of(m.tok_start) in lesion_sents]
-        for pool in (near, cands):
+        active = [m for m in near if self.section_of(m) not in QUIET_SECTIONS]
+        for pool in (active, near, cands):
             specific = [m for m in pool if m.get("site")]
             if specific:
                 return specific[0]

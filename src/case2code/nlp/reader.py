@@ -106,6 +106,8 @@ def find_sections(text: str) -> list[Section]:
     for rx in (HEADER_RE, CAPS_HEADER_RE):
         for m in rx.finditer(text):
             name = classify_header(m.group("h"))
+            if name is None and rx is HEADER_RE and len(m.group("h").split()) <= 4:
+                name = "other"  # an unknown header still ends the section before it
             if name:
                 marks.append((m.start("h"), m.end(), name, m.group("h")))
     marks.sort()

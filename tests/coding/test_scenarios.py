@@ -1,0 +1,102 @@
+"""Coding scenarios on realistic notes: exact codes, units, modifiers and evidence."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from case2code.batch import code_lines
+from case2code.engine import Coder
+from case2code.errors import InputError
+from case2code.model import Note
+
+SEED_2 = ("A patient with prostate cancer experiences bone metastasis in the pelvis. The provider uses "
+          "imaging guidance to perform RFA on the affected areas, targeting both the tumor and "
+          "surrounding soft tissue.")
+SEED_1 = ("A patient diagnosed with metastatic breast cancer presents with bone lesions in the spine. "
+          "The provider recommends radiofrequency ablation to alleviate pain and reduce tumor burden.")
+LIVER = ("PROCEDURE: Ultrasound-guided percutaneous microwave ablation of a segment 7 liver metastasis.\n"
+         "HISTORY: 58-year-old man with sigmoid colon adenocarcinoma on FOLFOX, now with a single "
+         "hepatic metastasis.\nTECHNIQUE: Under ultrasound guidance a microwave antenna was placed into "
+         "the lesion. Ablation was performed at 100 W for 5 minutes.\nCOMPLICATIONS: None.")
+ABORTED = ("PROCEDURE: CT-guided percutaneous radiofrequency ablation of a left femoral metastasis from "
+           "renal cell carcinoma, discontinued.\nTECHNIQUE: Moderate sedation was given and the RF "
+           "electrode was placed. The procedure was aborted after sedation because of sustained "
+           "hypotension, before any energy was delivered.")
+SEDATION = ("PROCEDURE: CT-guided percutaneous cryoablation of a right iliac bone metastasis from breast "
+            "cancer on letrozole.\nSEDATION: Moderate sedation by the proceduralist with an independent "
+            "trained observer. Intraservice time 27 minutes.\nTECHNIQUE: Two cryoprobes were placed and "
+            "two freeze-thaw cycles performed.")
+
+
+@pytest.fixture(scope="module")
+def coder() -> Coder:
+    return Coder()
+
+
+def _code(coder, text, setting="professional", on=date(2025, 6, 2)):
+    return coder.code(Note(text=text, id="t", date_of_service=on, setting=setting))
+
+
+def test_seed_prostate_pelvis_rfa_is_20982_with_met_first(coder):
+    r = _code(coder, SEED_2)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("20982", 1, [])]
+    assert [d.code for d in r.icd10] == ["C79.51", "C61"]
+    assert r.cpt[0].evidence[0].text == "RFA"
+    assert SEED_2[r.cpt[0].evidence[0].start:r.cpt[0].evidence[0].end] == "RFA"
+
+
+def test_seed_recommended_rfa_is_not_reported(coder):
+    r = _code(coder, SEED_1)
+    assert r.cpt == []
+    assert [n.code for n in r.not_reported] == ["20982"]
+    assert "planned" in r.not_reported[0].reason
+    assert r.not_reported[0].evidence[0].text == "radiofrequency ablation"
+
+
+def test_liver_microwave_reports_ultrasound_guidance_with_26(coder):
+    r = _code(coder, LIVER)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("47382", 1, []), ("76940", 1, ["26"])]
+    assert [d.code for d in r.icd10] == ["C78.7", "C18.9"]  # the liver met is the target, first
+
+
+def test_liver_guidance_on_facility_claim_has_no_26(coder):
+    r = _code(coder, LIVER, setting="facility")
+    assert [(c.code, c.modifiers) for c in r.cpt] == [("47382", []), ("76940", [])]
+
+
+def test_aborted_after_sedation_is_53_professional_and_74_facility(coder):
+    prof = _code(coder, ABORTED)
+    fac = _code(coder, ABORTED, setting="facility")
+    assert [(c.code, c.modifiers) for c in prof.cpt] == [("20982", ["53"])]
+    assert [(c.code, c.modifiers) for c in fac.cpt] == [("20982", ["74"])]
+    assert prof.cpt[0].evidence[-1].text == "discontinued"  # the cue that made it discontinued
+
+
+def test_sedation_27_minutes_is_99152_plus_one_99153(coder):
+    r = _code(coder, SEDATION)
+    lines = [(c.code, c.units) for c in r.cpt]
+    assert lines == [("20983", 1), ("99152", 1), ("99153", 1)]
+    assert [n.code for n in r.not_reported] == ["77013"]
+
+
+def test_empty_note_is_a_clear_input_error(coder):
+    with pytest.raises(InputError) as err:
+        _code(coder, "   ")
+    assert "[E010]" in str(err.value)
+
+
+def test_batch_keeps_order_and_isolates_bad_lines(coder):
+    lines = [json.dumps({"id": "a", "text": SEED_2, "date_of_service": "2025-01-02"}),
+             "not json", json.dumps({"id": "b", "text": ""}),
+             json.dumps({"id": "c", "text": SEED_1, "setting": "hospital"}),
+             json.dumps({"id": "d", "text": SEED_1})]
+    out = list(code_lines(lines, coder=coder, source="in.jsonl"))
+    assert [o.get("id") for o in out] == ["a", None, "b", "c", "d"]
+    assert out[0]["error"] is None and out[0]["cpt"][0]["code"] == "20982"
+    assert out[1]["line"] == 2 and out[1]["error"]["code"] == "E011"
+    assert out[2]["error"]["code"] == "E010"
+    assert out[3]["error"]["code"] == "E012" and "setting" in out[3]["error"]["message"]
+    assert out[4]["cpt"] == [] and out[4]["not_reported"][0]["code"] == "20982"
