@@ -95,6 +95,12 @@ def is_effective(entry: CodeEntry, on: date) -> bool:
 
 
 class _Problems(list):
+    """Problems found so far; `broken` holds codes whose entry failed, so references to them
+    are not reported a second time as unknown codes."""
+
+    broken: set
+    where: dict
+
     def add(self, where: str, message: str) -> None:
         self.append(f"{where}: {message}")
 
@@ -140,6 +146,7 @@ def load_kb(data_dir: str | Path | None = None) -> KB:
     """Load and validate every file of a KB folder; raise KBValidationError listing all problems."""
     folder = Path(data_dir) if data_dir else _data_dir()
     problems = _Problems()
+    problems.broken, problems.where = set(), {}
     release = (_read_yaml(folder / "release.yaml", problems) or {}).get("kb_release", "unknown")
     catalog = _parse(SourceCatalog, _read_yaml(folder / "sources.yaml", problems),
                      "sources.yaml", problems)
@@ -167,10 +174,28 @@ def _load_families(folder: Path, problems: _Problems) -> list[tuple[str, CodeFam
     for path in sorted(folder.glob("*.yaml")):
         if path.name in SPECIAL_FILES:
             continue
-        family = _parse(CodeFamily, _read_yaml(path, problems), path.name, problems)
+        raw = _read_yaml(path, problems)
+        if not isinstance(raw, dict):
+            if raw is not None:
+                problems.add(path.name, "must be a mapping with family, description and codes")
+            continue
+        codes = [_parse_entry(path.name, i, item, problems)
+                 for i, item in enumerate(raw.get("codes") or [])]
+        family = _parse(CodeFamily, {**raw, "codes": []}, path.name, problems)
         if family:
-            out.append((path.name, family))
+            out.append((path.name, family.model_copy(update={"codes": [c for c in codes if c]})))
     return out
+
+
+def _parse_entry(fname: str, i: int, item: Any, problems: _Problems) -> CodeEntry | None:
+    """Each entry on its own, so one bad entry hides neither its file's other entries nor
+    their problems; the location names the entry's code."""
+    code = item.get("code") if isinstance(item, dict) else None
+    entry = _parse(CodeEntry, item, f"{fname}: codes[{i}] ({code})", problems)
+    problems.where[(fname, str(code))] = i
+    if entry is None and code:
+        problems.broken.add(str(code))
+    return entry
 
 
 def _index_codes(families, problems: _Problems) -> dict[str, CodeEntry]:
@@ -185,7 +210,8 @@ def _index_codes(families, problems: _Problems) -> dict[str, CodeEntry]:
 
 def _check_codes(codes, families, source_ids, vocabulary, problems: _Problems) -> None:
     for fname, fam in families:
-        for i, entry in enumerate(fam.codes):
+        for entry in fam.codes:
+            i = problems.where.get((fname, entry.code), "?")
             where = f"{fname}: codes[{i}] ({entry.code})"
             _check_sources(entry, where, source_ids, problems)
             _check_selection(entry, where, vocabulary, problems)
@@ -233,7 +259,7 @@ def _check_references(entry: CodeEntry, where: str, codes, problems) -> None:
     if entry.guidance:
         refs += [("guidance -> separate", c) for c in entry.guidance.separate.values()]
     for field_name, code in refs:
-        if code not in codes:
+        if code not in codes and code not in problems.broken:
             problems.add(f"{where} -> {field_name}", f"'{code}' is not a code of the KB")
 
 
@@ -241,7 +267,7 @@ def _check_edits(edits: EditTable, codes, source_ids, problems: _Problems) -> No
     for i, edit in enumerate(edits.edits):
         where = f"edits.yaml: edits[{i}] ({edit.column1}/{edit.column2})"
         for code in (edit.column1, edit.column2):
-            if code not in codes:
+            if code not in codes and code not in problems.broken:
                 problems.add(where, f"'{code}' is not a code of the KB")
         for sid in edit.sources:
             if sid not in source_ids:
