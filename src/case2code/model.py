@@ -57,6 +57,7 @@ class ProcedureFact:
     organ: str | None = None
     site: str | None = None
     laterality: str | None = None
+    nature: str | None = None
     count: int | None = None
     guidance: list[str] = field(default_factory=list)
     extension: bool | None = None

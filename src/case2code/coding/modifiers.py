@@ -8,11 +8,12 @@ from ..model import ProcedureFact, Setting
 
 
 def laterality(entry: CodeEntry, fact: ProcedureFact) -> list[str]:
-    """RT/LT for one side and 50 for both, only on codes the KB marks as unilateral."""
-    if entry.laterality != Laterality.unilateral or not fact.laterality:
+    """RT/LT for one side on codes that take them; 50 for both sides, only on unilateral codes."""
+    if not fact.laterality:
         return []
     if fact.laterality == "bilateral":
-        return ["50"] if "50" in entry.modifiers else []
+        unilateral = entry.laterality == Laterality.unilateral
+        return ["50"] if unilateral and "50" in entry.modifiers else []
     mod = {"right": "RT", "left": "LT"}[fact.laterality]
     return [mod] if mod in entry.modifiers else []
 

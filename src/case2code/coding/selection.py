@@ -15,7 +15,7 @@ from ..kb import KB, is_effective
 from ..kb.schema import CodeEntry, CodeKind, UnitRule
 from ..model import ProcedureFact
 
-FACT_KEYS = ("action", "organ", "approach", "modality", "region", "site")
+FACT_KEYS = ("action", "organ", "approach", "modality", "region", "site", "nature")
 THYROID_LOBES = {"right_lobe", "left_lobe", "isthmus"}
 
 

@@ -33,7 +33,7 @@ from .schema import (
 
 SPECIAL_FILES = {"sources.yaml", "vocabulary.yaml", "edits.yaml", "neoplasm-maps.yaml",
                  "release.yaml", "search-terms.yaml"}
-VOCAB_KEYS = ("action", "organ", "approach", "modality", "region", "guidance")
+VOCAB_KEYS = ("action", "organ", "approach", "modality", "region", "guidance", "nature")
 
 
 @dataclass

@@ -83,6 +83,7 @@ class Selection(Strict):
     modality: list[str] | None = None
     region: list[str] | None = None
     site: list[str] | None = None
+    nature: list[str] | None = None
     guidance: list[str] | None = None
 
 

@@ -271,3 +271,18 @@ def conditions(ctx: NoteContext) -> list[ConditionFact]:
 def _unknown_primary(ctx: NoteContext) -> list[ConditionFact]:
     return [_fact(ctx, m, "neoplasm", site="unknown", organ=None, role="primary",
                   behavior="malignant") for m in ctx.mentions if m.get("primary_site") == "unknown"]
+
+
+def link_nature(facts) -> None:
+    """Benign or malignant: the behavior of the present neoplasm in the organ a procedure treats
+    (a breast fibroadenoma selects 19105, a breast cancer 0581T)."""
+    for proc in facts.procedures:
+        if proc.organ is None:
+            continue
+        kinds = {c.behavior for c in facts.conditions
+                 if c.kind == "neoplasm" and c.assertion == "present" and c.behavior
+                 and (c.organ == proc.organ or c.site == proc.organ)}
+        if len(kinds) == 1:
+            proc.nature = kinds.pop()
+        elif "malignant" in kinds:
+            proc.nature = "malignant"

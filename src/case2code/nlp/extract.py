@@ -27,6 +27,8 @@ COUNT_RE = re.compile(
     r"deposits|levels?|veins?|vertebral bodies|vertebrae|joints?|lobes?)\b",
     re.IGNORECASE,
 )
+SCORE_BEFORE = re.compile(r"(?:rads|grade|stage|type|class|bethesda|tirads|level|segment|[-/])\s*$",
+                          re.IGNORECASE)
 MINUTES_RE = re.compile(r"\b(\d{1,3})\s*(?:minutes|minute|mins|min)\b", re.IGNORECASE)
 LEVEL_RE = re.compile(
     r"(?<![A-Za-z0-9])([CTLS])\s?-?(\d{1,2})(?:\s*(?:-|\u2013|to|through|and)\s*([CTLS])?\s?(\d{1,2}))?"
@@ -235,6 +237,21 @@ def _pick(anchors: list[Anchor], key: str):
     return None
 
 
+def _laterality(ctx: NoteContext, anchors: list[Anchor]) -> str | None:
+    """Both sides named across one event is a bilateral service; else the side named with the
+    site, else the one side word of the procedure's sentences."""
+    sides = {a.attrs.get("laterality") for a in anchors if a.attrs.get("laterality")}
+    if "bilateral" in sides or {"right", "left"} <= sides:
+        return "bilateral"
+    if sides:
+        return _pick(anchors, "laterality")
+    words = {m.get("laterality") for a in anchors for m in ctx.sent_mentions(a.sent)
+             if m.get("laterality") and not m.get("organ")}
+    if "bilateral" in words or {"right", "left"} <= words:
+        return "bilateral"
+    return words.pop() if len(words) == 1 else None
+
+
 def _group_text(ctx: NoteContext, anchors: list[Anchor]) -> str:
     return " ".join(ctx.sentence_text(i) for i in sorted({a.sent for a in anchors}))
 
@@ -242,7 +259,7 @@ def _group_text(ctx: NoteContext, anchors: list[Anchor]) -> str:
 def _count(ctx: NoteContext, anchors: list[Anchor], sites: list[str], levels: list[str]) -> int | None:
     for text in (_group_text(ctx, anchors), ctx.doc.text):
         found = [NUMBER_WORDS.get(m.group(1).lower()) for m in COUNT_RE.finditer(text)
-                 if m.group(1).lower() not in ("a", "an")]
+                 if not SCORE_BEFORE.search(text, max(m.start() - 8, 0), m.start())]
         found = [n for n in found if n]
         if found:
             return max(found)
@@ -304,7 +321,7 @@ def build_procedure(ctx: NoteContext, anchors: list[Anchor]) -> ProcedureFact:
     approach, approach_rule = _approach(ctx, anchors, guidance, organ)
     fact = ProcedureFact(
         action=head.attrs["action"], modality=_pick(anchors, "modality"), approach=approach,
-        organ=organ, site=_pick(anchors, "site"), laterality=_pick(anchors, "laterality"),
+        organ=organ, site=_pick(anchors, "site"), laterality=_laterality(ctx, anchors),
         guidance=guidance, assertion=assertion, levels=levels, sites=sites,
         region=_pick(anchors, "region") or (REGION_OF[levels[0][0]] if levels else None),
         section=head.section,
