@@ -354,6 +354,7 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
     spans = ctx.note_cue_spans
     if spans["aborted"]:
         main = [f for f in facts if f.assertion == "performed" and f.action != "sedation"]
+        main = main or [f for f in facts if f.assertion == "planned"]  # "Planned: ... terminated"
         hit = _aborted_targets(ctx, main, spans["aborted"])
         for fact in hit:
             fact.assertion = "aborted"

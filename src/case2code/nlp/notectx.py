@@ -72,8 +72,11 @@ class NoteContext:
         if nxt and nxt.tok_start - m.tok_end <= 1 and nxt.get("neoplasm") == "malignant":
             return True
         prev = self._prev_mention(m)
-        return bool(prev and m.tok_start - prev.tok_end <= 2 and prev.get("histology")
-                    and self.words[m.tok_start - 1] in ("of", "the"))
+        if prev is not None and prev.get("laterality") and not prev.get("organ"):
+            prev = self._prev_mention(prev)  # "carcinoma of the left breast"
+        gap = self.words[prev.tok_end:m.tok_start] if prev is not None else []
+        return bool(prev and prev.get("histology") and len(gap) <= 4
+                    and set(gap) <= {"of", "the", "left", "right", "bilateral", "in"})
 
     def _next_mention(self, m: Mention) -> Mention | None:
         i = self._pos[id(m)]
