@@ -92,6 +92,8 @@ def item_count(fact: ProcedureFact, item: str | None) -> int | None:
         return len(lobes) or (2 if fact.laterality == "bilateral" else 1)
     if item == "vertebra" and fact.levels:
         return len(fact.levels)
+    if item == "vein" and len(fact.sites) > 1:
+        return len(fact.sites)
     return fact.count
 
 

@@ -166,6 +166,9 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
     attrs = anchor.attrs
     for key in ("modality", "approach"):
         attrs[key] = m.get(key) or _nearby_value(ctx, key, m, sent, section)
+    if target is not None and anchor.own_site:
+        attrs["sites"] = {o.get("site") for o in ctx.sent_mentions(sent)
+                          if o.get("site") and o.get("organ") == target.get("organ")}
     if target is not None:
         attrs["organ"] = m.get("organ") or target.get("organ")
         attrs["site"] = target.get("site") if target.get("organ") == attrs["organ"] else None
@@ -317,7 +320,8 @@ def build_procedure(ctx: NoteContext, anchors: list[Anchor]) -> ProcedureFact:
     organ = _pick(anchors, "organ")
     text = _group_text(ctx, anchors)
     levels = parse_levels(text) or (parse_levels(ctx.doc.text) if organ in ("bone", "nerve") else [])
-    sites = sorted({a.attrs["site"] for a in anchors if a.attrs.get("site")})
+    sites = sorted({a.attrs["site"] for a in anchors if a.attrs.get("site")}
+                   | {s for a in anchors for s in a.attrs.get("sites", ())})
     approach, approach_rule = _approach(ctx, anchors, guidance, organ)
     fact = ProcedureFact(
         action=head.attrs["action"], modality=_pick(anchors, "modality"), approach=approach,
@@ -327,6 +331,10 @@ def build_procedure(ctx: NoteContext, anchors: list[Anchor]) -> ProcedureFact:
         section=head.section,
     )
     fact.count = _count(ctx, anchors, sites, levels)
+    if fact.action == "thermoplasty":
+        fact.sites = sorted({m.get("site") for m in ctx.active_mentions()
+                             if m.get("organ") == "lung" and m.get("site")})
+        fact.count = len(fact.sites) or None
     if fact.site == "medial_branch":
         fact.count = joint_count(text) or joint_count(ctx.doc.text) or (
             max(len(levels) - 1, 1) if levels else fact.count)
@@ -352,6 +360,11 @@ def _minutes(text: str) -> int | None:
 def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
     """Aborted procedures, biopsy of the same lesion, immediate pathology: whole-note cues."""
     spans = ctx.note_cue_spans
+    if spans["no_procedure"]:
+        for fact in facts:
+            if fact.assertion == "performed":
+                fact.assertion = "planned"
+                fact.rules.append("context.no_procedure")
     if spans["aborted"]:
         main = [f for f in facts if f.assertion == "performed" and f.action != "sedation"]
         main = main or [f for f in facts if f.assertion == "planned"]  # "Planned: ... terminated"

@@ -140,7 +140,8 @@ def get_lexicon() -> Lexicon:
                            ("immediate_pathology", ctx["immediate_pathology"]),
                            ("active_treatment", ctx["active_treatment"]),
                            ("history_markers", ctx["history_markers"]),
-                           ("pain_encounter", ctx["pain_encounter"])]:
+                           ("pain_encounter", ctx["pain_encounter"]),
+                           ("no_procedure", ctx["no_procedure"])]:
         table = PhraseTable()
         for literal in literals:
             table.add(literal, name)
