@@ -106,6 +106,10 @@ def resolve_target(ctx: NoteContext, anchor: Mention, sent: int) -> tuple[Mentio
     level = _level_as_vertebra(ctx, sent)
     if level is not None:
         return level, True
+    own = [m for m in ctx.sent_mentions(sent) if m.get("organ") in TUMOR_ORGANS
+           and not any(o.get("neoplasm") == "secondary" for o in ctx.sent_mentions(sent))]
+    if own:  # "cryoablation of left breast carcinoma": the primary itself is the target
+        return _nearest(own, anchor), True
     return ctx.note_target(), False
 
 
@@ -114,7 +118,7 @@ def _level_as_vertebra(ctx: NoteContext, sent: int) -> Mention | None:
     bone and not of spinal nerves."""
     if any(m.get("organ") == "nerve" for m in ctx.mentions):
         return None
-    if not any(m.get("organ") == "bone" for m in ctx.mentions):
+    if not any(m.get("organ") == "bone" or m.get("neoplasm") for m in ctx.mentions):
         return None
     lv = next((m for m in ctx.sent_mentions(sent) if m.get("level")), None)
     if lv is None:

@@ -58,12 +58,15 @@ class PhraseTable:
         self.table: dict[tuple[str, ...], list] = {}
         self.max_len = 1
 
-    def add(self, literal: str, payload) -> None:
+    def add(self, literal: str, payload, *, plural: bool = False) -> None:
         key = _key(literal)
         if not key:
             raise ValueError(f"literal {literal!r} has no word characters")
         self.table.setdefault(key, []).append(payload)
         self.max_len = max(self.max_len, len(key))
+        last = key[-1]
+        if plural and len(last) > 2 and not last.endswith("s") and not last[-1].isdigit():
+            self.table.setdefault(key[:-1] + (last + "s",), []).append(payload)
 
     def scan(self, words: list[str], lo: int = 0, hi: int | None = None):
         """Yield (start, end, payloads) of longest non-overlapping matches in words[lo:hi]."""
@@ -124,7 +127,7 @@ def get_lexicon() -> Lexicon:
     terms = PhraseTable()
     for entry in lex["entries"]:
         for literal in entry["literals"]:
-            terms.add(literal, (entry["id"], entry.get("sets") or {}))
+            terms.add(literal, (entry["id"], entry.get("sets") or {}), plural=True)
     cues = PhraseTable()
     for i, rule in enumerate(ctx["rules"]):
         scope = rule.get("max_scope", ctx["max_scope"])
