@@ -50,6 +50,8 @@ def _primary_site(kb: KB, fact: ConditionFact, target: ProcedureFact | None):
         for word, key in LUNG_LOBES.items():
             if word in target.site:
                 site = key
+    if site == "lung" and target is not None and target.site == "main_bronchus":
+        site = "lung_main_bronchus"
     if site == "liver" and fact.histology == "hepatocellular_carcinoma":
         site = "liver_hcc"
     return next((p for p in kb.maps.primary_sites if p.site == site), None)
@@ -161,11 +163,16 @@ def _indications(kb, plan: DxPlan, conds) -> None:
         if c.kind != "indication":
             continue
         ind = next((i for i in kb.maps.indications if i.indication == c.detail), None)
-        if ind is None:
+        if ind is None or not ind.with_neoplasm and _has_neoplasm(plan):
             continue
         code = _indication_code(ind.codes, c)
         if code:
             plan.add(code, ind.rationale, c.evidence, c.detail, 1, f"dx.indication.{c.detail}")
+
+
+def _has_neoplasm(plan: DxPlan) -> bool:
+    return any(c.rule.startswith(("dx.secondary", "dx.primary", "dx.bone", "dx.myeloma"))
+               for c in plan.codes)
 
 
 def _indication_code(codes: dict[str, str], c: ConditionFact) -> str | None:

@@ -254,6 +254,8 @@ class Indication(Strict):
     indication: str
     codes: dict[str, str]
     rationale: str
+    with_neoplasm: bool = Field(
+        default=True, description="False when a coded neoplasm already explains it (obstruction by tumor).")
     sources: list[str]
 
 

@@ -87,8 +87,11 @@ def _nearest(cands: list[Mention], anchor: Mention, prefer_after: bool = True) -
 
 
 def _target_mentions(ctx: NoteContext, mentions: list[Mention]) -> list[Mention]:
-    """Organ/site mentions that name a target, not a primary-cancer adjective ('breast cancer')."""
-    return [m for m in mentions if m.get("organ") and not ctx.is_primary_usage(m)]
+    """Organ/site mentions that name a target, not a primary-cancer adjective ('breast cancer'),
+    nor a nerve or joint named as a landmark beside a tumor ('metastasis near the SI joint')."""
+    tumor = any(m.get("neoplasm") in ("secondary", "malignant", "tumor") for m in mentions)
+    return [m for m in mentions if m.get("organ") and not ctx.is_primary_usage(m)
+            and not (tumor and m.get("organ") == "nerve" and not m.get("action"))]
 
 
 def resolve_target(ctx: NoteContext, anchor: Mention, sent: int) -> tuple[Mention | None, bool]:
@@ -143,11 +146,11 @@ def _laterality_near(ctx: NoteContext, target: Mention | None) -> str | None:
 
 
 def _nearby_value(ctx: NoteContext, key: str, anchor: Mention, sent: int, section: str):
-    same = [m for m in ctx.sent_mentions(sent) if m.get(key)]
+    same = [m for m in ctx.sent_mentions(sent) if m.get(key) and not ctx.is_negated(m)]
     hit = _nearest(same, anchor, prefer_after=False)
     if hit:
         return hit.get(key)
-    in_section = [m for m in ctx.section_mentions(section) if m.get(key)]
+    in_section = [m for m in ctx.section_mentions(section) if m.get(key) and not ctx.is_negated(m)]
     if in_section:
         return Counter(m.get(key) for m in in_section).most_common(1)[0][0]
     return ctx.note_value(key)
