@@ -387,7 +387,7 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
     for fact in facts:
         if fact.action == "biopsy" and ablations:
             fact.same_lesion_biopsy = _same_lesion(ctx, fact, ablations[0])
-            fact.immediate_pathology = bool(spans["immediate_pathology"])
+            fact.immediate_pathology = bool(ctx.affirmed("immediate_pathology"))
 
 
 def _aborted_targets(ctx: NoteContext, main: list[ProcedureFact], spans) -> list[ProcedureFact]:

@@ -118,6 +118,18 @@ class NoteContext:
         return {name: self.lexicon.note_cue(name, self.doc, self.words)
                 for name in self.lexicon.note_cues}
 
+    def affirmed(self, name: str) -> list[tuple[int, int]]:
+        """Spans of a whole-note cue that no negation governs ('no frozen section was sent')."""
+        out = []
+        for a, b in self.note_cue_spans[name]:
+            i = next(k for k, t in enumerate(self.doc.tokens) if t.start >= a)
+            j = next((k for k, t in enumerate(self.doc.tokens) if t.end >= b), i) + 1
+            sent = self.doc.sentence_of(i)
+            found = assert_mention(i, j, self._sent_cues[sent], {"negated"})
+            if found is None:
+                out.append((a, b))
+        return out
+
     def sentence_has(self, name: str, sent: int) -> bool:
         s = self.doc.sentences[sent]
         return any(s.start <= a < s.end for a, _ in self.note_cue_spans[name])
