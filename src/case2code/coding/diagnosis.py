@@ -46,9 +46,11 @@ def _present(facts: Facts) -> list[ConditionFact]:
 
 def _primary_site(kb: KB, fact: ConditionFact, target: ProcedureFact | None):
     site = fact.site
-    if site == "lung" and target is not None and target.organ == "lung" and target.site:
+    lobe = fact.subtype if fact.subtype and "lobe" in fact.subtype else (
+        target.site if target is not None and target.organ == "lung" and target.site else None)
+    if site == "lung" and lobe:
         for word, key in LUNG_LOBES.items():
-            if word in target.site:
+            if word in lobe:
                 site = key
     if site == "lung" and target is not None and target.site == "main_bronchus":
         site = "lung_main_bronchus"

@@ -66,10 +66,34 @@ def _status(ctx: NoteContext, m: Mention, assertion: str) -> str:
     return "active"
 
 
+PRIMARY_ORGANS = {"lung", "breast", "prostate", "kidney", "liver", "thyroid"}
+
+
+def _histology_of_organ(ctx: NoteContext, m: Mention) -> Mention | None:
+    """'squamous cell carcinoma of the left lower lobe': the organ named after the histology."""
+    if not m.get("histology") or m.get("primary_site"):
+        return None
+    nxt = _near(ctx, m, "organ", window=4, after_only=True)
+    if nxt is None or nxt.get("organ") not in PRIMARY_ORGANS:
+        return None
+    gap = set(ctx.words[m.tok_end:nxt.tok_start])
+    return nxt if gap <= {"of", "the", "in", "left", "right"} else None
+
+
 def primaries(ctx: NoteContext) -> list[ConditionFact]:
     out = []
     for m in ctx.mentions:
         site = m.get("primary_site")
+        organ_of = _histology_of_organ(ctx, m)
+        if organ_of is not None and not ctx.condition_assertion(m)[0] == "negated":
+            fact = _fact(ctx, m, "neoplasm", site=organ_of.get("organ"), organ=organ_of.get("organ"),
+                         role="primary", behavior="malignant", histology=m.get("histology"),
+                         laterality=organ_of.get("laterality") or _laterality_before(ctx, organ_of),
+                         subtype=organ_of.get("site"))
+            fact.status = _status(ctx, m, fact.assertion)
+            fact.assertion = "present" if fact.assertion == "historical" else fact.assertion
+            out.append(fact)
+            continue
         if not site or not (m.get("histology") or ctx.is_primary_usage(m)):
             continue
         if site in ("bone", "bone_marrow") or m.get("histology") in MARROW_HISTOLOGY:

@@ -174,8 +174,12 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
     for key in ("modality", "approach"):
         attrs[key] = m.get(key) or _nearby_value(ctx, key, m, sent, section)
     if target is not None and anchor.own_site:
-        attrs["sites"] = {o.get("site") for o in ctx.sent_mentions(sent)
-                          if o.get("site") and o.get("organ") == target.get("organ")}
+        same_organ = [o for o in ctx.sent_mentions(sent)
+                      if o.get("site") and o.get("organ") == target.get("organ")]
+        attrs["sites"] = {o.get("site") for o in same_organ}
+        attrs["sides"] = {o.get("laterality") for o in same_organ if o.get("laterality")}
+        attrs["sides"] |= {o.get("laterality") for o in ctx.sent_mentions(sent)
+                           if o.get("laterality") == "bilateral" and 0 <= m.tok_start - o.tok_end <= 4}
     if target is not None:
         attrs["organ"] = m.get("organ") or target.get("organ")
         attrs["site"] = target.get("site") if target.get("organ") == attrs["organ"] else None
@@ -251,6 +255,7 @@ def _laterality(ctx: NoteContext, anchors: list[Anchor]) -> str | None:
     """Both sides named across one event is a bilateral service; else the side named with the
     site, else the one side word of the procedure's sentences."""
     sides = {a.attrs.get("laterality") for a in anchors if a.attrs.get("laterality")}
+    sides |= {side for a in anchors for side in a.attrs.get("sides", ())}
     if "bilateral" in sides or {"right", "left"} <= sides:
         return "bilateral"
     if sides:
@@ -419,5 +424,21 @@ def _same_lesion(ctx: NoteContext, biopsy: ProcedureFact, ablation: ProcedureFac
 
 def procedures(ctx: NoteContext) -> list[ProcedureFact]:
     facts = [build_procedure(ctx, g) for g in cluster(anchors_of(ctx))]
+    facts = _fold_cement_into_kyphoplasty(facts)
     apply_note_cues(ctx, facts)
     return facts
+
+
+def _fold_cement_into_kyphoplasty(facts: list[ProcedureFact]) -> list[ProcedureFact]:
+    """Cement injected during a kyphoplasty is part of that kyphoplasty, not a vertebroplasty."""
+    kypho = [f for f in facts if f.action == "kyphoplasty" and f.assertion == "performed"]
+    out = []
+    for f in facts:
+        host = next((k for k in kypho if f.action == "vertebroplasty" and f.assertion == "performed"
+                     and (not f.levels or not k.levels or set(f.levels) & set(k.levels))), None)
+        if host is None:
+            out.append(f)
+        else:
+            host.evidence += f.evidence[:2]
+            host.rules.append("merge.cement_in_kyphoplasty")
+    return out
