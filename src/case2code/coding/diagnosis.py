@@ -87,8 +87,10 @@ def _neoplasms(kb, plan: DxPlan, conds, target, has_marrow: bool) -> None:
                     and x.organ != "bone" for x in conds if x.kind == "neoplasm"):
                 continue  # myeloma lesions are the myeloma itself, not metastases
             sec = next((s for s in maps.secondary_sites if s.site == c.site), None)
+            side = c.laterality or (target.laterality if target is not None
+                                    and target.organ == c.site else None)
             if sec:
-                plan.add(sided(sec.codes, c.laterality), f"Secondary malignant neoplasm of "
+                plan.add(sided(sec.codes, side), f"Secondary malignant neoplasm of "
                          f"{c.site.replace('_', ' ')}: the metastasis documented in the note.",
                          c.evidence, c.site, 1, "dx.secondary")
     secondaries = [c for c in conds if c.kind == "neoplasm" and c.role == "secondary"]
@@ -178,11 +180,13 @@ def _has_neoplasm(plan: DxPlan) -> bool:
 
 
 def _indication_code(codes: dict[str, str], c: ConditionFact) -> str | None:
-    keys = []
-    if c.subtype and c.laterality:
-        keys.append(f"{c.laterality}_{c.subtype}")
-    keys += [c.subtype, c.region, c.laterality, "unspecified"]
-    return next((codes[k] for k in keys if k and k in codes), None)
+    """Most specific key first (right_pain, severe_persistent, lumbar, right); the first code
+    listed in the map is its default when the note names no subtype."""
+    subtypes = (c.subtype or "").split("|") if c.subtype else []
+    keys = [f"{c.laterality}_{s}" for s in subtypes if c.laterality]
+    keys += subtypes + [c.region, c.laterality, "unspecified"]
+    found = next((codes[k] for k in keys if k and k in codes), None)
+    return found or next(iter(codes.values()), None)
 
 
 def _sequence(plan: DxPlan, target: ProcedureFact | None, facts: Facts) -> list[DxCode]:

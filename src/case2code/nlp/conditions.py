@@ -66,7 +66,8 @@ def _status(ctx: NoteContext, m: Mention, assertion: str) -> str:
     return "active"
 
 
-PRIMARY_ORGANS = {"lung", "breast", "prostate", "kidney", "liver", "thyroid"}
+PRIMARY_ORGANS = {"lung": "lung", "breast": "breast", "prostate": "prostate", "kidney": "kidney",
+                  "liver": "liver", "thyroid": "thyroid", "airway": "lung", "bile_duct": "bile_duct"}
 
 
 def _histology_of_organ(ctx: NoteContext, m: Mention) -> Mention | None:
@@ -86,7 +87,8 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
         site = m.get("primary_site")
         organ_of = _histology_of_organ(ctx, m)
         if organ_of is not None and not ctx.condition_assertion(m)[0] == "negated":
-            fact = _fact(ctx, m, "neoplasm", site=organ_of.get("organ"), organ=organ_of.get("organ"),
+            organ = PRIMARY_ORGANS[organ_of.get("organ")]
+            fact = _fact(ctx, m, "neoplasm", site=organ, organ=organ,
                          role="primary", behavior="malignant", histology=m.get("histology"),
                          laterality=organ_of.get("laterality") or _laterality_before(ctx, organ_of),
                          subtype=organ_of.get("site"))
@@ -104,6 +106,11 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
         if not fact.histology:
             hist = _near(ctx, m, "histology", window=2)
             fact.histology = hist.get("histology") if hist else None
+        if site == "lung":
+            lobe = _near(ctx, m, "site", window=3)
+            if lobe is not None and lobe.get("organ") in ("lung", "airway"):
+                fact.subtype = lobe.get("site")
+                fact.laterality = fact.laterality or lobe.get("laterality")
         fact.status = _status(ctx, m, fact.assertion)
         if fact.assertion == "historical":
             fact.assertion = "present"
@@ -126,7 +133,7 @@ def _secondary_site(ctx: NoteContext, m: Mention) -> tuple[str | None, Mention |
     if hit is not None and not ctx.is_primary_usage(hit):
         site = hit.get("secondary_site") or hit.get("organ")
         return ("bone" if hit.get("organ") == "bone" else site), hit
-    bone = _bone_site(ctx, m)
+    bone = _bone_site(ctx, m) or _near(ctx, m, "level", window=3)
     return ("bone", bone) if bone is not None else (None, None)
 
 
@@ -168,6 +175,8 @@ def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
             fact = _fact(ctx, m, "neoplasm", site=site, organ="bone", role="primary",
                          behavior=m.get("neoplasm"), histology=hist,
                          laterality=lat or (_laterality_near_site(ctx, where)))
+            if fact.assertion == "historical":  # "recurrent ..., previously treated": still present
+                fact.assertion = "present"
             out.append(fact)
         elif hist in MARROW_HISTOLOGY:
             sent = ctx.doc.sentence_of(m.tok_start)
@@ -229,7 +238,8 @@ def indications(ctx: NoteContext) -> list[ConditionFact]:
             continue
         sent = ctx.doc.sentence_of(m.tok_start)
         text = ctx.sentence_text(sent).lower()
-        subtype = next((v for k, v in SUBTYPE_WORDS.items() if k in text), None)
+        subtype = "|".join(dict.fromkeys(v for k, v in SUBTYPE_WORDS.items()
+                                         if re.search(rf"\b{k}\b", text))) or None
         lat = _laterality_before(ctx, m) or _laterality_in(ctx, sent)
         levels = parse_levels(ctx.sentence_text(sent)) or parse_levels(ctx.doc.text)
         region = _region(ctx, sent, levels)
@@ -251,6 +261,8 @@ def _region(ctx: NoteContext, sent: int, levels: list[str]) -> str | None:
     if levels:
         regions = [{"C": "cervical", "T": "thoracic", "L": "lumbar", "S": "sacral"}[lv[0]]
                    for lv in levels]
+        if "lumbar" in regions and "sacral" in regions:
+            return "lumbosacral"
         return "lumbar" if "lumbar" in regions else regions[0]
     return ctx.note_value("region")
 
@@ -280,8 +292,25 @@ def _active(fact: ConditionFact) -> bool:
     return any("active" in r for r in fact.rules)
 
 
+def _orphan_histology(ctx: NoteContext) -> list[ConditionFact]:
+    """'Gleason 3+4 adenocarcinoma in the left peripheral zone' in a prostate note: a malignant
+    histology with no site of its own is the primary of the organ the note treats."""
+    target = ctx.note_target()
+    organ = PRIMARY_ORGANS.get(target.get("organ")) if target is not None else None
+    if organ is None:
+        return []
+    for m in ctx.mentions:
+        if m.get("histology") and m.get("neoplasm") == "malignant" and not m.get("primary_site") \
+                and ctx.condition_assertion(m)[0] == "present":
+            return [_fact(ctx, m, "neoplasm", site=organ, organ=organ, role="primary",
+                          behavior="malignant", histology=m.get("histology"))]
+    return []
+
+
 def conditions(ctx: NoteContext) -> list[ConditionFact]:
     prim = primaries(ctx)
+    if not prim and not any(m.get("neoplasm") == "secondary" for m in ctx.mentions):
+        prim = _orphan_histology(ctx)
     bone_prim = bone_primaries(ctx)
     has_marrow = any(f.site == "bone_marrow" for f in bone_prim)
     solid = any(f.behavior == "malignant" and f.assertion == "present" for f in prim)

@@ -6,6 +6,7 @@ sentence or section, never a rescan of the text.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import cached_property
 
@@ -14,6 +15,7 @@ from .lexicon import Cue, Lexicon, Mention
 from .reader import Document, section_rules
 
 QUIET_SECTIONS = {"history", "plan", "indication"}
+DATE_CUE = re.compile(r":(in \d{4}|.*ago|last year|earlier|originally|initially treated with)$")
 
 
 class NoteContext:
@@ -57,8 +59,12 @@ class NoteContext:
         return m.start, m.end, self.doc.text[m.start:m.end]
 
     def condition_assertion(self, m: Mention) -> tuple[str, str | None]:
+        """Dates and 'years ago' date a treatment, not the disease: they do not make a
+        condition historical; 'history of', 'prior', 's/p' do."""
         sent = self.doc.sentence_of(m.tok_start)
-        found = assert_mention(m.tok_start, m.tok_end, self._sent_cues[sent], CONDITION_CATEGORIES)
+        cues = [c for c in self._sent_cues[sent]
+                if not (c.category == "historical" and DATE_CUE.search(c.rule))]
+        found = assert_mention(m.tok_start, m.tok_end, cues, CONDITION_CATEGORIES)
         return (found.value, found.cue.rule) if found else ("present", None)
 
     def is_negated(self, m: Mention) -> bool:
