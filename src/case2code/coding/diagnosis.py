@@ -193,7 +193,9 @@ def _sequence(plan: DxPlan, target: ProcedureFact | None, facts: Facts) -> list[
     organ = target.organ if target is not None else None
     order = []
     for i, code in enumerate(plan.codes):
-        on_target = plan.organs[i] == organ and organ is not None
+        on_target = (plan.organs[i] == organ and organ is not None
+                     and code.rule.startswith(("dx.secondary", "dx.primary", "dx.bone", "dx.myeloma",
+                                               "dx.indication", "dx.fibroadenoma")))
         rank = plan.rank[i] if plan.rank[i] == 0 else (0.5 if on_target else plan.rank[i])
         order.append((rank, i, code))
     return [code for _, _, code in sorted(order, key=lambda t: (t[0], t[1]))]

@@ -110,7 +110,8 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
             lobe = _near(ctx, m, "site", window=3)
             if lobe is not None and lobe.get("organ") in ("lung", "airway"):
                 fact.subtype = lobe.get("site")
-                fact.laterality = fact.laterality or lobe.get("laterality")
+                fact.laterality = (fact.laterality or lobe.get("laterality")
+                                   or _laterality_before(ctx, lobe))
         fact.status = _status(ctx, m, fact.assertion)
         if fact.assertion == "historical":
             fact.assertion = "present"
@@ -238,8 +239,9 @@ def indications(ctx: NoteContext) -> list[ConditionFact]:
             continue
         sent = ctx.doc.sentence_of(m.tok_start)
         text = ctx.sentence_text(sent).lower()
-        subtype = "|".join(dict.fromkeys(v for k, v in SUBTYPE_WORDS.items()
-                                         if re.search(rf"\b{k}\b", text))) or None
+        subtype = "|".join(dict.fromkeys(
+            v for k, v in SUBTYPE_WORDS.items()
+            if re.search(r"\b" + k.replace(" ", r"[\s-]") + r"\b", text))) or None
         lat = _laterality_before(ctx, m) or _laterality_in(ctx, sent)
         levels = parse_levels(ctx.sentence_text(sent)) or parse_levels(ctx.doc.text)
         region = _region(ctx, sent, levels)
@@ -257,21 +259,27 @@ def _laterality_in(ctx: NoteContext, sent: int) -> str | None:
 def _region(ctx: NoteContext, sent: int, levels: list[str]) -> str | None:
     for o in ctx.sent_mentions(sent):
         if o.get("region"):
-            return o.get("region")
+            return o.get("spine_region") or o.get("region")
     if levels:
         regions = [{"C": "cervical", "T": "thoracic", "L": "lumbar", "S": "sacral"}[lv[0]]
                    for lv in levels]
-        if "lumbar" in regions and "sacral" in regions:
-            return "lumbosacral"
         return "lumbar" if "lumbar" in regions else regions[0]
     return ctx.note_value("region")
 
 
 def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
+    """One fact per condition; a primary named with and without a side is one primary, but a
+    right and a left primary (a right RCC in the past, a left RCC now) stay two."""
+    sided = {(f.site, f.laterality) for f in facts if f.role == "primary" and f.laterality}
+    for f in facts:
+        sides = {lat for site, lat in sided if site == f.site}
+        if f.role == "primary" and f.kind == "neoplasm" and f.laterality is None and len(sides) == 1:
+            f.laterality = next(iter(sides))
     out: dict[tuple, ConditionFact] = {}
     for f in facts:
         key = (f.kind, f.role, f.site, f.detail if f.kind != "pathological_fracture" else None,
-               f.histology if f.role == "primary" and f.site == "bone" else None)
+               f.histology if f.role == "primary" and f.site == "bone" else None,
+               f.laterality if f.role == "primary" and f.kind == "neoplasm" else None)
         if key not in out:
             out[key] = f
             continue

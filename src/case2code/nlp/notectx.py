@@ -82,7 +82,7 @@ class NoteContext:
             prev = self._prev_mention(prev)  # "carcinoma of the left breast"
         gap = self.words[prev.tok_end:m.tok_start] if prev is not None else []
         return bool(prev and prev.get("histology") and len(gap) <= 4
-                    and set(gap) <= {"of", "the", "left", "right", "bilateral", "in"})
+                    and gap[:1] in (["of"], ["in"], ["arising"]))
 
     def _next_mention(self, m: Mention) -> Mention | None:
         i = self._pos[id(m)]
