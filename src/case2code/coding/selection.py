@@ -38,7 +38,7 @@ def _matches(entry: CodeEntry, fact: ProcedureFact) -> tuple[bool, int, tuple[st
         if value is None:
             blank.append(key)
             continue
-        if value not in allowed and not (key == "site" and set(fact.sites) & set(allowed)):
+        if value not in allowed:
             return False, 0, ()
         met += 1
     if sel.guidance is not None and not set(fact.guidance) & set(sel.guidance):

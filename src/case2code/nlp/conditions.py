@@ -50,9 +50,18 @@ def _near(ctx: NoteContext, m: Mention, key: str, window: int = 5, after_only: b
 
 
 def _laterality_before(ctx: NoteContext, m: Mention) -> str | None:
+    """The side written just before a mention ('left breast'), or just after it and before its
+    organ ('fibroadenoma, left breast')."""
     sent = ctx.doc.sentence_of(m.tok_start)
-    for other in ctx.sent_mentions(sent):
-        if other.get("laterality") and not other.get("organ") and 0 <= m.tok_start - other.tok_end <= 2:
+    mentions = ctx.sent_mentions(sent)
+    for i, other in enumerate(mentions):
+        if not other.get("laterality") or other.get("organ"):
+            continue
+        if 0 <= m.tok_start - other.tok_end <= 2:
+            return other.get("laterality")
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if 0 <= other.tok_start - m.tok_end <= 1 and nxt is not None and nxt.get("organ") \
+                and nxt.tok_start - other.tok_end <= 1:
             return other.get("laterality")
     return None
 

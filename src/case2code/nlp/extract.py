@@ -342,10 +342,12 @@ def build_procedure(ctx: NoteContext, anchors: list[Anchor]) -> ProcedureFact:
         region=_pick(anchors, "region") or (REGION_OF[levels[0][0]] if levels else None),
         section=head.section,
     )
+    if fact.approach == "bronchoscopic" and fact.organ == "lung":
+        fact.organ = "airway"  # a lobe named in a bronchoscopy locates the bronchus treated
     fact.count = _count(ctx, anchors, sites, levels)
     if fact.action == "thermoplasty":
-        fact.sites = sorted({m.get("site") for m in ctx.active_mentions()
-                             if m.get("organ") == "lung" and m.get("site")})
+        fact.sites = sorted({m.get("site") for m in ctx.mentions
+                             if m.get("organ") == "lung" and m.get("site") and not ctx.is_negated(m)})
         fact.count = len(fact.sites) or None
     if fact.site == "medial_branch":
         fact.count = joint_count(text) or joint_count(ctx.doc.text) or (
@@ -372,11 +374,12 @@ def _minutes(text: str) -> int | None:
 def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
     """Aborted procedures, biopsy of the same lesion, immediate pathology: whole-note cues."""
     spans = ctx.note_cue_spans
-    if spans["no_procedure"]:
+    cancelled = spans["cancelled"] and not spans["aborted"]
+    if spans["no_procedure"] or cancelled:
         for fact in facts:
             if fact.assertion == "performed":
-                fact.assertion = "planned"
-                fact.rules.append("context.no_procedure")
+                fact.assertion = "negated" if cancelled else "planned"
+                fact.rules.append("context.cancelled" if cancelled else "context.no_procedure")
     if spans["aborted"]:
         main = [f for f in facts if f.assertion == "performed" and f.action != "sedation"]
         main = main or [f for f in facts if f.assertion == "planned"]  # "Planned: ... terminated"

@@ -144,7 +144,8 @@ def get_lexicon() -> Lexicon:
                            ("active_treatment", ctx["active_treatment"]),
                            ("history_markers", ctx["history_markers"]),
                            ("pain_encounter", ctx["pain_encounter"]),
-                           ("no_procedure", ctx["no_procedure"])]:
+                           ("no_procedure", ctx["no_procedure"]),
+                           ("cancelled", ctx["cancelled"])]:
         table = PhraseTable()
         for literal in literals:
             table.add(literal, name)
