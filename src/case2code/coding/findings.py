@@ -14,7 +14,8 @@ GAP_CHECKS = {
     "site": (lambda f: f.site or f.organ, "the site treated is not stated"),
     "laterality": (lambda f: f.laterality, "the side treated is not stated"),
     "guidance_modality": (lambda f: f.guidance, "the imaging used for guidance is not named"),
-    "tumor_count": (lambda f: f.count, "the number of tumors treated is not stated"),
+    "tumor_count": (lambda f: f.count and "count.default_one" not in f.rules,
+                    "the number of tumors treated is not stated"),
     "levels": (lambda f: f.levels, "the vertebral or spinal levels are not stated"),
     "minutes": (lambda f: f.minutes, "the intraservice time is not documented"),
 }

@@ -22,7 +22,8 @@ NUMBER_WORDS = {"one": 1, "single": 1, "solitary": 1, "a": 1, "an": 1, "two": 2,
                 "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "twice": 2}
 COUNT_RE = re.compile(
     r"\b(one|two|three|four|five|six|seven|eight|single|solitary|both|[1-8])\s+"
-    r"(?:[A-Za-z-]+\s+){0,3}?"
+    r"(?:(?!(?:mm|cm|from|the|of|to|in|at|and|or|with|for|by|on|minutes?|mins?|cycles?|gauge|g|"
+    r"w|watts?|seconds?|times?|weeks?|months?|years?|days?|hours?)\b)[A-Za-z-]+\s+){0,2}?"
     r"(lesions?|tumou?rs?|metastas[ie]s|mets|nodules?|masses|sites|targets|fibroadenomas?|foci|"
     r"deposits|levels?|veins?|vertebral bodies|vertebrae|joints?|lobes?)\b",
     re.IGNORECASE,
@@ -283,6 +284,10 @@ def _count(ctx: NoteContext, anchors: list[Anchor], sites: list[str], levels: li
     return len(sites) if len(sites) > 1 else None
 
 
+COUNTED_ORGANS = {"bone", "lung", "liver", "kidney", "thyroid", "breast",
+                                           "prostate", "soft_tissue", "adrenal", "vein"}
+
+
 def _guidance(ctx: NoteContext) -> list[str]:
     seen: list[str] = []
     for m in ctx.active_mentions():
@@ -345,6 +350,9 @@ def build_procedure(ctx: NoteContext, anchors: list[Anchor]) -> ProcedureFact:
     if fact.approach == "bronchoscopic" and fact.organ == "lung":
         fact.organ = "airway"  # a lobe named in a bronchoscopy locates the bronchus treated
     fact.count = _count(ctx, anchors, sites, levels)
+    if fact.count is None and fact.action in ("ablation", "biopsy") and organ in COUNTED_ORGANS:
+        fact.count = 1  # one lesion (or vein) unless the note counts more
+        fact.rules.append("count.default_one")
     if fact.action == "thermoplasty":
         fact.sites = sorted({m.get("site") for m in ctx.mentions
                              if m.get("organ") == "lung" and m.get("site") and not ctx.is_negated(m)})
