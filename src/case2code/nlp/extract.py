@@ -208,11 +208,14 @@ def _own_place(anc: Anchor) -> tuple | None:
     return None if place == (None, None) else place
 
 
-def cluster(anchors: list[Anchor]) -> list[list[Anchor]]:
+def cluster(anchors: list[Anchor], ctx: NoteContext | None = None) -> list[list[Anchor]]:
     """Group the mentions of one event. Performed mentions of the same action and organ make one
     group. A planned, negated or hypothetical mention joins it unless it names a site or side
     of its own that the performed mentions do not ('RFA of the left femur is planned');
     historical mentions always stand apart."""
+    def ctx_separate(anc: Anchor) -> bool:
+        return ctx is not None and ctx.sentence_has("separate_event", anc.sent)
+
     performed: list[list[Anchor]] = []
     for anc in (a for a in anchors if a.assertion == "performed"):
         host = next((g for g in performed if _same_event(g[0], anc)), None)
@@ -221,7 +224,7 @@ def cluster(anchors: list[Anchor]) -> list[list[Anchor]]:
     for anc in (a for a in anchors if a.assertion != "performed"):
         host = next((g for g in performed if _same_event(g[0], anc)), None)
         place = _own_place(anc)
-        if host and anc.assertion != "historical" and (
+        if host and anc.assertion != "historical" and not ctx_separate(anc) and (
             place is None or place in {_own_place(a) for a in host}
             or place[0] is None and place[1] in {a.attrs.get("laterality") for a in host}
         ):
@@ -434,7 +437,7 @@ def _same_lesion(ctx: NoteContext, biopsy: ProcedureFact, ablation: ProcedureFac
 
 
 def procedures(ctx: NoteContext) -> list[ProcedureFact]:
-    facts = [build_procedure(ctx, g) for g in cluster(anchors_of(ctx))]
+    facts = [build_procedure(ctx, g) for g in cluster(anchors_of(ctx), ctx)]
     facts = _fold_cement_into_kyphoplasty(facts)
     apply_note_cues(ctx, facts)
     return facts

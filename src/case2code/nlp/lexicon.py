@@ -145,7 +145,8 @@ def get_lexicon() -> Lexicon:
                            ("history_markers", ctx["history_markers"]),
                            ("pain_encounter", ctx["pain_encounter"]),
                            ("no_procedure", ctx["no_procedure"]),
-                           ("cancelled", ctx["cancelled"])]:
+                           ("cancelled", ctx["cancelled"]),
+                           ("separate_event", ctx["separate_event"])]:
         table = PhraseTable()
         for literal in literals:
             table.add(literal, name)
