@@ -326,6 +326,7 @@ def _approach(ctx: NoteContext, anchors: list[Anchor], guidance: list[str], orga
     return None, None
 
 
+ORGAN_IS_SITE = {"kidney", "breast", "prostate"}
 IMAGE_GUIDED_ACTIONS = {"ablation", "biopsy", "vertebroplasty", "kyphoplasty"}
 
 
@@ -350,6 +351,8 @@ def build_procedure(ctx: NoteContext, anchors: list[Anchor]) -> ProcedureFact:
         region=_pick(anchors, "region") or (REGION_OF[levels[0][0]] if levels else None),
         section=head.section,
     )
+    if fact.site is None and organ in ORGAN_IS_SITE:
+        fact.site = organ
     if fact.approach == "bronchoscopic" and fact.organ == "lung":
         fact.organ = "airway"  # a lobe named in a bronchoscopy locates the bronchus treated
     fact.count = _count(ctx, anchors, sites, levels)
