@@ -291,13 +291,18 @@ COUNTED_ORGANS = {"bone", "lung", "liver", "kidney", "thyroid", "breast",
                                            "prostate", "soft_tissue", "adrenal", "vein"}
 
 
-def _guidance(ctx: NoteContext) -> list[str]:
-    seen: list[str] = []
-    for m in ctx.active_mentions():
-        g = m.get("guidance")
-        if g and g not in seen:
-            seen.append(g)
-    return seen
+def _guidance(ctx: NoteContext, anchors: list[Anchor]) -> list[str]:
+    """Imaging named in the procedure's own sentences; else, for a procedure done today, the
+    imaging named anywhere in the report's active sections."""
+    own = _ordered(m.get("guidance") for a in anchors for m in ctx.sent_mentions(a.sent)
+                   if m.get("guidance") and not ctx.is_negated(m))
+    if own or all(a.assertion != "performed" for a in anchors):
+        return own
+    return _ordered(m.get("guidance") for m in ctx.active_mentions() if m.get("guidance"))
+
+
+def _ordered(values) -> list:
+    return list(dict.fromkeys(values))
 
 
 def _extension(ctx: NoteContext) -> bool | None:
@@ -337,7 +342,7 @@ TUMOR_ORGANS = {"bone", "lung", "liver", "kidney", "thyroid", "breast", "prostat
 def build_procedure(ctx: NoteContext, anchors: list[Anchor]) -> ProcedureFact:
     head = anchors[0]
     assertion, rules = _assertion(anchors)
-    guidance = _guidance(ctx) if head.attrs["action"] != "sedation" else []
+    guidance = _guidance(ctx, anchors) if head.attrs["action"] != "sedation" else []
     organ = _pick(anchors, "organ")
     text = _group_text(ctx, anchors)
     levels = parse_levels(text) or (parse_levels(ctx.doc.text) if organ in ("bone", "nerve") else [])
@@ -370,7 +375,7 @@ def build_procedure(ctx: NoteContext, anchors: list[Anchor]) -> ProcedureFact:
         fact.extension = _extension(ctx)
     if fact.action == "sedation":
         fact.minutes = _minutes(text) or _minutes(ctx.doc.text)
-    fact.evidence = [Span(*ctx.span(a.mention)) for a in anchors[:6]]
+    fact.evidence = sorted({Span(*ctx.span(a.mention)) for a in anchors}, key=lambda e: e.start)
     fact.rules = sorted({r for a in anchors for r in a.mention.rules}) + rules
     if approach_rule:
         fact.rules.append(approach_rule)
@@ -401,7 +406,7 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
         for fact in hit:
             fact.assertion = "aborted"
             fact.aborted_stage = "before_anesthesia" if spans["before_anesthesia"] else "after_anesthesia"
-            fact.energy_delivered = False if spans["no_energy"] else (True if spans["energy"] else None)
+            fact.energy_delivered = _energy(ctx, spans)
             a, b = spans["aborted"][0]
             fact.evidence.append(Span(a, b, ctx.doc.text[a:b]))
             fact.rules.append("context.aborted")
@@ -410,6 +415,16 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
         if fact.action == "biopsy" and ablations:
             fact.same_lesion_biopsy = _same_lesion(ctx, fact, ablations[0])
             fact.immediate_pathology = bool(ctx.affirmed("immediate_pathology"))
+
+
+def _energy(ctx: NoteContext, spans) -> bool | None:
+    """Whether any ablation energy was delivered before the stop; None when the note is silent."""
+    pats = ctx.lexicon.patterns
+    if spans["no_energy"] or any(p.search(ctx.doc.text) for p in pats.get("no_energy", [])):
+        return False
+    if spans["energy"] or any(p.search(ctx.doc.text) for p in pats.get("energy", [])):
+        return True
+    return None
 
 
 def _aborted_targets(ctx: NoteContext, main: list[ProcedureFact], spans) -> list[ProcedureFact]:

@@ -9,7 +9,8 @@ shadows the shorter literals inside it ("spinal needle" is not a spine).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -91,6 +92,7 @@ class Lexicon:
     max_scope: int
     note_cues: dict[str, PhraseTable]
     version: str
+    patterns: dict[str, list[re.Pattern]] = field(default_factory=dict)
 
     def mentions(self, doc: Document, words: list[str]) -> list[Mention]:
         out = []
@@ -151,4 +153,7 @@ def get_lexicon() -> Lexicon:
         for literal in literals:
             table.add(literal, name)
         note_cues[name] = table
-    return Lexicon(terms, cues, ctx["max_scope"], note_cues, f"{lex['version']}+{ctx['version']}")
+    patterns = {name: [re.compile(p, re.IGNORECASE) for p in pats]
+                for name, pats in ctx.get("energy_patterns", {}).items()}
+    return Lexicon(terms, cues, ctx["max_scope"], note_cues, f"{lex['version']}+{ctx['version']}",
+                   patterns)
