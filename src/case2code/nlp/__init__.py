@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Facts
-from .conditions import conditions, link_nature
+from .conditions import conditions, link_laterality, link_nature
 from .extract import procedures
 from .lexicon import get_lexicon
 from .notectx import NoteContext
@@ -16,6 +16,7 @@ def read_facts(text: str) -> tuple[Document, Facts]:
     ctx = NoteContext(doc, get_lexicon())
     facts = Facts(procedures=procedures(ctx), conditions=conditions(ctx))
     link_nature(facts)
+    link_laterality(facts)
     spans = ctx.note_cue_spans
     if spans["pain_encounter"]:
         a, b = spans["pain_encounter"][0]

@@ -218,15 +218,19 @@ def pains(ctx: NoteContext) -> list[ConditionFact]:
         words = ctx.sent_mentions(sent)
         tumor = any(o.get("neoplasm") in ("secondary", "malignant", "tumor") or o.get("histology")
                     for o in words)
-        if tumor and not any(o.get("indication") for o in words):
-            out.append(_fact(ctx, m, "pain", detail="neoplasm_related"))
+        tied = tumor and not any(o.get("indication") for o in words)
+        out.append(_fact(ctx, m, "pain", detail="neoplasm_related" if tied else None))
     return out
 
 
 def fractures(ctx: NoteContext) -> list[ConditionFact]:
     out = []
+    tumor_note = any(m.get("neoplasm") == "secondary" or m.get("histology") in MARROW_HISTOLOGY
+                     for m in ctx.mentions)
     for m in ctx.mentions:
-        if m.get("fracture") != "pathological":
+        kind = m.get("fracture")
+        if kind is None or kind == "any" and not (ctx.is_negated(m) or tumor_note and any(
+                o.get("neoplasm") for o in ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start)))):
             continue
         sent_text = ctx.sentence_text(ctx.doc.sentence_of(m.tok_start))
         where = _bone_site(ctx, m)
@@ -324,6 +328,18 @@ def _orphan_histology(ctx: NoteContext) -> list[ConditionFact]:
     return []
 
 
+def negated_neoplasms(ctx: NoteContext) -> list[ConditionFact]:
+    """'Negative for malignancy', 'no evidence of metastatic disease': kept as negated facts so a
+    reader can see why nothing was coded."""
+    out = []
+    for m in ctx.mentions:
+        kind = m.get("neoplasm")
+        if kind in ("secondary", "malignant") and not m.get("primary_site") and ctx.is_negated(m):
+            out.append(_fact(ctx, m, "neoplasm", behavior="malignant",
+                             role="secondary" if kind == "secondary" else None))
+    return out
+
+
 def conditions(ctx: NoteContext) -> list[ConditionFact]:
     prim = primaries(ctx)
     if not prim and not any(m.get("neoplasm") == "secondary" for m in ctx.mentions):
@@ -332,7 +348,7 @@ def conditions(ctx: NoteContext) -> list[ConditionFact]:
     has_marrow = any(f.site == "bone_marrow" for f in bone_prim)
     solid = any(f.behavior == "malignant" and f.assertion == "present" for f in prim)
     found = prim + bone_prim + secondaries(ctx, solid, has_marrow) + pains(ctx) + fractures(ctx)
-    found += indications(ctx)
+    found += indications(ctx) + negated_neoplasms(ctx)
     if any(f.kind == "neoplasm" and f.role == "secondary" for f in found) and not solid:
         found += _unknown_primary(ctx)
     return merge(found)
@@ -356,3 +372,15 @@ def link_nature(facts) -> None:
             proc.nature = kinds.pop()
         elif "malignant" in kinds:
             proc.nature = "malignant"
+
+
+def link_laterality(facts) -> None:
+    """A primary named without a side takes the side of the procedure on its organ
+    ('clear cell RCC' in a note on cryoablation of a right renal mass is a right RCC)."""
+    for c in facts.conditions:
+        if c.kind != "neoplasm" or c.role != "primary" or c.laterality is not None:
+            continue
+        sides = {p.laterality for p in facts.procedures
+                 if p.organ == c.organ and p.laterality in ("right", "left")}
+        if len(sides) == 1:
+            c.laterality = sides.pop()

@@ -15,7 +15,8 @@ from .lexicon import Cue, Lexicon, Mention
 from .reader import Document, section_rules
 
 QUIET_SECTIONS = {"history", "plan", "indication"}
-DATE_CUE = re.compile(r":(in \d{4}|.*ago|last year|earlier|originally|initially treated with)$")
+DATE_CUE = re.compile(r":(in \d{4}|.*ago|last year|earlier|originally|initially treated with|"
+                      r"at (an )?outside hospital|last month)$")
 
 
 class NoteContext:

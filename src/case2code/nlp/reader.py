@@ -23,7 +23,7 @@ HEADER_RE = re.compile(
 )
 CAPS_HEADER_RE = re.compile(r"^[ \t]*(?P<h>[A-Z][A-Z /&()'\-]{2,40})[ \t]*$", re.MULTILINE)
 SENT_END_RE = re.compile(
-    r"(?<=[.!?;])[\"')\]]*\s+(?=\S)"  # punctuation then space
+    r"(?<=[.!?])[\"')\]]*\s+(?=\S)"  # punctuation then space
     r"|\n[ \t]*\n\s*"  # blank line
     r"|\n(?=[ \t]*(?:[-*\u2022]|\d{1,2}[.)]\s)\s*)"  # a new bullet or numbered item
     r"|\n(?=[ \t]*[A-Z][A-Za-z /&()'\-]{1,60}:)"  # a new header line
@@ -120,7 +120,31 @@ def find_sections(text: str) -> list[Section]:
     return sections
 
 
+SHORT_LINE = 60
+
+
+def _split_short_lines(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A line break after a short line ends a sentence (titles, list-like lines); a break inside
+    a hard-wrapped paragraph (long lines) does not."""
+    out, cursor = [], a
+    pos = text.find("\n", a, b)
+    while pos != -1:
+        line_start = text.rfind("\n", a, pos) + 1 if text.rfind("\n", a, pos) >= a else a
+        if pos - max(line_start, cursor) < SHORT_LINE and text[cursor:pos].strip():
+            out.append((cursor, pos))
+            cursor = pos + 1
+        pos = text.find("\n", pos + 1, b)
+    if text[cursor:b].strip():
+        out.append((cursor, b))
+    return out
+
+
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [piece for a, b in _split_punctuation(text, start, end)
+            for piece in _split_short_lines(text, a, b)]
+
+
+def _split_punctuation(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out, cursor = [], start
     for m in SENT_END_RE.finditer(text, start, end):
         if ABBREV_RE.search(text, max(cursor, m.start() - 8), m.start()):
