@@ -284,10 +284,15 @@ def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
     """One fact per condition; a primary named with and without a side is one primary, but a
     right and a left primary (a right RCC in the past, a left RCC now) stay two."""
     sided = {(f.site, f.laterality) for f in facts if f.role == "primary" and f.laterality}
+    active = {(f.site, f.laterality) for f in facts
+              if f.role == "primary" and f.laterality and f.status == "active"}
     for f in facts:
+        if f.role != "primary" or f.kind != "neoplasm" or f.laterality is not None:
+            continue
         sides = {lat for site, lat in sided if site == f.site}
-        if f.role == "primary" and f.kind == "neoplasm" and f.laterality is None and len(sides) == 1:
-            f.laterality = next(iter(sides))
+        live = {lat for site, lat in active if site == f.site}
+        if len(sides) == 1 or len(live) == 1:
+            f.laterality = next(iter(sides if len(sides) == 1 else live))
     out: dict[tuple, ConditionFact] = {}
     for f in facts:
         key = (f.kind, f.role, f.site, f.detail if f.kind != "pathological_fracture" else None,

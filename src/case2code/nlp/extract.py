@@ -114,7 +114,7 @@ def resolve_target(ctx: NoteContext, anchor: Mention, sent: int) -> tuple[Mentio
            and not any(o.get("neoplasm") == "secondary" for o in ctx.sent_mentions(sent))]
     if own:  # "cryoablation of left breast carcinoma": the primary itself is the target
         return _nearest(own, anchor), True
-    return ctx.note_target(), False
+    return None, False  # decided per event, after clustering (see _fill_target)
 
 
 def _level_as_vertebra(ctx: NoteContext, sent: int) -> Mention | None:
@@ -246,6 +246,18 @@ def _merge_open(groups: list[list[Anchor]]) -> list[list[Anchor]]:
     return out
 
 
+def _fill_target(ctx: NoteContext, anchors: list[Anchor]) -> None:
+    """An event none of whose mentions names a target takes the note's likeliest target."""
+    if any(a.attrs.get("organ") for a in anchors) or anchors[0].attrs["action"] == "sedation":
+        return
+    target = ctx.note_target()
+    if target is None:
+        return
+    head = anchors[0]
+    head.attrs.update(organ=target.get("organ"), site=target.get("site"),
+                      laterality=_laterality_near(ctx, target), region=target.get("region"))
+
+
 def _pick(anchors: list[Anchor], key: str):
     """The attribute value of a group: from performed mentions first, most frequent wins."""
     for pool in ([a for a in anchors if a.own_site or key not in ("site", "laterality")], anchors):
@@ -341,6 +353,7 @@ TUMOR_ORGANS = {"bone", "lung", "liver", "kidney", "thyroid", "breast", "prostat
 
 def build_procedure(ctx: NoteContext, anchors: list[Anchor]) -> ProcedureFact:
     head = anchors[0]
+    _fill_target(ctx, anchors)
     assertion, rules = _assertion(anchors)
     guidance = _guidance(ctx, anchors) if head.attrs["action"] != "sedation" else []
     organ = _pick(anchors, "organ")

@@ -15,8 +15,9 @@ from .lexicon import Cue, Lexicon, Mention
 from .reader import Document, section_rules
 
 QUIET_SECTIONS = {"history", "plan", "indication"}
-DATE_CUE = re.compile(r":(in \d{4}|.*ago|last year|earlier|originally|initially treated with|"
-                      r"at (an )?outside hospital|last month)$")
+DATE_CUE = re.compile(r":(in \d{4}|.*ago|last (year|month|week)|earlier|originally|initially treated with|"
+                      r"at (an )?outside hospital|in (january|february|march|april|may|june|july|august|"
+                      r"september|october|november|december)|(weeks|months) prior)$")
 
 
 class NoteContext:
@@ -107,7 +108,7 @@ class NoteContext:
     def note_target(self) -> Mention | None:
         """The likeliest treated site: a specific site near a lesion word, else any target."""
         cands = [m for m in self.mentions if m.get("organ") and not self.is_primary_usage(m)
-                 and not self.is_negated(m)]
+                 and not self.is_negated(m) and not m.get("action")]
         lesion_sents = {self.doc.sentence_of(m.tok_start) for m in self.mentions
                         if m.get("neoplasm") or m.get("indication") or m.get("action")}
         near = [m for m in cands if self.doc.sentence_of(m.tok_start) in lesion_sents]
