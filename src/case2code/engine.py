@@ -10,7 +10,7 @@ from datetime import date
 
 from .coding import companions, findings
 from .coding.diagnosis import assign
-from .coding.lines import Lines, code_fact
+from .coding.lines import Lines, code_facts
 from .errors import InputError
 from .kb import KB, get_kb
 from .model import SETTINGS, CodeLine, DxCode, Facts, Finding, Note, ProcedureFact, Result
@@ -30,8 +30,7 @@ class Coder:
         _validate(note)
         _, facts = read_facts(note.text)
         lines = Lines()
-        for fact in facts.procedures:
-            code_fact(self.kb, fact, note.date_of_service, note.setting, lines)
+        code_facts(self.kb, facts.procedures, note.date_of_service, note.setting, lines)
         companions.apply(lines)
         target = _target(lines, facts)
         dx = assign(self.kb, facts, target)

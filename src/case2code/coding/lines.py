@@ -3,14 +3,14 @@ everything not reported, each with its one-sentence reason and evidence."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..kb import KB, is_effective
 from ..kb.schema import CodeEntry, CodeKind
 from ..model import CodeLine, Finding, NotReported, ProcedureFact, Setting
 from . import modifiers
-from .selection import addons, choose, time_qualifies
+from .selection import addons, choose, primary_units, time_qualifies
 
 NOT_PERFORMED = {
     "planned": "is planned or recommended, not performed; it is reported when it is done",
@@ -42,23 +42,59 @@ def _add(lines: Lines, line: CodeLine, fact: ProcedureFact, missing: tuple = ())
     lines.missing[len(lines.cpt) - 1] = missing
 
 
-def code_fact(kb: KB, fact: ProcedureFact, on: date, setting: Setting, lines: Lines) -> None:
-    if fact.assertion in NOT_PERFORMED:
-        _not_performed(kb, fact, on, lines)
+def code_facts(kb: KB, facts: list[ProcedureFact], on: date, setting: Setting,
+               lines: Lines) -> None:
+    """Select a code per fact, then report one line per code and state: facts of one code in
+    one session (both lungs, two thyroid lobes, two veins) make one line with their units and
+    sides combined."""
+    groups: dict[tuple, list] = {}
+    for fact in facts:
+        if fact.assertion in NOT_PERFORMED:
+            _not_performed(kb, fact, on, lines)
+            continue
+        chosen = choose(kb, fact, on)
+        if chosen is None:
+            _no_code(fact, lines)
+            continue
+        if time_qualifies(chosen.entry, fact.minutes):
+            groups.setdefault((chosen.entry.code, fact.assertion), [chosen, []])[1].append(fact)
+    for chosen, members in groups.values():
+        _code_group(kb, chosen, merge_facts(members), on, setting, lines)
+
+
+def _no_code(fact: ProcedureFact, lines: Lines) -> None:
+    if fact.action in ("sedation", "resection", "curettage"):
         return
-    chosen = choose(kb, fact, on)
-    if chosen is None:
-        if fact.action not in ("sedation", "resection", "curettage"):
-            lines.findings.append(Finding(
-                "warning", "documentation", f"No code selected for {_describe(fact)}: the note "
-                "does not say enough to choose one (modality, approach or site); query the "
-                "provider.", [], list(fact.evidence), "gap.no_code"))
-        return
+    lines.findings.append(Finding(
+        "warning", "documentation", f"No code selected for {_describe(fact)}: the note does not "
+        "say enough to choose one (modality, approach or site); query the provider.", [],
+        list(fact.evidence), "gap.no_code"))
+
+
+def merge_facts(facts: list[ProcedureFact]) -> ProcedureFact:
+    """One fact standing for several facts of the same code and session."""
+    if len(facts) == 1:
+        return facts[0]
+    head = replace(facts[0])
+    sides = {f.laterality for f in facts if f.laterality}
+    head.laterality = ("bilateral" if "bilateral" in sides or {"right", "left"} <= sides
+                       else (sides.pop() if len(sides) == 1 else None))
+    counts = [f.count for f in facts if f.count]
+    head.count = sum(counts) if counts else None
+    head.sites = sorted({s for f in facts for s in (f.sites or [f.site]) if s})
+    head.levels = list(dict.fromkeys(lv for f in facts for lv in f.levels))
+    head.guidance = list(dict.fromkeys(g for f in facts for g in f.guidance))
+    head.evidence = sorted({e for f in facts for e in f.evidence}, key=lambda e: e.start)
+    head.rules = list(dict.fromkeys(r for f in facts for r in f.rules))
+    return head
+
+
+def _code_group(kb: KB, chosen, fact: ProcedureFact, on: date, setting: Setting,
+                lines: Lines) -> None:
     entry = chosen.entry
-    if not time_qualifies(entry, fact.minutes):
-        return
+    units = primary_units(entry, fact)
     mods = modifiers.laterality(entry, fact) + modifiers.discontinued(fact, setting)
-    _add(lines, CodeLine(entry.code, chosen.units, mods, [], _why(entry, fact, chosen.units),
+    _add(lines, CodeLine(entry.code, units, mods, [], _why(entry, fact, units),
                          list(fact.evidence), f"select.{entry.code}", entry.title),
          fact, chosen.missing)
     if fact.assertion != "aborted":
@@ -83,13 +119,12 @@ def _addons(kb: KB, entry: CodeEntry, fact: ProcedureFact, on: date, lines: Line
 
 
 def guidance_code(kb: KB, fact: ProcedureFact, modality: str, on: date) -> CodeEntry | None:
-    probe = ProcedureFact(action=fact.action, guidance=[modality])
+    """The guidance code a naive coder would add for this action and imaging."""
     for entry in kb.codes.values():
         if entry.kind == CodeKind.guidance and entry.select and is_effective(entry, on):
             sel = entry.select
             if fact.action in sel.action and modality in (sel.guidance or []):
                 return entry
-    del probe
     return None
 
 

@@ -190,7 +190,39 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
 
 
 def anchors_of(ctx: NoteContext) -> list[Anchor]:
-    return [make_anchor(ctx, m) for m in ctx.mentions if m.get("action")]
+    out = []
+    for m in ctx.mentions:
+        if m.get("action"):
+            anchor = make_anchor(ctx, m)
+            out += [anchor] + _sibling_targets(ctx, anchor)
+    return out
+
+
+def _sibling_targets(ctx: NoteContext, anchor: Anchor) -> list[Anchor]:
+    """'RFA of the right lower lobe and left lower lobe nodules': one anchor per named place."""
+    target = anchor.site_mention
+    if target is None or not anchor.own_site or anchor.attrs.get("organ") in ("nerve", None) \
+            or anchor.attrs.get("action") == "sedation":
+        return []
+    seen = {(anchor.attrs.get("site"), anchor.attrs.get("laterality"))}
+    out = []
+    for o in ctx.sent_mentions(anchor.sent):
+        if not o.get("site") or o.get("organ") != target.get("organ") or o.get("level"):
+            continue
+        place = (o.get("site"), _laterality_near(ctx, o))
+        if place in seen or place[1] is None and any(p[0] == place[0] for p in seen):
+            continue
+        seen.add(place)
+        twin = Anchor(anchor.mention, anchor.sent, anchor.section, anchor.assertion,
+                      anchor.cue_rule, dict(anchor.attrs), o, True)
+        twin.attrs.update(site=place[0], laterality=place[1], sides={place[1]} - {None},
+                          sites={place[0]}, twin=True)
+        out.append(twin)
+    if out:
+        anchor.attrs["twin"] = True
+        anchor.attrs["sides"] = {anchor.attrs.get("laterality")} - {None}
+        anchor.attrs["sites"] = {anchor.attrs.get("site")} - {None}
+    return out
 
 
 def _same_event(a: Anchor, b: Anchor) -> bool:
@@ -208,26 +240,42 @@ def _own_place(anc: Anchor) -> tuple | None:
     return None if place == (None, None) else place
 
 
+def _compatible(p1: tuple | None, p2: tuple | None) -> bool:
+    """Two places can be one target: same site (or one unnamed) and same side (or one unnamed)."""
+    if p1 is None or p2 is None:
+        return True
+    (s1, l1), (s2, l2) = p1, p2
+    return (s1 is None or s2 is None or s1 == s2) and (l1 is None or l2 is None or l1 == l2)
+
+
+def _group_place(group: list[Anchor]) -> tuple | None:
+    return next((p for p in map(_own_place, group) if p is not None), None)
+
+
 def cluster(anchors: list[Anchor], ctx: NoteContext | None = None) -> list[list[Anchor]]:
-    """Group the mentions of one event. Performed mentions of the same action and organ make one
-    group. A planned, negated or hypothetical mention joins it unless it names a site or side
-    of its own that the performed mentions do not ('RFA of the left femur is planned');
-    historical mentions always stand apart."""
+    """Group the mentions of one event: one fact per procedure, site and side (both lungs
+    ablated in one session are two facts; the coder merges them into one line with 50).
+    A planned, negated or hypothetical mention joins a performed event unless it names a place of
+    its own or a later session ('RFA of the left femur is planned'); historical mentions always
+    stand apart."""
     def ctx_separate(anc: Anchor) -> bool:
         return ctx is not None and ctx.sentence_has("separate_event", anc.sent)
 
     performed: list[list[Anchor]] = []
     for anc in (a for a in anchors if a.assertion == "performed"):
-        host = next((g for g in performed if _same_event(g[0], anc)), None)
+        place = _own_place(anc)
+        if anc.attrs.get("organ") == "nerve" and place is not None:
+            place = (None, place[1])  # one nerve procedure names several nerves
+        host = next((g for g in performed if _same_event(g[0], anc)
+                     and _compatible(_group_place(g), place)), None)
         host.append(anc) if host else performed.append([anc])
     others: dict[tuple, list[Anchor]] = {}
     for anc in (a for a in anchors if a.assertion != "performed"):
-        host = next((g for g in performed if _same_event(g[0], anc)), None)
         place = _own_place(anc)
-        if host and anc.assertion != "historical" and not ctx_separate(anc) and (
-            place is None or place in {_own_place(a) for a in host}
-            or place[0] is None and place[1] in {a.attrs.get("laterality") for a in host}
-        ):
+        host = next((g for g in performed if _same_event(g[0], anc)
+                     and (place is None or _group_place(g) == place
+                          or place[0] is None and _compatible(_group_place(g), place))), None)
+        if host and anc.assertion != "historical" and not ctx_separate(anc):
             host.append(anc)
             continue
         key = (anc.attrs["action"], anc.attrs.get("organ"), anc.assertion, place)
@@ -268,14 +316,15 @@ def _pick(anchors: list[Anchor], key: str):
 
 
 def _laterality(ctx: NoteContext, anchors: list[Anchor]) -> str | None:
-    """Both sides named across one event is a bilateral service; else the side named with the
-    site, else the one side word of the procedure's sentences."""
-    sides = {a.attrs.get("laterality") for a in anchors if a.attrs.get("laterality")}
-    sides |= {side for a in anchors for side in a.attrs.get("sides", ())}
-    if "bilateral" in sides or {"right", "left"} <= sides:
-        return "bilateral"
-    if sides:
-        return _pick(anchors, "laterality")
+    """The side named with the procedure's own site; else the sides of the sites named beside it
+    ('bilateral ... (right lower lobe and left upper lobe)'); else the one side word of its
+    sentences."""
+    own = {a.attrs.get("laterality") for a in anchors if a.attrs.get("laterality")}
+    for sides in (own, {side for a in anchors for side in a.attrs.get("sides", ())}):
+        if "bilateral" in sides or {"right", "left"} <= sides:
+            return "bilateral"
+        if sides:
+            return _pick(anchors, "laterality") or next(iter(sides))
     words = {m.get("laterality") for a in anchors for m in ctx.sent_mentions(a.sent)
              if m.get("laterality") and not m.get("organ")}
     if "bilateral" in words or {"right", "left"} <= words:
@@ -287,8 +336,10 @@ def _group_text(ctx: NoteContext, anchors: list[Anchor]) -> str:
     return " ".join(ctx.sentence_text(i) for i in sorted({a.sent for a in anchors}))
 
 
-def _count(ctx: NoteContext, anchors: list[Anchor], sites: list[str], levels: list[str]) -> int | None:
-    for text in (_group_text(ctx, anchors), ctx.doc.text):
+def _count(ctx: NoteContext, anchors: list[Anchor], sites: list[str], levels: list[str],
+           *, whole_note: bool = True) -> int | None:
+    texts = (_group_text(ctx, anchors), ctx.doc.text) if whole_note else (_group_text(ctx, anchors),)
+    for text in texts:
         found = [NUMBER_WORDS.get(m.group(1).lower()) for m in COUNT_RE.finditer(text)
                  if not SCORE_BEFORE.search(text, max(m.start() - 8, 0), m.start())]
         found = [n for n in found if n]
@@ -299,8 +350,8 @@ def _count(ctx: NoteContext, anchors: list[Anchor], sites: list[str], levels: li
     return len(sites) if len(sites) > 1 else None
 
 
-COUNTED_ORGANS = {"bone", "lung", "liver", "kidney", "thyroid", "breast",
-                                           "prostate", "soft_tissue", "adrenal", "vein"}
+COUNTED_ORGANS = {"bone", "lung", "liver", "kidney", "thyroid", "breast", "prostate",
+                  "soft_tissue", "adrenal", "vein"}
 
 
 def _guidance(ctx: NoteContext, anchors: list[Anchor]) -> list[str]:
@@ -343,6 +394,7 @@ def _approach(ctx: NoteContext, anchors: list[Anchor], guidance: list[str], orga
     return None, None
 
 
+NERVE_SITE_PRIORITY = ("sacroiliac", "basivertebral", "genicular", "medial_branch")
 ORGAN_IS_SITE = {"kidney", "breast", "prostate"}
 IMAGE_GUIDED_ACTIONS = {"ablation", "biopsy", "vertebroplasty", "kyphoplasty"}
 
@@ -351,7 +403,7 @@ TUMOR_ORGANS = {"bone", "lung", "liver", "kidney", "thyroid", "breast", "prostat
                 "adrenal"}
 
 
-def build_procedure(ctx: NoteContext, anchors: list[Anchor]) -> ProcedureFact:
+def build_procedure(ctx: NoteContext, anchors: list[Anchor], *, alone: bool = True) -> ProcedureFact:
     head = anchors[0]
     _fill_target(ctx, anchors)
     assertion, rules = _assertion(anchors)
@@ -362,9 +414,12 @@ def build_procedure(ctx: NoteContext, anchors: list[Anchor]) -> ProcedureFact:
     sites = sorted({a.attrs["site"] for a in anchors if a.attrs.get("site")}
                    | {s for a in anchors for s in a.attrs.get("sites", ())})
     approach, approach_rule = _approach(ctx, anchors, guidance, organ)
+    site = _pick(anchors, "site")
+    if organ == "nerve":  # SI-joint RFA also lesions the L5 dorsal ramus, a medial-branch term
+        site = next((s for s in NERVE_SITE_PRIORITY if s in sites), site)
     fact = ProcedureFact(
         action=head.attrs["action"], modality=_pick(anchors, "modality"), approach=approach,
-        organ=organ, site=_pick(anchors, "site"), laterality=_laterality(ctx, anchors),
+        organ=organ, site=site, laterality=_laterality(ctx, anchors),
         guidance=guidance, assertion=assertion, levels=levels, sites=sites,
         region=_pick(anchors, "region") or (REGION_OF[levels[0][0]] if levels else None),
         section=head.section,
@@ -373,7 +428,9 @@ def build_procedure(ctx: NoteContext, anchors: list[Anchor]) -> ProcedureFact:
         fact.site = organ
     if fact.approach == "bronchoscopic" and fact.organ == "lung":
         fact.organ = "airway"  # a lobe named in a bronchoscopy locates the bronchus treated
-    fact.count = _count(ctx, anchors, sites, levels)
+    fact.count = (_count(ctx, anchors, sites, levels, whole_note=alone) if alone
+                  else _count(ctx, [a for a in anchors if not a.attrs.get("twin")] or anchors[:0],
+                              [], levels, whole_note=False))
     if fact.count is None and fact.action in ("ablation", "biopsy") and organ in COUNTED_ORGANS:
         fact.count = 1  # one lesion (or vein) unless the note counts more
         fact.rules.append("count.default_one")
@@ -468,7 +525,11 @@ def _same_lesion(ctx: NoteContext, biopsy: ProcedureFact, ablation: ProcedureFac
 
 
 def procedures(ctx: NoteContext) -> list[ProcedureFact]:
-    facts = [build_procedure(ctx, g) for g in cluster(anchors_of(ctx), ctx)]
+    groups = cluster(anchors_of(ctx), ctx)
+    events = Counter((g[0].attrs["action"], g[0].attrs.get("organ")) for g in groups)
+    facts = [build_procedure(ctx, g, alone=events[(g[0].attrs["action"], g[0].attrs.get("organ"))] == 1
+                             and not any(a.attrs.get("twin") for a in g))
+             for g in groups]
     facts = _fold_cement_into_kyphoplasty(facts)
     apply_note_cues(ctx, facts)
     return facts
