@@ -463,6 +463,11 @@ def _minutes(text: str) -> int | None:
 def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
     """Aborted procedures, biopsy of the same lesion, immediate pathology: whole-note cues."""
     spans = ctx.note_cue_spans
+    if spans["declined"]:
+        for fact in facts:
+            if fact.assertion in ("planned", "hypothetical"):
+                fact.assertion = "negated"
+                fact.rules.append("context.declined")
     cancelled = spans["cancelled"] and not spans["aborted"]
     if spans["no_procedure"] or cancelled:
         for fact in facts:

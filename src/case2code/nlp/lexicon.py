@@ -148,7 +148,8 @@ def get_lexicon() -> Lexicon:
                            ("pain_encounter", ctx["pain_encounter"]),
                            ("no_procedure", ctx["no_procedure"]),
                            ("cancelled", ctx["cancelled"]),
-                           ("separate_event", ctx["separate_event"])]:
+                           ("separate_event", ctx["separate_event"]),
+                           ("declined", ctx["declined"])]:
         table = PhraseTable()
         for literal in literals:
             table.add(literal, name)
