@@ -19,8 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def cold_start() -> float:
-    code = ("import time; t=time.perf_counter(); from case2code.kb.lookup import get_index; "
-            "get_index(); print(time.perf_counter()-t)")
+    code = (
+        "import time; t=time.perf_counter(); from case2code.kb.lookup import get_index; "
+        "get_index(); print(time.perf_counter()-t)"
+    )
     runs = [float(subprocess.check_output([sys.executable, "-c", code]).decode()) for _ in range(3)]
     return min(runs)
 
@@ -28,8 +30,18 @@ def cold_start() -> float:
 def lookup_latency() -> tuple[float, float]:
     from case2code.kb.lookup import lookup
 
-    queries = ["RFA bone mets", "cryoablaton rib", "20982", "C79.51", "perc liver RFA", "medial branch",
-               "thyroid nodule RFA", "kyphoplasty lumbar", "MWA lung", "osteoid osteoma"] * 30
+    queries = [
+        "RFA bone mets",
+        "cryoablaton rib",
+        "20982",
+        "C79.51",
+        "perc liver RFA",
+        "medial branch",
+        "thyroid nodule RFA",
+        "kyphoplasty lumbar",
+        "MWA lung",
+        "osteoid osteoma",
+    ] * 30
     lookup(queries[0])
     times = []
     for q in queries:

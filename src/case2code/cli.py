@@ -6,14 +6,16 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from .errors import Case2CodeError, Errors, InputError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="case2code: clinical note in, CPT and ICD-10-CM codes out, with evidence.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="case2code: clinical note in, CPT and ICD-10-CM codes out, with evidence.",
+)
 
 
 def _fail(exc: Case2CodeError) -> None:
@@ -21,7 +23,7 @@ def _fail(exc: Case2CodeError) -> None:
     raise typer.Exit(code=2)
 
 
-def _date(value: Optional[str]) -> Optional[date]:
+def _date(value: str | None) -> date | None:
     if value is None:
         return None
     try:
@@ -40,10 +42,12 @@ def _read(path: str) -> str:
 
 
 @app.command("lookup")
-def lookup_cli(query: str = typer.Argument(..., help='A code (20982, C79.51) or words ("cryo rib")'),
-               as_json: bool = typer.Option(False, "--json", help="Machine-readable output"),
-               on: Optional[str] = typer.Option(None, "--date", help="Date of service YYYY-MM-DD"),
-               limit: int = typer.Option(10, help="Number of search results")) -> None:
+def lookup_cli(
+    query: str = typer.Argument(..., help='A code (20982, C79.51) or words ("cryo rib")'),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output"),
+    on: str | None = typer.Option(None, "--date", help="Date of service YYYY-MM-DD"),
+    limit: int = typer.Option(10, help="Number of search results"),
+) -> None:
     """Show the reference entry of a code, or search codes by words and abbreviations."""
     from .formats.text import entry_text, hits_text
     from .kb.lookup import lookup
@@ -53,24 +57,34 @@ def lookup_cli(query: str = typer.Argument(..., help='A code (20982, C79.51) or 
     except Case2CodeError as exc:
         _fail(exc)
     if isinstance(found, list):
-        typer.echo(json.dumps([h.to_dict() for h in found], indent=2) if as_json else hits_text(found))
+        typer.echo(
+            json.dumps([h.to_dict() for h in found], indent=2) if as_json else hits_text(found)
+        )
     else:
-        typer.echo(json.dumps(found.to_dict(), indent=2, default=str) if as_json else entry_text(found))
+        typer.echo(
+            json.dumps(found.to_dict(), indent=2, default=str) if as_json else entry_text(found)
+        )
 
 
 @app.command("code")
-def code_cli(path: str = typer.Argument(..., help="Note file, or - for stdin"),
-             fmt: str = typer.Option("text", "--format", help="text or json"),
-             on: Optional[str] = typer.Option(None, "--date", help="Date of service YYYY-MM-DD"),
-             setting: str = typer.Option("professional", help="professional or facility"),
-             facts: bool = typer.Option(False, "--facts", help="Include the reader's facts (json)")) -> None:
+def code_cli(
+    path: str = typer.Argument(..., help="Note file, or - for stdin"),
+    fmt: str = typer.Option("text", "--format", help="text or json"),
+    on: str | None = typer.Option(None, "--date", help="Date of service YYYY-MM-DD"),
+    setting: str = typer.Option("professional", help="professional or facility"),
+    facts: bool = typer.Option(False, "--facts", help="Include the reader's facts (json)"),
+) -> None:
     """Code one note: CPT lines, ICD-10-CM in sequence, not-reported codes and findings."""
     from .engine import code_text
     from .formats.text import result_text
 
     try:
-        result = code_text(_read(path), note_id=Path(path).stem if path != "-" else "stdin",
-                           on=_date(on), setting=setting)
+        result = code_text(
+            _read(path),
+            note_id=Path(path).stem if path != "-" else "stdin",
+            on=_date(on),
+            setting=setting,
+        )
     except Case2CodeError as exc:
         _fail(exc)
     if fmt == "json":
@@ -80,8 +94,10 @@ def code_cli(path: str = typer.Argument(..., help="Note file, or - for stdin"),
 
 
 @app.command("facts")
-def facts_cli(path: str = typer.Argument(..., help="Note file, or - for stdin"),
-              as_json: bool = typer.Option(False, "--json")) -> None:
+def facts_cli(
+    path: str = typer.Argument(..., help="Note file, or - for stdin"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
     """What the reader understood: procedures and conditions with assertion and evidence."""
     from .nlp import read_facts
 
@@ -91,16 +107,26 @@ def facts_cli(path: str = typer.Argument(..., help="Note file, or - for stdin"),
         typer.echo(json.dumps(data, indent=2))
         return
     for p in data["procedures"]:
-        attrs = {k: v for k, v in p.items() if v not in (None, [], False) and k not in ("evidence", "rules")}
+        attrs = {
+            k: v
+            for k, v in p.items()
+            if v not in (None, [], False) and k not in ("evidence", "rules")
+        }
         typer.echo(f"PROCEDURE {attrs}\n  evidence: {[e['text'] for e in p['evidence']]}")
     for c in data["conditions"]:
-        attrs = {k: v for k, v in c.items() if v not in (None, [], False) and k not in ("evidence", "rules")}
+        attrs = {
+            k: v
+            for k, v in c.items()
+            if v not in (None, [], False) and k not in ("evidence", "rules")
+        }
         typer.echo(f"CONDITION {attrs}\n  evidence: {[e['text'] for e in c['evidence']]}")
 
 
 @app.command("batch")
-def batch_cli(path: str = typer.Argument(..., help="JSON lines: {id, text, date_of_service?, setting?}"),
-              out: str = typer.Option("-", "-o", "--output", help="Output JSONL file, - for stdout")) -> None:
+def batch_cli(
+    path: str = typer.Argument(..., help="JSON lines: {id, text, date_of_service?, setting?}"),
+    out: str = typer.Option("-", "-o", "--output", help="Output JSONL file, - for stdout"),
+) -> None:
     """Code many notes; one output line per input line, in order; bad lines get an error object."""
     from .batch import code_lines
 
@@ -127,8 +153,10 @@ class _nullcontext:
 
 
 @app.command("check")
-def check_cli(path: str = typer.Argument(..., help="Claim JSON: {lines: [...], diagnoses: [...]}"),
-              as_json: bool = typer.Option(False, "--json")) -> None:
+def check_cli(
+    path: str = typer.Argument(..., help="Claim JSON: {lines: [...], diagnoses: [...]}"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
     """Validate a claim coded elsewhere: bundling, units, modifiers, diagnosis support."""
     from . import check_claim
 
@@ -142,31 +170,48 @@ def check_cli(path: str = typer.Argument(..., help="Claim JSON: {lines: [...], d
     if as_json:
         typer.echo(json.dumps([f.to_dict() for f in found], indent=2))
     else:
-        typer.echo("\n".join(f"[{f.severity}] {f.kind}: {f.message}" for f in found) or "No findings.")
+        typer.echo(
+            "\n".join(f"[{f.severity}] {f.kind}: {f.message}" for f in found) or "No findings."
+        )
     if any(f.severity == "error" for f in found):
         raise typer.Exit(code=1)
 
 
 @app.command("eval")
-def eval_cli(path: str = typer.Argument(..., help="Gold JSONL with expected codes"),
-             as_json: bool = typer.Option(False, "--json"),
-             show: int = typer.Option(20, help="Failing cases to print")) -> None:
+def eval_cli(
+    path: str = typer.Argument(..., help="Gold JSONL with expected codes"),
+    as_json: bool = typer.Option(False, "--json"),
+    show: int = typer.Option(20, help="Failing cases to print"),
+) -> None:
     """Accuracy against a gold-coded corpus: exact match, per-code precision and recall."""
     from .evaluation import evaluate, load_gold
 
     report = evaluate(load_gold(path))
     if as_json:
-        typer.echo(json.dumps({"summary": report.summary(), "per_code": report.per_code(),
-                               "failures": [f.__dict__ for f in report.failures]}, indent=2))
+        typer.echo(
+            json.dumps(
+                {
+                    "summary": report.summary(),
+                    "per_code": report.per_code(),
+                    "failures": [f.__dict__ for f in report.failures],
+                },
+                indent=2,
+            )
+        )
         return
     for k, v in report.summary().items():
         typer.echo(f"{k:>20}: {v}")
     typer.echo("\nper code (precision / recall):")
     for code, s in report.per_code().items():
-        typer.echo(f"  {code:<8} {s['precision']} / {s['recall']}  (tp {s['tp']} fp {s['fp']} fn {s['fn']})")
+        typer.echo(
+            f"  {code:<8} {s['precision']} / {s['recall']}  "
+            f"(tp {s['tp']} fp {s['fp']} fn {s['fn']})"
+        )
     for f in report.failures[:show]:
-        typer.echo(f"\nFAIL {f.id}\n  cpt want {f.cpt_expected}\n  cpt got  {f.cpt_got}"
-                   f"\n  icd want {f.icd_expected}\n  icd got  {f.icd_got}")
+        typer.echo(
+            f"\nFAIL {f.id}\n  cpt want {f.cpt_expected}\n  cpt got  {f.cpt_got}"
+            f"\n  icd want {f.icd_expected}\n  icd got  {f.icd_got}"
+        )
 
 
 def main() -> None:

@@ -35,9 +35,16 @@ class Coder:
         target = _target(lines, facts)
         dx = assign(self.kb, facts, target)
         _pointers(self.kb, lines.cpt, dx)
-        result = Result(id=note.id, cpt=lines.cpt, icd10=dx, not_reported=_dedupe(lines),
-                        facts=facts, kb_version=self.kb.version,
-                        date_of_service=note.date_of_service, setting=note.setting)
+        result = Result(
+            id=note.id,
+            cpt=lines.cpt,
+            icd10=dx,
+            not_reported=_dedupe(lines),
+            facts=facts,
+            kb_version=self.kb.version,
+            date_of_service=note.date_of_service,
+            setting=note.setting,
+        )
         result.findings = lines.findings + self._checks(lines, facts, dx)
         return result
 
@@ -51,22 +58,36 @@ class Coder:
                 out += findings.gaps(entry, fact)
                 out += findings.advisories(entry, fact, facts.conditions)
         if not dx and lines.cpt:
-            out.append(Finding("warning", "diagnosis_support", "No diagnosis could be coded from "
-                       "the note: the indication is missing or not recognised; query the provider.",
-                       [line.code for line in lines.cpt], rule="dx.none"))
+            out.append(
+                Finding(
+                    "warning",
+                    "diagnosis_support",
+                    "No diagnosis could be coded from "
+                    "the note: the indication is missing or not recognised; query the provider.",
+                    [line.code for line in lines.cpt],
+                    rule="dx.none",
+                )
+            )
         return out
 
 
 def _validate(note: Note) -> None:
     if not isinstance(note.text, str) or not note.text.strip():
-        raise InputError.make("E010", note_id=note.id, reason="the text is empty",
-                              limit=MAX_CHARS)
+        raise InputError.make("E010", note_id=note.id, reason="the text is empty", limit=MAX_CHARS)
     if len(note.text) > MAX_CHARS:
-        raise InputError.make("E010", note_id=note.id, reason=f"the text has {len(note.text)} "
-                              "characters", limit=MAX_CHARS)
+        raise InputError.make(
+            "E010",
+            note_id=note.id,
+            reason=f"the text has {len(note.text)} characters",
+            limit=MAX_CHARS,
+        )
     if "\x00" in note.text:
-        raise InputError.make("E010", note_id=note.id, reason="the text contains NUL bytes "
-                              "(binary data)", limit=MAX_CHARS)
+        raise InputError.make(
+            "E010",
+            note_id=note.id,
+            reason="the text contains NUL bytes (binary data)",
+            limit=MAX_CHARS,
+        )
     if note.setting not in SETTINGS:
         raise InputError.make("E013", value=note.setting, options=", ".join(SETTINGS))
 
@@ -87,9 +108,12 @@ def _pointers(kb: KB, cpt: list[CodeLine], dx: list[DxCode]) -> None:
         ptrs = [1] if dx else []
         for n, d in enumerate(dx[1:], start=2):
             key = d.code.replace(".", "")
-            if len(ptrs) < 4 and (not prefixes or any(key.startswith(p) for p in prefixes)
-                                  or d.rule in ("dx.pain", "dx.fracture", "dx.primary",
-                                                "dx.history", "dx.unknown_primary")):
+            if len(ptrs) < 4 and (
+                not prefixes
+                or any(key.startswith(p) for p in prefixes)
+                or d.rule
+                in ("dx.pain", "dx.fracture", "dx.primary", "dx.history", "dx.unknown_primary")
+            ):
                 ptrs.append(n)
         line.dx_pointers = ptrs
 
@@ -105,7 +129,13 @@ def _dedupe(lines: Lines):
     return out
 
 
-def code_text(text: str, *, note_id: str = "note", on: date | None = None,
-              setting: str = "professional", coder: Coder | None = None) -> Result:
+def code_text(
+    text: str,
+    *,
+    note_id: str = "note",
+    on: date | None = None,
+    setting: str = "professional",
+    coder: Coder | None = None,
+) -> Result:
     note = Note(text=text, id=note_id, date_of_service=on or date.today(), setting=setting)
     return (coder or Coder()).code(note)

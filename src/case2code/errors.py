@@ -12,14 +12,11 @@ class Errors:
     E001 = "Knowledge base is invalid: {count} problem(s) found.\n{problems}"
     E002 = (
         "Unknown code '{code}' in KB {release}. Did you mean: {suggestions}? "
-        "Try `case2code lookup \"words\"` to search by description."
+        'Try `case2code lookup "words"` to search by description.'
     )
-    E003 = (
-        "Code {code} is not valid on {date}: it is effective {effective} to {end}. "
-        "{replacement}"
-    )
+    E003 = "Code {code} is not valid on {date}: it is effective {effective} to {end}. {replacement}"
     E004 = "Cannot read date '{value}': use YYYY-MM-DD, e.g. 2025-03-14."
-    E005 = "Empty search: give a code such as 20982 or words such as \"cryoablation rib\"."
+    E005 = 'Empty search: give a code such as 20982 or words such as "cryoablation rib".'
     E010 = (
         "Note {note_id} cannot be coded: {reason}. Send plain UTF-8 text of the clinical note "
         "(at most {limit} characters)."

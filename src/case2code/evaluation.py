@@ -39,19 +39,26 @@ class Report:
         return n / self.cases if self.cases else 0.0
 
     def summary(self) -> dict:
-        return {"cases": self.cases, "cpt_exact": round(self.rate(self.cpt_exact), 4),
-                "modifiers_exact": round(self.rate(self.modifiers_exact), 4),
-                "icd10_set_exact": round(self.rate(self.icd_set_exact), 4),
-                "first_listed_exact": round(self.rate(self.first_dx_exact), 4),
-                "not_reported_ok": round(self.rate(self.not_reported_ok), 4)}
+        return {
+            "cases": self.cases,
+            "cpt_exact": round(self.rate(self.cpt_exact), 4),
+            "modifiers_exact": round(self.rate(self.modifiers_exact), 4),
+            "icd10_set_exact": round(self.rate(self.icd_set_exact), 4),
+            "first_listed_exact": round(self.rate(self.first_dx_exact), 4),
+            "not_reported_ok": round(self.rate(self.not_reported_ok), 4),
+        }
 
     def per_code(self) -> dict[str, dict]:
         out = {}
         for code in sorted(set(self.tp) | set(self.fp) | set(self.fn)):
             tp, fp, fn = self.tp[code], self.fp[code], self.fn[code]
-            out[code] = {"precision": round(tp / (tp + fp), 3) if tp + fp else None,
-                         "recall": round(tp / (tp + fn), 3) if tp + fn else None,
-                         "tp": tp, "fp": fp, "fn": fn}
+            out[code] = {
+                "precision": round(tp / (tp + fp), 3) if tp + fp else None,
+                "recall": round(tp / (tp + fn), 3) if tp + fn else None,
+                "tp": tp,
+                "fp": fp,
+                "fn": fn,
+            }
         return out
 
 
@@ -63,26 +70,41 @@ def evaluate(gold: list[dict], coder: Coder | None = None) -> Report:
     coder = coder or Coder()
     report = Report()
     for case in gold:
-        _score(report, case, coder)
+        try:
+            _score(report, case, coder)
+        except Exception as exc:  # noqa: BLE001 - a crashing case is a failing case, not a crash
+            report.cases += 1
+            report.failures.append(CaseDiff(case.get("id", "?"), [], [f"error: {exc}"], [], [], []))
     return report
 
 
 def _score(report: Report, case: dict, coder: Coder) -> None:
     exp = case["expected"]
-    note = Note(case["text"], case["id"], date.fromisoformat(case.get("date_of_service") or
-                                                             date.today().isoformat()),
-                case.get("setting", "professional"))
+    note = Note(
+        case["text"],
+        case["id"],
+        date.fromisoformat(case.get("date_of_service") or date.today().isoformat()),
+        case.get("setting", "professional"),
+    )
     result = coder.code(note)
     optional = {c["code"] for c in exp.get("cpt_optional", [])}
     got = sorted((c.code, c.units) for c in result.cpt if c.code not in optional)
     want = sorted((c["code"], c["units"]) for c in exp["cpt"])
-    got_mods = sorted((c.code, tuple(sorted(c.modifiers))) for c in result.cpt
-                      if c.code not in optional)
+    got_mods = sorted(
+        (c.code, tuple(sorted(c.modifiers))) for c in result.cpt if c.code not in optional
+    )
     want_mods = sorted((c["code"], tuple(sorted(c.get("modifiers", [])))) for c in exp["cpt"])
+    got_lines = sorted(
+        (c.code, c.units, *sorted(c.modifiers)) for c in result.cpt if c.code not in optional
+    )
+    want_lines = sorted(
+        (c["code"], c["units"], *sorted(c.get("modifiers", []))) for c in exp["cpt"]
+    )
     icd_opt = set(exp.get("icd10_optional", []))
     icd_got = [d.code for d in result.icd10 if d.code not in icd_opt]
-    nr_missing = [c for c in exp.get("not_reported", [])
-                  if c not in {n.code for n in result.not_reported}]
+    nr_missing = [
+        c for c in exp.get("not_reported", []) if c not in {n.code for n in result.not_reported}
+    ]
     report.cases += 1
     report.cpt_exact += got == want
     report.modifiers_exact += got_mods == want_mods
@@ -91,10 +113,22 @@ def _score(report: Report, case: dict, coder: Coder) -> None:
     report.first_dx_exact += first == (exp["icd10"][0] if exp["icd10"] else None)
     report.not_reported_ok += not nr_missing
     _count(report, {c for c, _ in got}, {c for c, _ in want})
-    if got != want or got_mods != want_mods or set(icd_got) != set(exp["icd10"]) or (
-            first != (exp["icd10"][0] if exp["icd10"] else None)):
-        report.failures.append(CaseDiff(case["id"], want_mods, got_mods, exp["icd10"],
-                                        [d.code for d in result.icd10], nr_missing))
+    if (
+        got != want
+        or got_mods != want_mods
+        or set(icd_got) != set(exp["icd10"])
+        or (first != (exp["icd10"][0] if exp["icd10"] else None))
+    ):
+        report.failures.append(
+            CaseDiff(
+                case["id"],
+                want_lines,
+                got_lines,
+                exp["icd10"],
+                [d.code for d in result.icd10],
+                nr_missing,
+            )
+        )
 
 
 def _count(report: Report, got: set, want: set) -> None:

@@ -1,4 +1,4 @@
-"""The shared vocabulary of case2code: what a note is, what the reader found, what the coder reports.
+"""The shared vocabulary of case2code: a note, what the reader found, what the coder reports.
 
 Plain dataclasses (slots) rather than pydantic models: the reader creates many of them per note
 and the throughput bar is 100x a medspaCy pipeline. Surfaces that need validation (REST, batch
@@ -17,7 +17,12 @@ ConditionAssertion = Literal["present", "negated", "historical", "hypothetical",
 Severity = Literal["error", "warning", "info"]
 
 ASSERTIONS: tuple[str, ...] = (
-    "performed", "planned", "negated", "historical", "hypothetical", "aborted",
+    "performed",
+    "planned",
+    "negated",
+    "historical",
+    "hypothetical",
+    "aborted",
 )
 SETTINGS: tuple[str, ...] = ("professional", "facility")
 

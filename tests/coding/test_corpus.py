@@ -14,8 +14,13 @@ import pytest
 from case2code.evaluation import evaluate, load_gold
 
 GOLD = Path(__file__).resolve().parents[1] / "corpus" / "gold.jsonl"
-FLOORS = {"cpt_exact": 0.97, "icd10_set_exact": 0.93, "modifiers_exact": 0.97,
-          "first_listed_exact": 0.95, "not_reported_ok": 0.92}
+FLOORS = {
+    "cpt_exact": 0.97,
+    "icd10_set_exact": 0.93,
+    "modifiers_exact": 0.97,
+    "first_listed_exact": 0.95,
+    "not_reported_ok": 0.92,
+}
 
 
 @pytest.fixture(scope="module")

@@ -12,23 +12,34 @@ from case2code.engine import Coder
 from case2code.errors import InputError
 from case2code.model import Note
 
-SEED_2 = ("A patient with prostate cancer experiences bone metastasis in the pelvis. The provider uses "
-          "imaging guidance to perform RFA on the affected areas, targeting both the tumor and "
-          "surrounding soft tissue.")
-SEED_1 = ("A patient diagnosed with metastatic breast cancer presents with bone lesions in the spine. "
-          "The provider recommends radiofrequency ablation to alleviate pain and reduce tumor burden.")
-LIVER = ("PROCEDURE: Ultrasound-guided percutaneous microwave ablation of a segment 7 liver metastasis.\n"
-         "HISTORY: 58-year-old man with sigmoid colon adenocarcinoma on FOLFOX, now with a single "
-         "hepatic metastasis.\nTECHNIQUE: Under ultrasound guidance a microwave antenna was placed into "
-         "the lesion. Ablation was performed at 100 W for 5 minutes.\nCOMPLICATIONS: None.")
-ABORTED = ("PROCEDURE: CT-guided percutaneous radiofrequency ablation of a left femoral metastasis from "
-           "renal cell carcinoma, discontinued.\nTECHNIQUE: Moderate sedation was given and the RF "
-           "electrode was placed. The procedure was aborted after sedation because of sustained "
-           "hypotension, before any energy was delivered.")
-SEDATION = ("PROCEDURE: CT-guided percutaneous cryoablation of a right iliac bone metastasis from breast "
-            "cancer on letrozole.\nSEDATION: Moderate sedation by the proceduralist with an independent "
-            "trained observer. Intraservice time 27 minutes.\nTECHNIQUE: Two cryoprobes were placed and "
-            "two freeze-thaw cycles performed.")
+SEED_2 = (
+    "A patient with prostate cancer experiences bone metastasis in the pelvis. The provider uses "
+    "imaging guidance to perform RFA on the affected areas, targeting both the tumor and "
+    "surrounding soft tissue."
+)
+SEED_1 = (
+    "A patient diagnosed with metastatic breast cancer presents with bone lesions in the spine. "
+    "The provider recommends radiofrequency ablation to alleviate pain and reduce tumor burden."
+)
+LIVER = (
+    "PROCEDURE: Ultrasound-guided percutaneous microwave ablation of a segment 7 liver "
+    "metastasis.\n"
+    "HISTORY: 58-year-old man with sigmoid colon adenocarcinoma on FOLFOX, now with a single "
+    "hepatic metastasis.\nTECHNIQUE: Under ultrasound guidance a microwave antenna was placed into "
+    "the lesion. Ablation was performed at 100 W for 5 minutes.\nCOMPLICATIONS: None."
+)
+ABORTED = (
+    "PROCEDURE: CT-guided percutaneous radiofrequency ablation of a left femoral metastasis from "
+    "renal cell carcinoma, discontinued.\nTECHNIQUE: Moderate sedation was given and the RF "
+    "electrode was placed. The procedure was aborted after sedation because of sustained "
+    "hypotension, before any energy was delivered."
+)
+SEDATION = (
+    "PROCEDURE: CT-guided percutaneous cryoablation of a right iliac bone metastasis from breast "
+    "cancer on letrozole.\nSEDATION: Moderate sedation by the proceduralist with an independent "
+    "trained observer. Intraservice time 27 minutes.\nTECHNIQUE: Two cryoprobes were placed and "
+    "two freeze-thaw cycles performed."
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +56,7 @@ def test_seed_prostate_pelvis_rfa_is_20982_with_met_first(coder):
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("20982", 1, [])]
     assert [d.code for d in r.icd10] == ["C79.51", "C61"]
     assert r.cpt[0].evidence[0].text == "RFA"
-    assert SEED_2[r.cpt[0].evidence[0].start:r.cpt[0].evidence[0].end] == "RFA"
+    assert SEED_2[r.cpt[0].evidence[0].start : r.cpt[0].evidence[0].end] == "RFA"
 
 
 def test_seed_recommended_rfa_is_not_reported(coder):
@@ -58,7 +69,10 @@ def test_seed_recommended_rfa_is_not_reported(coder):
 
 def test_liver_microwave_reports_ultrasound_guidance_with_26(coder):
     r = _code(coder, LIVER)
-    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("47382", 1, []), ("76940", 1, ["26"])]
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [
+        ("47382", 1, []),
+        ("76940", 1, ["26"]),
+    ]
     assert [d.code for d in r.icd10] == ["C78.7", "C18.9"]  # the liver met is the target, first
 
 
@@ -89,10 +103,13 @@ def test_empty_note_is_a_clear_input_error(coder):
 
 
 def test_batch_keeps_order_and_isolates_bad_lines(coder):
-    lines = [json.dumps({"id": "a", "text": SEED_2, "date_of_service": "2025-01-02"}),
-             "not json", json.dumps({"id": "b", "text": ""}),
-             json.dumps({"id": "c", "text": SEED_1, "setting": "hospital"}),
-             json.dumps({"id": "d", "text": SEED_1})]
+    lines = [
+        json.dumps({"id": "a", "text": SEED_2, "date_of_service": "2025-01-02"}),
+        "not json",
+        json.dumps({"id": "b", "text": ""}),
+        json.dumps({"id": "c", "text": SEED_1, "setting": "hospital"}),
+        json.dumps({"id": "d", "text": SEED_1}),
+    ]
     out = list(code_lines(lines, coder=coder, source="in.jsonl"))
     assert [o.get("id") for o in out] == ["a", None, "b", "c", "d"]
     assert out[0]["error"] is None and out[0]["cpt"][0]["code"] == "20982"

@@ -82,8 +82,10 @@ def main(path: Path) -> int:
                     errors.append(f"{where}: bad CPT code {code!r}")
                 if not isinstance(units, int) or units < 1:
                     errors.append(f"{where}: bad units {units!r} for {code}")
-                if not isinstance(mods, list) or mods != sorted(mods) or any(
-                    not MOD_RE.match(m) for m in mods
+                if (
+                    not isinstance(mods, list)
+                    or mods != sorted(mods)
+                    or any(not MOD_RE.match(m) for m in mods)
                 ):
                     errors.append(f"{where}: modifiers not a sorted list of 2-char codes: {mods!r}")
                 key = (code, tuple(mods or []))
@@ -119,8 +121,10 @@ def main(path: Path) -> int:
     print(f"cases: {n}   unique ids: {len(ids)}")
     print("per family:", ", ".join(f"{k} {v}" for k, v in sorted(family.items())))
     print("settings:", dict(settings), "  years:", dict(sorted(years.items())))
-    print(f"text length: min {min(lengths)}, max {max(lengths)}, "
-          f"median {sorted(lengths)[len(lengths)//2]}")
+    print(
+        f"text length: min {min(lengths)}, max {max(lengths)}, "
+        f"median {sorted(lengths)[len(lengths) // 2]}"
+    )
     print(f"cases with moderate sedation (99152): {sedation}")
     print("CPT (cases / total units):")
     print("  " + ", ".join(f"{c} {cpt_cases[c]}/{cpt_units[c]}" for c in sorted(cpt_cases)))
@@ -131,7 +135,9 @@ def main(path: Path) -> int:
         for e in errors:
             print("  " + e)
         return 1
-    print("\nOK: every line parses, ids unique, dates valid, all ICD-10-CM codes are billable leaves")
+    print(
+        "\nOK: every line parses, ids unique, dates valid, all ICD-10-CM codes are billable leaves"
+    )
     return 0
 
 

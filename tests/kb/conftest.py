@@ -34,4 +34,3 @@ def edit_yaml(kb_copy: Path) -> Callable[[str, Callable[[Any], None]], Path]:
         return kb_copy
 
     return edit
-

@@ -76,8 +76,9 @@ def test_importing_the_kb_does_not_load_it():
         "assert case2code.kb.lookup.get_index.cache_info().currsize == 1\n"
         "print('lazy ok')\n"
     )
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     assert "lazy ok" in run.stdout
 
@@ -97,8 +98,9 @@ def test_three_mistakes_in_one_family_file_are_reported_exactly(edit_yaml):
 
     problems = problems_of(edit_yaml("bone.yaml", change))
     assert len(problems) == 3, problems
-    by_code = {code: [p for p in problems if f"({code})" in p]
-               for code in ("20982", "20983", "20999")}
+    by_code = {
+        code: [p for p in problems if f"({code})" in p] for code in ("20982", "20983", "20999")
+    }
     assert all(len(v) == 1 for v in by_code.values()), problems
     assert by_code["20982"][0].startswith("bone.yaml: codes[0] (20982)")
     assert "colour" in by_code["20982"][0]
@@ -165,8 +167,9 @@ def test_dangling_cross_reference_is_refused(edit_yaml):
         fam["codes"][index_of(fam, "60661")]["addon_to"] = ["60666"]
 
     problems = problems_of(edit_yaml("thyroid.yaml", change))
-    assert any("thyroid.yaml: codes[1] (60661) -> addon_to" in p and "'60666'" in p
-               for p in problems), problems
+    assert any(
+        "thyroid.yaml: codes[1] (60661) -> addon_to" in p and "'60666'" in p for p in problems
+    ), problems
 
 
 def _set_secondary_bone(code: str):
@@ -235,7 +238,7 @@ def test_60660_is_not_effective_before_2025():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="KB data gap: thyroid.yaml 60660 has no `replaces: [\"60699\"]`, so the E003 message "
+    reason='KB data gap: thyroid.yaml 60660 has no `replaces: ["60699"]`, so the E003 message '
     "has no 'On that date report: 60699.' hint (the mechanism works: "
     "test_replaced_code_names_its_replacement).",
 )
@@ -309,9 +312,13 @@ def test_no_module_hard_codes_a_kb_cpt_code():
             elif isinstance(value, int) and not isinstance(value, bool) and str(value) in codes:
                 offenders.append(f"{path.relative_to(SRC)}:{node.lineno}: {value!r}")
         # quoted codes outside any docstring (e.g. inside f-strings or regexes)
-        docs = [n.value for n in ast.walk(tree)
-                if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)
-                and isinstance(n.value.value, str)]
+        docs = [
+            n.value
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Expr)
+            and isinstance(n.value, ast.Constant)
+            and isinstance(n.value.value, str)
+        ]
         stripped = text
         for node in docs:
             segment = ast.get_source_segment(text, node)

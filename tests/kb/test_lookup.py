@@ -144,9 +144,17 @@ def test_hits_serialise():
 # --------------------------------------------------------------------------- code lookups
 
 SECTIONS = [
-    "what_it_is", "qualifying_circumstances", "when_to_use", "official_descriptor",
-    "clinical_application", "provider_responsibilities", "unique_challenges", "pre_procedure",
-    "post_procedure", "terminology", "clinical_examples",
+    "what_it_is",
+    "qualifying_circumstances",
+    "when_to_use",
+    "official_descriptor",
+    "clinical_application",
+    "provider_responsibilities",
+    "unique_challenges",
+    "pre_procedure",
+    "post_procedure",
+    "terminology",
+    "clinical_examples",
 ]
 
 
@@ -210,15 +218,24 @@ def test_unknown_code_lookup(query):
 # --------------------------------------------------------------------------- the CLI
 
 HEADINGS = [
-    "What it is", "Qualifying circumstances", "When to use", "Official descriptor",
-    "Clinical application", "Provider responsibilities", "Unique challenges", "Pre-procedure",
-    "Post-procedure", "Terminology", "Clinical examples",
+    "What it is",
+    "Qualifying circumstances",
+    "When to use",
+    "Official descriptor",
+    "Clinical application",
+    "Provider responsibilities",
+    "Unique challenges",
+    "Pre-procedure",
+    "Post-procedure",
+    "Terminology",
+    "Clinical examples",
 ]
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "case2code.cli", *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "case2code.cli", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_lookup_prints_every_reference_section():

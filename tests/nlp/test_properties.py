@@ -16,13 +16,64 @@ from case2code.model import Note, Result, Span
 from case2code.nlp import read_facts
 
 CLINICAL = [
-    "RFA", "MWA", "cryo", "cryoablation", "radiofrequency ablation", "microwave", "right femur",
-    "left rib", "L3 vertebral body", "liver", "lung", "kidney", "thyroid nodule", "metastasis",
-    "metastases", "osteoid osteoma", "breast cancer", "myeloma", "no", "not", "denies",
-    "history of", "s/p", "planned", "will undergo", "aborted", "x2", "3 tumors", "CT-guided",
-    "ultrasound guidance", "moderate sedation", "25 minutes", "percutaneous", "laparoscopic",
-    "PROCEDURE:", "IMPRESSION:", "HISTORY:", "PLAN:", "FINDINGS:", "Dr.", "e.g.", "1.", "-",
-    "\n", "\n\n", ". ", ", ", ": ", " ", "\t", "(", ")", "é", "µ", "—", "\u00a0", "\u2028", "İ",
+    "RFA",
+    "MWA",
+    "cryo",
+    "cryoablation",
+    "radiofrequency ablation",
+    "microwave",
+    "right femur",
+    "left rib",
+    "L3 vertebral body",
+    "liver",
+    "lung",
+    "kidney",
+    "thyroid nodule",
+    "metastasis",
+    "metastases",
+    "osteoid osteoma",
+    "breast cancer",
+    "myeloma",
+    "no",
+    "not",
+    "denies",
+    "history of",
+    "s/p",
+    "planned",
+    "will undergo",
+    "aborted",
+    "x2",
+    "3 tumors",
+    "CT-guided",
+    "ultrasound guidance",
+    "moderate sedation",
+    "25 minutes",
+    "percutaneous",
+    "laparoscopic",
+    "PROCEDURE:",
+    "IMPRESSION:",
+    "HISTORY:",
+    "PLAN:",
+    "FINDINGS:",
+    "Dr.",
+    "e.g.",
+    "1.",
+    "-",
+    "\n",
+    "\n\n",
+    ". ",
+    ", ",
+    ": ",
+    " ",
+    "\t",
+    "(",
+    ")",
+    "é",
+    "µ",
+    "—",
+    "\u00a0",
+    "\u2028",
+    "İ",
 ]
 
 clinical_text = st.lists(
@@ -32,8 +83,7 @@ clinical_text = st.lists(
 
 any_text = st.one_of(st.text(), clinical_text)
 
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _check_span(text: str, span) -> None:

@@ -16,10 +16,25 @@ from case2code.nlp import read_facts
 
 HERE = Path(__file__).parent
 CASES = [c for f in sorted((HERE / "cases").glob("*.yaml")) for c in yaml.safe_load(f.read_text())]
-GAPS = {line.strip() for line in (HERE / "known_gaps.txt").read_text().splitlines()
-        if line.strip() and not line.startswith("#")}
-PROC_KEYS = ("action", "modality", "approach", "organ", "site", "laterality", "count", "assertion",
-             "aborted_stage", "energy_delivered", "region", "extension")
+GAPS = {
+    line.strip()
+    for line in (HERE / "known_gaps.txt").read_text().splitlines()
+    if line.strip() and not line.startswith("#")
+}
+PROC_KEYS = (
+    "action",
+    "modality",
+    "approach",
+    "organ",
+    "site",
+    "laterality",
+    "count",
+    "assertion",
+    "aborted_stage",
+    "energy_delivered",
+    "region",
+    "extension",
+)
 COND_KEYS = ("kind", "site", "role", "behavior", "status", "histology", "detail", "laterality")
 
 
@@ -32,7 +47,9 @@ def _matches(expected: dict, got: dict, keys) -> bool:
             continue
         if want != have:
             return False
-    if "guidance" in expected and sorted(expected["guidance"] or []) != sorted(got.get("guidance") or []):
+    if "guidance" in expected and sorted(expected["guidance"] or []) != sorted(
+        got.get("guidance") or []
+    ):
         return False
     if "evidence" in expected and "evidence" in got:
         spans = [(e["start"], e["end"]) for e in got["evidence"]]
@@ -52,7 +69,9 @@ def check_case(case: dict) -> list[str]:
         want = {**want, "_text": case["text"]}
         if not any(_matches(want, got, PROC_KEYS) for got in data["procedures"]):
             problems.append(f"missing procedure {want}")
-    performed_want = sum(1 for p in exp.get("procedures", []) if p.get("assertion", "performed") == "performed")
+    performed_want = sum(
+        1 for p in exp.get("procedures", []) if p.get("assertion", "performed") == "performed"
+    )
     performed_got = sum(1 for p in data["procedures"] if p["assertion"] == "performed")
     if performed_got > max(performed_want, 1) * 2:
         problems.append(f"{performed_got} performed procedures, expected {performed_want}")

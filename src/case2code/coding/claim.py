@@ -42,8 +42,10 @@ def parse_claim(raw: dict, source: str = "claim") -> Claim:
 
 def check(kb: KB, claim: Claim) -> list[Finding]:
     out: list[Finding] = []
-    lines = [CodeLine(ln.code.upper(), ln.units, list(ln.modifiers), list(ln.dx_pointers))
-             for ln in claim.lines]
+    lines = [
+        CodeLine(ln.code.upper(), ln.units, list(ln.modifiers), list(ln.dx_pointers))
+        for ln in claim.lines
+    ]
     known = [ln for ln in lines if ln.code in kb.codes]
     for ln in lines:
         out += _line_checks(kb, ln, claim, lines)
@@ -51,9 +53,20 @@ def check(kb: KB, claim: Claim) -> list[Finding]:
     for d in claim.diagnoses:
         if not icd10.is_billable(d):
             why = "not a billable leaf code" if icd10.is_valid(d) else "not an ICD-10-CM code"
-            out.append(Finding("error", "invalid_code", f"Diagnosis {d} is {why}.", [d],
-                               rule="claim.icd_invalid"))
-    out += findings.pair_edits(kb, known) + findings.mue(kb, known) + findings.dx_support(kb, known, dx)
+            out.append(
+                Finding(
+                    "error",
+                    "invalid_code",
+                    f"Diagnosis {d} is {why}.",
+                    [d],
+                    rule="claim.icd_invalid",
+                )
+            )
+    out += (
+        findings.pair_edits(kb, known)
+        + findings.mue(kb, known)
+        + findings.dx_support(kb, known, dx)
+    )
     for ln in known:
         out += findings.laterality(kb, ln, None) + findings.unlisted(kb.codes[ln.code])
     return out
@@ -62,26 +75,62 @@ def check(kb: KB, claim: Claim) -> list[Finding]:
 def _line_checks(kb: KB, ln: CodeLine, claim: Claim, lines: list[CodeLine]) -> list[Finding]:
     entry = kb.codes.get(ln.code)
     if entry is None:
-        return [Finding("error", "unknown_code", f"{ln.code} is not in the KB ({kb.release}); "
-                        f"close codes: {kb.suggest(ln.code)}.", [ln.code], rule="claim.unknown")]
+        return [
+            Finding(
+                "error",
+                "unknown_code",
+                f"{ln.code} is not in the KB ({kb.release}); close codes: {kb.suggest(ln.code)}.",
+                [ln.code],
+                rule="claim.unknown",
+            )
+        ]
     out = []
     if not is_effective(entry, claim.date_of_service):
-        out.append(Finding("error", "code_date", f"{ln.code} is not valid on "
-                   f"{claim.date_of_service} (effective {entry.effective} to "
-                   f"{entry.end or 'present'}).", [ln.code], rule="claim.date"))
+        out.append(
+            Finding(
+                "error",
+                "code_date",
+                f"{ln.code} is not valid on "
+                f"{claim.date_of_service} (effective {entry.effective} to "
+                f"{entry.end or 'present'}).",
+                [ln.code],
+                rule="claim.date",
+            )
+        )
     codes = {x.code for x in lines}
     if entry.addon_to and not codes & set(entry.addon_to):
-        out.append(Finding("error", "addon_without_primary", f"Add-on {ln.code} needs one of "
-                   f"{', '.join(entry.addon_to)} on the same claim.", [ln.code], rule="claim.addon"))
+        out.append(
+            Finding(
+                "error",
+                "addon_without_primary",
+                f"Add-on {ln.code} needs one of {', '.join(entry.addon_to)} on the same claim.",
+                [ln.code],
+                rule="claim.addon",
+            )
+        )
     if entry.kind == CodeKind.guidance:
         for other in codes:
             host = kb.codes.get(other)
             if host and host.guidance and host.guidance.included:
-                out.append(Finding("error", "bundled_guidance", f"{ln.code} is imaging guidance; "
-                           f"{other} already includes imaging guidance.", [other, ln.code],
-                           rule="claim.guidance_included"))
+                out.append(
+                    Finding(
+                        "error",
+                        "bundled_guidance",
+                        f"{ln.code} is imaging guidance; "
+                        f"{other} already includes imaging guidance.",
+                        [other, ln.code],
+                        rule="claim.guidance_included",
+                    )
+                )
     bad = [p for p in ln.dx_pointers if not 1 <= p <= len(claim.diagnoses)]
     if bad:
-        out.append(Finding("error", "pointer", f"{ln.code} points to diagnosis {bad} but the claim "
-                   f"lists {len(claim.diagnoses)}.", [ln.code], rule="claim.pointer"))
+        out.append(
+            Finding(
+                "error",
+                "pointer",
+                f"{ln.code} points to diagnosis {bad} but the claim lists {len(claim.diagnoses)}.",
+                [ln.code],
+                rule="claim.pointer",
+            )
+        )
     return out

@@ -14,8 +14,14 @@ TUMOR_ACTIONS = {"ablation"}
 
 
 def apply(lines: Lines) -> None:
-    ablation = next((i for i, f in lines.facts_of.items() if f.action in TUMOR_ACTIONS
-                     and lines.cpt[i].rule.startswith("select.")), None)
+    ablation = next(
+        (
+            i
+            for i, f in lines.facts_of.items()
+            if f.action in TUMOR_ACTIONS and lines.cpt[i].rule.startswith("select.")
+        ),
+        None,
+    )
     if ablation is None:
         return
     keep: list[int] = []
@@ -25,12 +31,18 @@ def apply(lines: Lines) -> None:
             if not _biopsy(lines, line, fact, lines.cpt[ablation].code):
                 continue
         if fact.action in ("vertebroplasty", "kyphoplasty") and line.rule.startswith("select."):
-            lines.findings.append(Finding(
-                "warning", "review", f"Vertebral augmentation {line.code} and ablation "
-                f"{lines.cpt[ablation].code} in one session: NCCI has no pair edit, both are "
-                "reported; confirm the levels and payer policy before release.",
-                [line.code, lines.cpt[ablation].code], list(fact.evidence[:1]),
-                "review.augmentation_with_ablation"))
+            lines.findings.append(
+                Finding(
+                    "warning",
+                    "review",
+                    f"Vertebral augmentation {line.code} and ablation "
+                    f"{lines.cpt[ablation].code} in one session: NCCI has no pair edit, both are "
+                    "reported; confirm the levels and payer policy before release.",
+                    [line.code, lines.cpt[ablation].code],
+                    list(fact.evidence[:1]),
+                    "review.augmentation_with_ablation",
+                )
+            )
         keep.append(i)
     _keep(lines, keep)
 
@@ -42,13 +54,20 @@ def _biopsy(lines: Lines, line: CodeLine, fact, ablation_code: str) -> bool:
         return True
     if fact.immediate_pathology:
         line.modifiers.append("59")
-        line.rationale += (" Same lesion as the ablation, but its immediate pathology read decided"
-                           " the ablation: reported with 59.")
+        line.rationale += (
+            " Same lesion as the ablation, but its immediate pathology read decided"
+            " the ablation: reported with 59."
+        )
         return True
-    lines.not_reported.append(NotReported(
-        line.code, f"Biopsy of the same lesion that was ablated is included in {ablation_code} "
-        "(NCCI general policy); no immediate pathology result drove the decision.",
-        list(fact.evidence[:2]), "bundle.biopsy_same_lesion"))
+    lines.not_reported.append(
+        NotReported(
+            line.code,
+            f"Biopsy of the same lesion that was ablated is included in {ablation_code} "
+            "(NCCI general policy); no immediate pathology result drove the decision.",
+            list(fact.evidence[:2]),
+            "bundle.biopsy_same_lesion",
+        )
+    )
     return False
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..kb import KB
-from ..kb import icd10
+from ..kb import KB, icd10
 from ..kb.schema import SidedCodes
 from ..model import ConditionFact, DxCode, Facts, ProcedureFact, Span
 
@@ -25,8 +24,15 @@ class DxPlan:
     organs: list[str | None] = field(default_factory=list)
     rank: list[int] = field(default_factory=list)
 
-    def add(self, code: str, rationale: str, evidence: list[Span], organ: str | None,
-            rank: int, rule: str) -> None:
+    def add(
+        self,
+        code: str,
+        rationale: str,
+        evidence: list[Span],
+        organ: str | None,
+        rank: int,
+        rule: str,
+    ) -> None:
         if any(c.code == code for c in self.codes):
             return
         self.codes.append(DxCode(code, icd10.describe(code), rationale, list(evidence), rule))
@@ -46,8 +52,13 @@ def _present(facts: Facts) -> list[ConditionFact]:
 
 def _primary_site(kb: KB, fact: ConditionFact, target: ProcedureFact | None):
     site = fact.site
-    lobe = fact.subtype if fact.subtype and "lobe" in fact.subtype else (
-        target.site if target is not None and target.organ == "lung" and target.site else None)
+    lobe = (
+        fact.subtype
+        if fact.subtype and "lobe" in fact.subtype
+        else (
+            target.site if target is not None and target.organ == "lung" and target.site else None
+        )
+    )
     if site == "lung" and lobe:
         for word, key in LUNG_LOBES.items():
             if word in lobe:
@@ -82,23 +93,48 @@ def _neoplasms(kb, plan: DxPlan, conds, target, has_marrow: bool) -> None:
         elif c.role == "primary" and c.site != "unknown":
             solid |= _solid_primary(kb, plan, c, target)
         elif c.role == "secondary":
-            if c.site == "bone" and has_marrow and not any(
-                    x.role == "primary" and x.site not in ("bone_marrow", "unknown", None)
-                    and x.organ != "bone" for x in conds if x.kind == "neoplasm"):
+            if (
+                c.site == "bone"
+                and has_marrow
+                and not any(
+                    x.role == "primary"
+                    and x.site not in ("bone_marrow", "unknown", None)
+                    and x.organ != "bone"
+                    for x in conds
+                    if x.kind == "neoplasm"
+                )
+            ):
                 continue  # myeloma lesions are the myeloma itself, not metastases
             sec = next((s for s in maps.secondary_sites if s.site == c.site), None)
-            side = c.laterality or (target.laterality if target is not None
-                                    and target.organ == c.site else None)
+            side = c.laterality or (
+                target.laterality if target is not None and target.organ == c.site else None
+            )
             if sec:
-                plan.add(sided(sec.codes, side), f"Secondary malignant neoplasm of "
-                         f"{c.site.replace('_', ' ')}: the metastasis documented in the note.",
-                         c.evidence, c.site, 1, "dx.secondary")
+                plan.add(
+                    sided(sec.codes, side),
+                    f"Secondary malignant neoplasm of "
+                    f"{c.site.replace('_', ' ')}: the metastasis documented in the note.",
+                    c.evidence,
+                    c.site,
+                    1,
+                    "dx.secondary",
+                )
     secondaries = [c for c in conds if c.kind == "neoplasm" and c.role == "secondary"]
-    if secondaries and not solid and not has_marrow and any(
-            code.rule == "dx.secondary" for code in plan.codes):
+    if (
+        secondaries
+        and not solid
+        and not has_marrow
+        and any(code.rule == "dx.secondary" for code in plan.codes)
+    ):
         ev = next((c.evidence for c in conds if c.site == "unknown"), secondaries[0].evidence)
-        plan.add(maps.unknown_primary.code, maps.unknown_primary.rationale, ev, None, 2,
-                 "dx.unknown_primary")
+        plan.add(
+            maps.unknown_primary.code,
+            maps.unknown_primary.rationale,
+            ev,
+            None,
+            2,
+            "dx.unknown_primary",
+        )
 
 
 def _solid_primary(kb, plan: DxPlan, c: ConditionFact, target) -> bool:
@@ -112,13 +148,26 @@ def _solid_primary(kb, plan: DxPlan, c: ConditionFact, target) -> bool:
             plan.add(code, ind.rationale, c.evidence, "breast", 1, "dx.fibroadenoma")
         return False
     if c.status == "history":
-        plan.add(site.history, f"Personal history of {c.site} cancer: the primary was treated and "
-                 "no current treatment is directed to it.", c.evidence, None, 2, "dx.history")
+        plan.add(
+            site.history,
+            f"Personal history of {c.site} cancer: the primary was treated and "
+            "no current treatment is directed to it.",
+            c.evidence,
+            None,
+            2,
+            "dx.history",
+        )
         return True
     code = sided(site.codes, c.laterality)
     organ = "liver" if c.site == "liver_hcc" else c.site
-    plan.add(code, f"Primary malignant neoplasm of {c.site.replace('_', ' ')}, active.",
-             c.evidence, organ, 2, "dx.primary")
+    plan.add(
+        code,
+        f"Primary malignant neoplasm of {c.site.replace('_', ' ')}, active.",
+        c.evidence,
+        organ,
+        2,
+        "dx.primary",
+    )
     return True
 
 
@@ -126,14 +175,21 @@ def _bone_primary(kb, plan: DxPlan, c: ConditionFact, target) -> None:
     where = c.site or (target.site if target is not None and target.organ == "bone" else None)
     lat = c.laterality or (target.laterality if target is not None else None)
     bone = next((b for b in kb.maps.bone_sites if b.site == where), None) or next(
-        (b for b in kb.maps.bone_sites if b.site == "unspecified"), None)
+        (b for b in kb.maps.bone_sites if b.site == "unspecified"), None
+    )
     if bone is None:
         return
     benign = c.behavior == "benign"
     code = sided(bone.benign if benign else bone.primary, lat)
     kind = "Benign neoplasm" if benign else "Primary malignant neoplasm"
-    plan.add(code, f"{kind} of bone ({where or 'site not stated'}), "
-             f"{(c.histology or '').replace('_', ' ')}.", c.evidence, "bone", 1, "dx.bone_primary")
+    plan.add(
+        code,
+        f"{kind} of bone ({where or 'site not stated'}), {(c.histology or '').replace('_', ' ')}.",
+        c.evidence,
+        "bone",
+        1,
+        "dx.bone_primary",
+    )
 
 
 def _marrow(kb, plan: DxPlan, c: ConditionFact) -> None:
@@ -146,8 +202,10 @@ def _marrow(kb, plan: DxPlan, c: ConditionFact) -> None:
 
 def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts) -> None:
     pain = next((c for c in conds if c.kind == "pain" and c.detail == "neoplasm_related"), None)
-    neoplasm = any(code.rule.startswith(("dx.secondary", "dx.primary", "dx.bone", "dx.myeloma",
-                                         "dx.history")) for code in plan.codes)
+    neoplasm = any(
+        code.rule.startswith(("dx.secondary", "dx.primary", "dx.bone", "dx.myeloma", "dx.history"))
+        for code in plan.codes
+    )
     if pain and neoplasm:
         first = facts.encounter.get("purpose") == "pain_management"
         rule = kb.maps.neoplasm_pain
@@ -155,11 +213,19 @@ def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts) -> None:
     for c in conds:
         if c.kind == "pathological_fracture":
             bone = next((b for b in kb.maps.bone_sites if b.site == c.site), None) or next(
-                (b for b in kb.maps.bone_sites if b.site == "unspecified"), None)
+                (b for b in kb.maps.bone_sites if b.site == "unspecified"), None
+            )
             if bone:
                 code = sided(bone.fracture, c.laterality) + kb.maps.fracture_seventh["initial"]
-                plan.add(code, "Pathological fracture due to the neoplasm, initial encounter; "
-                         "the neoplasm is coded as well.", c.evidence, "bone", 4, "dx.fracture")
+                plan.add(
+                    code,
+                    "Pathological fracture due to the neoplasm, initial encounter; "
+                    "the neoplasm is coded as well.",
+                    c.evidence,
+                    "bone",
+                    4,
+                    "dx.fracture",
+                )
 
 
 def _indications(kb, plan: DxPlan, conds) -> None:
@@ -175,8 +241,10 @@ def _indications(kb, plan: DxPlan, conds) -> None:
 
 
 def _has_neoplasm(plan: DxPlan) -> bool:
-    return any(c.rule.startswith(("dx.secondary", "dx.primary", "dx.bone", "dx.myeloma"))
-               for c in plan.codes)
+    return any(
+        c.rule.startswith(("dx.secondary", "dx.primary", "dx.bone", "dx.myeloma"))
+        for c in plan.codes
+    )
 
 
 def _indication_code(codes: dict[str, str], c: ConditionFact) -> str | None:
@@ -193,9 +261,20 @@ def _sequence(plan: DxPlan, target: ProcedureFact | None, facts: Facts) -> list[
     organ = target.organ if target is not None else None
     order = []
     for i, code in enumerate(plan.codes):
-        on_target = (plan.organs[i] == organ and organ is not None
-                     and code.rule.startswith(("dx.secondary", "dx.primary", "dx.bone", "dx.myeloma",
-                                               "dx.indication", "dx.fibroadenoma")))
+        on_target = (
+            plan.organs[i] == organ
+            and organ is not None
+            and code.rule.startswith(
+                (
+                    "dx.secondary",
+                    "dx.primary",
+                    "dx.bone",
+                    "dx.myeloma",
+                    "dx.indication",
+                    "dx.fibroadenoma",
+                )
+            )
+        )
         rank = plan.rank[i] if plan.rank[i] == 0 else (0.5 if on_target else plan.rank[i])
         order.append((rank, i, code))
     return [code for _, _, code in sorted(order, key=lambda t: (t[0], t[1]))]

@@ -14,8 +14,10 @@ GAP_CHECKS = {
     "site": (lambda f: f.site or f.organ, "the site treated is not stated"),
     "laterality": (lambda f: f.laterality, "the side treated is not stated"),
     "guidance_modality": (lambda f: f.guidance, "the imaging used for guidance is not named"),
-    "tumor_count": (lambda f: f.count and "count.default_one" not in f.rules,
-                    "the number of tumors treated is not stated"),
+    "tumor_count": (
+        lambda f: f.count and "count.default_one" not in f.rules,
+        "the number of tumors treated is not stated",
+    ),
     "levels": (lambda f: f.levels, "the vertebral or spinal levels are not stated"),
     "minutes": (lambda f: f.minutes, "the intraservice time is not documented"),
 }
@@ -31,13 +33,29 @@ def pair_edits(kb: KB, lines: list[CodeLine]) -> list[Finding]:
         if not col1 or not col2:
             continue
         if edit.modifier_indicator == 0:
-            out.append(Finding("error", "pair_edit", f"{col2.code} is not reportable with "
-                       f"{col1.code} ({edit.rationale}; NCCI modifier indicator 0, no modifier "
-                       "bypasses it).", [col1.code, col2.code], rule=f"edit.{col1.code}.{col2.code}"))
+            out.append(
+                Finding(
+                    "error",
+                    "pair_edit",
+                    f"{col2.code} is not reportable with "
+                    f"{col1.code} ({edit.rationale}; NCCI modifier indicator 0, no modifier "
+                    "bypasses it).",
+                    [col1.code, col2.code],
+                    rule=f"edit.{col1.code}.{col2.code}",
+                )
+            )
         elif not DISTINCT & set(col2.modifiers):
-            out.append(Finding("warning", "pair_edit", f"{col2.code} bundles into {col1.code} "
-                       f"({edit.rationale}); report it only for a distinct service, with 59 or "
-                       "an X modifier.", [col1.code, col2.code], rule=f"edit.{col1.code}.{col2.code}"))
+            out.append(
+                Finding(
+                    "warning",
+                    "pair_edit",
+                    f"{col2.code} bundles into {col1.code} "
+                    f"({edit.rationale}); report it only for a distinct service, with 59 or "
+                    "an X modifier.",
+                    [col1.code, col2.code],
+                    rule=f"edit.{col1.code}.{col2.code}",
+                )
+            )
     return out
 
 
@@ -50,9 +68,16 @@ def mue(kb: KB, lines: list[CodeLine]) -> list[Finding]:
         entry = kb.codes.get(code)
         if entry and entry.mue and units > entry.mue.value:
             sev = "warning" if entry.mue.mai == 1 else "error"
-            out.append(Finding(sev, "mue", f"{code} has {units} units; its MUE is "
-                       f"{entry.mue.value} per day (MAI {entry.mue.mai}: {entry.mue.rationale}).",
-                       [code], rule=f"mue.{code}"))
+            out.append(
+                Finding(
+                    sev,
+                    "mue",
+                    f"{code} has {units} units; its MUE is "
+                    f"{entry.mue.value} per day (MAI {entry.mue.mai}: {entry.mue.rationale}).",
+                    [code],
+                    rule=f"mue.{code}",
+                )
+            )
     return out
 
 
@@ -66,9 +91,15 @@ def dx_support(kb: KB, lines: list[CodeLine], dx: list[DxCode]) -> list[Finding]
         prefixes = [p.replace(".", "") for p in entry.dx_support]
         if not any(c.startswith(p) for c in codes for p in prefixes):
             listed = ", ".join(entry.dx_support)
-            out.append(Finding("warning", "diagnosis_support", f"No diagnosis on the claim "
-                       f"supports {line.code}; expected one of {listed}.", [line.code],
-                       rule=f"dx_support.{line.code}"))
+            out.append(
+                Finding(
+                    "warning",
+                    "diagnosis_support",
+                    f"No diagnosis on the claim supports {line.code}; expected one of {listed}.",
+                    [line.code],
+                    rule=f"dx_support.{line.code}",
+                )
+            )
     return out
 
 
@@ -78,9 +109,17 @@ def laterality(kb: KB, line: CodeLine, fact: ProcedureFact | None) -> list[Findi
         return []
     if {"RT", "LT", "50"} & set(line.modifiers):
         return []
-    return [Finding("warning", "laterality", f"{line.code} is a unilateral code but the side is "
+    return [
+        Finding(
+            "warning",
+            "laterality",
+            f"{line.code} is a unilateral code but the side is "
             "not documented or not on the line: add RT, LT or 50 once the side is known.",
-            [line.code], list(fact.evidence[:1]) if fact else [], f"laterality.{line.code}")]
+            [line.code],
+            list(fact.evidence[:1]) if fact else [],
+            f"laterality.{line.code}",
+        )
+    ]
 
 
 def gaps(entry: CodeEntry, fact: ProcedureFact) -> list[Finding]:
@@ -88,18 +127,35 @@ def gaps(entry: CodeEntry, fact: ProcedureFact) -> list[Finding]:
     for element in entry.documentation:
         check = GAP_CHECKS.get(element)
         if check and not check[0](fact):
-            out.append(Finding("info", "documentation", f"{entry.code}: {check[1]}.",
-                               [entry.code], list(fact.evidence[:1]), f"gap.{element}"))
+            out.append(
+                Finding(
+                    "info",
+                    "documentation",
+                    f"{entry.code}: {check[1]}.",
+                    [entry.code],
+                    list(fact.evidence[:1]),
+                    f"gap.{element}",
+                )
+            )
     return out
 
 
-def advisories(entry: CodeEntry, fact: ProcedureFact | None,
-               conditions: list[ConditionFact]) -> list[Finding]:
+def advisories(
+    entry: CodeEntry, fact: ProcedureFact | None, conditions: list[ConditionFact]
+) -> list[Finding]:
     out = []
     for adv in entry.advisories:
         if all(_holds(key, values, fact, conditions) for key, values in adv.when.items()):
-            out.append(Finding(adv.severity, adv.kind, adv.message, [entry.code],
-                               list(fact.evidence[:1]) if fact else [], f"advisory.{adv.id}"))
+            out.append(
+                Finding(
+                    adv.severity,
+                    adv.kind,
+                    adv.message,
+                    [entry.code],
+                    list(fact.evidence[:1]) if fact else [],
+                    f"advisory.{adv.id}",
+                )
+            )
     return out
 
 
@@ -116,6 +172,13 @@ def _holds(key: str, values: list[str], fact: ProcedureFact | None, conditions) 
 def unlisted(entry: CodeEntry) -> list[Finding]:
     if entry.kind != CodeKind.unlisted:
         return []
-    return [Finding("warning", "unlisted", f"{entry.code} is an unlisted code: send the operative "
-            "note, describe the service and name a comparable code for pricing.", [entry.code],
-            rule=f"unlisted.{entry.code}")]
+    return [
+        Finding(
+            "warning",
+            "unlisted",
+            f"{entry.code} is an unlisted code: send the operative "
+            "note, describe the service and name a comparable code for pricing.",
+            [entry.code],
+            rule=f"unlisted.{entry.code}",
+        )
+    ]

@@ -42,8 +42,9 @@ def _add(lines: Lines, line: CodeLine, fact: ProcedureFact, missing: tuple = ())
     lines.missing[len(lines.cpt) - 1] = missing
 
 
-def code_facts(kb: KB, facts: list[ProcedureFact], on: date, setting: Setting,
-               lines: Lines) -> None:
+def code_facts(
+    kb: KB, facts: list[ProcedureFact], on: date, setting: Setting, lines: Lines
+) -> None:
     """Select a code per fact, then report one line per code and state: facts of one code in
     one session (both lungs, two thyroid lobes, two veins) make one line with their units and
     sides combined."""
@@ -65,10 +66,17 @@ def code_facts(kb: KB, facts: list[ProcedureFact], on: date, setting: Setting,
 def _no_code(fact: ProcedureFact, lines: Lines) -> None:
     if fact.action in ("sedation", "resection", "curettage"):
         return
-    lines.findings.append(Finding(
-        "warning", "documentation", f"No code selected for {_describe(fact)}: the note does not "
-        "say enough to choose one (modality, approach or site); query the provider.", [],
-        list(fact.evidence), "gap.no_code"))
+    lines.findings.append(
+        Finding(
+            "warning",
+            "documentation",
+            f"No code selected for {_describe(fact)}: the note does not "
+            "say enough to choose one (modality, approach or site); query the provider.",
+            [],
+            list(fact.evidence),
+            "gap.no_code",
+        )
+    )
 
 
 def merge_facts(facts: list[ProcedureFact]) -> ProcedureFact:
@@ -77,8 +85,11 @@ def merge_facts(facts: list[ProcedureFact]) -> ProcedureFact:
         return facts[0]
     head = replace(facts[0])
     sides = {f.laterality for f in facts if f.laterality}
-    head.laterality = ("bilateral" if "bilateral" in sides or {"right", "left"} <= sides
-                       else (sides.pop() if len(sides) == 1 else None))
+    head.laterality = (
+        "bilateral"
+        if "bilateral" in sides or {"right", "left"} <= sides
+        else (sides.pop() if len(sides) == 1 else None)
+    )
     counts = [f.count for f in facts if f.count]
     head.count = sum(counts) if counts else None
     head.sites = sorted({s for f in facts for s in (f.sites or [f.site]) if s})
@@ -89,14 +100,27 @@ def merge_facts(facts: list[ProcedureFact]) -> ProcedureFact:
     return head
 
 
-def _code_group(kb: KB, chosen, fact: ProcedureFact, on: date, setting: Setting,
-                lines: Lines) -> None:
+def _code_group(
+    kb: KB, chosen, fact: ProcedureFact, on: date, setting: Setting, lines: Lines
+) -> None:
     entry = chosen.entry
     units = primary_units(entry, fact)
     mods = modifiers.laterality(entry, fact) + modifiers.discontinued(fact, setting)
-    _add(lines, CodeLine(entry.code, units, mods, [], _why(entry, fact, units),
-                         list(fact.evidence), f"select.{entry.code}", entry.title),
-         fact, chosen.missing)
+    _add(
+        lines,
+        CodeLine(
+            entry.code,
+            units,
+            mods,
+            [],
+            _why(entry, fact, units),
+            list(fact.evidence),
+            f"select.{entry.code}",
+            entry.title,
+        ),
+        fact,
+        chosen.missing,
+    )
     if fact.assertion != "aborted":
         _addons(kb, entry, fact, on, lines)
     _guidance(kb, entry, fact, on, setting, lines)
@@ -105,17 +129,33 @@ def _code_group(kb: KB, chosen, fact: ProcedureFact, on: date, setting: Setting,
 def _why(entry: CodeEntry, fact: ProcedureFact, units: int) -> str:
     rule = entry.units.rule.value.replace("_", " ") if entry.units else "per session"
     state = "discontinued " if fact.assertion == "aborted" else ""
-    return (f"{state.capitalize()}{_describe(fact)} matches {entry.code} ({entry.title}); "
-            f"{units} unit(s), {rule}.")
+    return (
+        f"{state.capitalize()}{_describe(fact)} matches {entry.code} ({entry.title}); "
+        f"{units} unit(s), {rule}."
+    )
 
 
 def _addons(kb: KB, entry: CodeEntry, fact: ProcedureFact, on: date, lines: Lines) -> None:
     for addon, units in addons(kb, entry, fact, on):
         mods = [m for m in modifiers.laterality(addon, fact)]
-        reason = (f"Add-on to {entry.code} for each item beyond the first ({units} more "
-                  f"{addon.units.item or 'blocks of time'}).")
-        _add(lines, CodeLine(addon.code, units, mods, [], reason, list(fact.evidence),
-                             f"addon.{addon.code}", addon.title), fact)
+        reason = (
+            f"Add-on to {entry.code} for each item beyond the first ({units} more "
+            f"{addon.units.item or 'blocks of time'})."
+        )
+        _add(
+            lines,
+            CodeLine(
+                addon.code,
+                units,
+                mods,
+                [],
+                reason,
+                list(fact.evidence),
+                f"addon.{addon.code}",
+                addon.title,
+            ),
+            fact,
+        )
 
 
 def guidance_code(kb: KB, fact: ProcedureFact, modality: str, on: date) -> CodeEntry | None:
@@ -135,21 +175,43 @@ def _guidance(kb, entry: CodeEntry, fact: ProcedureFact, on, setting, lines: Lin
         code = separate.get(modality)
         if code and not reported and fact.assertion != "aborted":
             g = kb.codes[code]
-            reason = (f"{modality} guidance and monitoring of the ablation is reported separately "
-                      f"with {entry.code}" + ("; modifier 26 for the professional claim."
-                                              if setting == "professional" else "."))
-            _add(lines, CodeLine(code, 1, modifiers.professional_component(g, setting), [],
-                                 reason, list(fact.evidence), f"guidance.{code}", g.title), fact)
+            reason = (
+                f"{modality} guidance and monitoring of the ablation is reported separately "
+                f"with {entry.code}"
+                + (
+                    "; modifier 26 for the professional claim."
+                    if setting == "professional"
+                    else "."
+                )
+            )
+            _add(
+                lines,
+                CodeLine(
+                    code,
+                    1,
+                    modifiers.professional_component(g, setting),
+                    [],
+                    reason,
+                    list(fact.evidence),
+                    f"guidance.{code}",
+                    g.title,
+                ),
+                fact,
+            )
             reported = True
             continue
         naive = guidance_code(kb, fact, modality, on)
         if naive is None:
             continue
-        why = (f"{modality} guidance is included in {entry.code}; not reported separately."
-               if not separate else f"Only one guidance code per session (MUE 1); {modality} "
-               "guidance is not reported in addition.")
-        lines.not_reported.append(NotReported(naive.code, why, list(fact.evidence[:1]),
-                                              f"bundle.guidance.{entry.code}"))
+        why = (
+            f"{modality} guidance is included in {entry.code}; not reported separately."
+            if not separate
+            else f"Only one guidance code per session (MUE 1); {modality} "
+            "guidance is not reported in addition."
+        )
+        lines.not_reported.append(
+            NotReported(naive.code, why, list(fact.evidence[:1]), f"bundle.guidance.{entry.code}")
+        )
 
 
 def _not_performed(kb: KB, fact: ProcedureFact, on: date, lines: Lines) -> None:
@@ -157,6 +219,11 @@ def _not_performed(kb: KB, fact: ProcedureFact, on: date, lines: Lines) -> None:
     code = chosen.entry.code if chosen else None
     if code is None:
         return
-    lines.not_reported.append(NotReported(
-        code, f"The {_describe(fact)} {NOT_PERFORMED[fact.assertion]}.", list(fact.evidence),
-        f"assertion.{fact.assertion}"))
+    lines.not_reported.append(
+        NotReported(
+            code,
+            f"The {_describe(fact)} {NOT_PERFORMED[fact.assertion]}.",
+            list(fact.evidence),
+            f"assertion.{fact.assertion}",
+        )
+    )

@@ -75,8 +75,11 @@ def choose(kb: KB, fact: ProcedureFact, on: date) -> Selected | None:
 
 def _by_covers(pool, fact: ProcedureFact):
     """Codes told apart by a minimum item count (bronchial thermoplasty: one lobe vs two+)."""
-    covered = [c for c in pool if c[0].units and c[0].units.rule == UnitRule.per_session
-               and c[0].units.covers > 1]
+    covered = [
+        c
+        for c in pool
+        if c[0].units and c[0].units.rule == UnitRule.per_session and c[0].units.covers > 1
+    ]
     if not covered:
         return pool
     n = item_count(fact, pool[0][0].units.item) or 1
@@ -104,7 +107,9 @@ def primary_units(entry: CodeEntry, fact: ProcedureFact) -> int:
     return 1
 
 
-def addons(kb: KB, primary: CodeEntry, fact: ProcedureFact, on: date) -> list[tuple[CodeEntry, int]]:
+def addons(
+    kb: KB, primary: CodeEntry, fact: ProcedureFact, on: date
+) -> list[tuple[CodeEntry, int]]:
     """Add-on codes of a primary with their units (60661, 22512, 64634, 64629, 36476, 99153)."""
     out = []
     for entry in kb.codes.values():

@@ -6,11 +6,14 @@ from ..kb.lookup import Entry, Hit
 from ..model import Result
 
 REFERENCE_SECTIONS = [
-    ("what_it_is", "What it is"), ("qualifying_circumstances", "Qualifying circumstances"),
-    ("when_to_use", "When to use"), ("official_descriptor", "Official descriptor"),
+    ("what_it_is", "What it is"),
+    ("qualifying_circumstances", "Qualifying circumstances"),
+    ("when_to_use", "When to use"),
+    ("official_descriptor", "Official descriptor"),
     ("clinical_application", "Clinical application"),
     ("provider_responsibilities", "Provider responsibilities"),
-    ("unique_challenges", "Unique challenges"), ("pre_procedure", "Pre-procedure"),
+    ("unique_challenges", "Unique challenges"),
+    ("pre_procedure", "Pre-procedure"),
     ("post_procedure", "Post-procedure"),
 ]
 
@@ -20,8 +23,11 @@ def _quote(evidence) -> str:
 
 
 def result_text(r: Result) -> str:
-    out = [f"Note {r.id}  date of service {r.date_of_service}  setting {r.setting}  KB {r.kb_version}",
-           "", "CPT"]
+    out = [
+        f"Note {r.id}  date of service {r.date_of_service}  setting {r.setting}  KB {r.kb_version}",
+        "",
+        "CPT",
+    ]
     for i, c in enumerate(r.cpt, 1):
         mods = ("-" + "-".join(c.modifiers)) if c.modifiers else ""
         out.append(f"  {i}. {c.code}{mods} x{c.units}  dx {c.dx_pointers}  {c.title}")
@@ -51,13 +57,21 @@ def entry_text(e: Entry) -> str:
                 out.append(f"{key.replace('_', ' ')}: " + "; ".join(values))
         return "\n".join(out)
     c = e.cpt
-    out.append(f"family: {c.family}   kind: {c.kind.value}   effective: {c.effective}"
-               f"{' to ' + str(c.end) if c.end else ''}")
-    facts = [("global period", c.global_days), ("MUE", c.mue and f"{c.mue.value} (MAI {c.mue.mai})"),
-             ("units", c.units and c.units.rule.value), ("includes", ", ".join(c.includes)),
-             ("laterality", c.laterality.value), ("modifiers", ", ".join(c.modifiers)),
-             ("add-on to", ", ".join(c.addon_to)), ("documentation", ", ".join(c.documentation)),
-             ("diagnoses that support it", ", ".join(c.dx_support))]
+    out.append(
+        f"family: {c.family}   kind: {c.kind.value}   effective: {c.effective}"
+        f"{' to ' + str(c.end) if c.end else ''}"
+    )
+    facts = [
+        ("global period", c.global_days),
+        ("MUE", c.mue and f"{c.mue.value} (MAI {c.mue.mai})"),
+        ("units", c.units and c.units.rule.value),
+        ("includes", ", ".join(c.includes)),
+        ("laterality", c.laterality.value),
+        ("modifiers", ", ".join(c.modifiers)),
+        ("add-on to", ", ".join(c.addon_to)),
+        ("documentation", ", ".join(c.documentation)),
+        ("diagnoses that support it", ", ".join(c.dx_support)),
+    ]
     out += [f"{k}: {v}" for k, v in facts if v]
     ref = c.reference
     for key, label in REFERENCE_SECTIONS:
@@ -66,7 +80,9 @@ def entry_text(e: Entry) -> str:
     if ref.terminology:
         out += ["", "## Terminology"] + [f"- {t.term}: {t.meaning}" for t in ref.terminology]
     if ref.clinical_examples:
-        out += ["", "## Clinical examples"] + [f"{i}. {x}" for i, x in enumerate(ref.clinical_examples, 1)]
+        out += ["", "## Clinical examples"] + [
+            f"{i}. {x}" for i, x in enumerate(ref.clinical_examples, 1)
+        ]
     for title, items in (("Coder notes", ref.coder_notes), ("Corrections", ref.corrections)):
         if items:
             out += ["", f"## {title}"] + [f"- {x.strip()}" for x in items]

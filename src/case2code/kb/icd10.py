@@ -9,10 +9,10 @@ run reads them in milliseconds.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from functools import lru_cache
-import importlib.util
 from importlib import metadata
 from pathlib import Path
 

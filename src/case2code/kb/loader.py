@@ -31,8 +31,14 @@ from .schema import (
     SourceCatalog,
 )
 
-SPECIAL_FILES = {"sources.yaml", "vocabulary.yaml", "edits.yaml", "neoplasm-maps.yaml",
-                 "release.yaml", "search-terms.yaml"}
+SPECIAL_FILES = {
+    "sources.yaml",
+    "vocabulary.yaml",
+    "edits.yaml",
+    "neoplasm-maps.yaml",
+    "release.yaml",
+    "search-terms.yaml",
+}
 VOCAB_KEYS = ("action", "organ", "approach", "modality", "region", "guidance", "nature")
 
 
@@ -66,14 +72,19 @@ class KB:
         entry = self.entry(code)
         if not is_effective(entry, on):
             raise CodeNotEffectiveError.make(
-                "E003", code=entry.code, date=on.isoformat(), effective=entry.effective,
-                end=entry.end or "present", replacement=self._replacement_hint(entry, on),
+                "E003",
+                code=entry.code,
+                date=on.isoformat(),
+                effective=entry.effective,
+                end=entry.end or "present",
+                replacement=self._replacement_hint(entry, on),
             )
         return entry
 
     def _replacement_hint(self, entry: CodeEntry, on: date) -> str:
-        others = [c.code for c in self.codes.values()
-                  if entry.code in c.replaces and is_effective(c, on)]
+        others = [
+            c.code for c in self.codes.values() if entry.code in c.replaces and is_effective(c, on)
+        ]
         others += [c for c in entry.replaces if c in self.codes and is_effective(self.codes[c], on)]
         return f"On that date report: {', '.join(others)}." if others else ""
 
@@ -148,12 +159,17 @@ def load_kb(data_dir: str | Path | None = None) -> KB:
     problems = _Problems()
     problems.broken, problems.where = set(), {}
     release = (_read_yaml(folder / "release.yaml", problems) or {}).get("kb_release", "unknown")
-    catalog = _parse(SourceCatalog, _read_yaml(folder / "sources.yaml", problems),
-                     "sources.yaml", problems)
+    catalog = _parse(
+        SourceCatalog, _read_yaml(folder / "sources.yaml", problems), "sources.yaml", problems
+    )
     vocabulary = _read_yaml(folder / "vocabulary.yaml", problems) or {}
     edits = _parse(EditTable, _read_yaml(folder / "edits.yaml", problems), "edits.yaml", problems)
-    maps = _parse(NeoplasmMaps, _read_yaml(folder / "neoplasm-maps.yaml", problems),
-                  "neoplasm-maps.yaml", problems)
+    maps = _parse(
+        NeoplasmMaps,
+        _read_yaml(folder / "neoplasm-maps.yaml", problems),
+        "neoplasm-maps.yaml",
+        problems,
+    )
     families = _load_families(folder, problems)
     source_ids = {s.id for s in catalog.sources} if catalog else set()
     codes = _index_codes(families, problems)
@@ -164,9 +180,15 @@ def load_kb(data_dir: str | Path | None = None) -> KB:
         _check_maps(maps, source_ids, problems)
     if problems:
         raise KBValidationError(list(problems))
-    return KB(release=release, codes=codes, families={f.family: f for _, f in families},
-              sources={s.id: s for s in catalog.sources}, vocabulary=vocabulary,
-              edits=edits, maps=maps)
+    return KB(
+        release=release,
+        codes=codes,
+        families={f.family: f for _, f in families},
+        sources={s.id: s for s in catalog.sources},
+        vocabulary=vocabulary,
+        edits=edits,
+        maps=maps,
+    )
 
 
 def _load_families(folder: Path, problems: _Problems) -> list[tuple[str, CodeFamily]]:
@@ -179,8 +201,10 @@ def _load_families(folder: Path, problems: _Problems) -> list[tuple[str, CodeFam
             if raw is not None:
                 problems.add(path.name, "must be a mapping with family, description and codes")
             continue
-        codes = [_parse_entry(path.name, i, item, problems)
-                 for i, item in enumerate(raw.get("codes") or [])]
+        codes = [
+            _parse_entry(path.name, i, item, problems)
+            for i, item in enumerate(raw.get("codes") or [])
+        ]
         family = _parse(CodeFamily, {**raw, "codes": []}, path.name, problems)
         if family:
             out.append((path.name, family.model_copy(update={"codes": [c for c in codes if c]})))
@@ -218,29 +242,38 @@ def _check_codes(codes, families, source_ids, vocabulary, problems: _Problems) -
             _check_references(entry, where, codes, problems)
             for j, item in enumerate(entry.includes):
                 if item not in vocabulary.get("includes", []):
-                    problems.add(f"{where} -> includes[{j}]",
-                                 f"'{item}' is not in vocabulary.yaml includes")
+                    problems.add(
+                        f"{where} -> includes[{j}]", f"'{item}' is not in vocabulary.yaml includes"
+                    )
             for j, item in enumerate(entry.documentation):
                 if item not in vocabulary.get("documentation", []):
-                    problems.add(f"{where} -> documentation[{j}]",
-                                 f"'{item}' is not in vocabulary.yaml documentation")
+                    problems.add(
+                        f"{where} -> documentation[{j}]",
+                        f"'{item}' is not in vocabulary.yaml documentation",
+                    )
             for j, prefix in enumerate(entry.dx_support):
                 if not icd10.is_valid(prefix):
-                    problems.add(f"{where} -> dx_support[{j}]",
-                                 f"'{prefix}' is not an ICD-10-CM code or category")
+                    problems.add(
+                        f"{where} -> dx_support[{j}]",
+                        f"'{prefix}' is not an ICD-10-CM code or category",
+                    )
 
 
 def _check_sources(entry: CodeEntry, where: str, source_ids: set[str], problems) -> None:
     stated = entry.model_dump(exclude_defaults=True)
     for fact in SOURCED_FACTS:
         if fact in stated and not entry.sources.get(fact):
-            problems.add(where, f"fact '{fact}' has no source: add sources.{fact}: [id, ...] "
-                                "or leave the fact out")
+            problems.add(
+                where,
+                f"fact '{fact}' has no source: add sources.{fact}: [id, ...] or leave the fact out",
+            )
     for fact, ids in entry.sources.items():
         for sid in ids:
             if sid not in source_ids:
-                problems.add(f"{where} -> sources -> {fact}",
-                             f"unknown source id '{sid}': add it to sources.yaml")
+                problems.add(
+                    f"{where} -> sources -> {fact}",
+                    f"unknown source id '{sid}': add it to sources.yaml",
+                )
 
 
 def _check_selection(entry: CodeEntry, where: str, vocabulary, problems) -> None:
@@ -250,8 +283,10 @@ def _check_selection(entry: CodeEntry, where: str, vocabulary, problems) -> None
         allowed = set(vocabulary.get(key, []))
         for value in getattr(entry.select, key) or []:
             if value not in allowed:
-                problems.add(f"{where} -> select -> {key}",
-                             f"'{value}' is not in vocabulary.yaml {key}: {sorted(allowed)}")
+                problems.add(
+                    f"{where} -> select -> {key}",
+                    f"'{value}' is not in vocabulary.yaml {key}: {sorted(allowed)}",
+                )
 
 
 def _check_references(entry: CodeEntry, where: str, codes, problems) -> None:
@@ -302,9 +337,16 @@ def _map_codes(maps: NeoplasmMaps) -> list[tuple[str, str]]:
     for i, b in enumerate(maps.bone_sites):
         where = f"bone_sites[{i}] ({b.site})"
         out += _sided(f"{where} -> benign", b.benign) + _sided(f"{where} -> primary", b.primary)
-        out += [(f"{where} -> fracture -> {k}", f"{v}A") for k, v in b.fracture.model_dump().items() if v]
+        out += [
+            (f"{where} -> fracture -> {k}", f"{v}A")
+            for k, v in b.fracture.model_dump().items()
+            if v
+        ]
     out += [(f"myeloma -> {k}", r.code) for k, r in maps.myeloma.items()]
-    out += [("unknown_primary", maps.unknown_primary.code), ("neoplasm_pain", maps.neoplasm_pain.code)]
+    out += [
+        ("unknown_primary", maps.unknown_primary.code),
+        ("neoplasm_pain", maps.neoplasm_pain.code),
+    ]
     for i, ind in enumerate(maps.indications):
         out += [(f"indications[{i}] ({ind.indication}) -> {k}", v) for k, v in ind.codes.items()]
     return out
@@ -315,8 +357,10 @@ def _map_sources(maps: NeoplasmMaps) -> list[tuple[str, list[str]]]:
     items += [(f"secondary_sites[{i}]", s.sources) for i, s in enumerate(maps.secondary_sites)]
     items += [(f"bone_sites[{i}]", b.sources) for i, b in enumerate(maps.bone_sites)]
     items += [(f"myeloma -> {k}", r.sources) for k, r in maps.myeloma.items()]
-    items += [("unknown_primary", maps.unknown_primary.sources),
-              ("neoplasm_pain", maps.neoplasm_pain.sources)]
+    items += [
+        ("unknown_primary", maps.unknown_primary.sources),
+        ("neoplasm_pain", maps.neoplasm_pain.sources),
+    ]
     items += [(f"indications[{i}]", x.sources) for i, x in enumerate(maps.indications)]
     return items
 

@@ -38,8 +38,14 @@ class Hit:
     matched: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"code": self.code, "system": self.system, "title": self.title,
-                "score": round(self.score, 3), "family": self.family, "matched": self.matched}
+        return {
+            "code": self.code,
+            "system": self.system,
+            "title": self.title,
+            "score": round(self.score, 3),
+            "family": self.family,
+            "matched": self.matched,
+        }
 
 
 @dataclass
@@ -82,10 +88,22 @@ class SearchIndex:
     def __init__(self, kb: KB):
         self.kb = kb
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
-        self.db.execute("CREATE VIRTUAL TABLE docs USING fts5(code, title, synonyms, attrs, body,"
-                        " system UNINDEXED, family UNINDEXED, tokenize='porter unicode61')")
-        rows = [(e.code, e.title, " ".join(e.synonyms), _select_words(e), _body(e),
-                 e.system.value, e.family) for e in kb.codes.values()]
+        self.db.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(code, title, synonyms, attrs, body,"
+            " system UNINDEXED, family UNINDEXED, tokenize='porter unicode61')"
+        )
+        rows = [
+            (
+                e.code,
+                e.title,
+                " ".join(e.synonyms),
+                _select_words(e),
+                _body(e),
+                e.system.value,
+                e.family,
+            )
+            for e in kb.codes.values()
+        ]
         rows += [(c, icd10.describe(c), "", "", "", "ICD-10-CM", "icd10cm") for c in _map_codes(kb)]
         self.db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?)", rows)
         text = " ".join(" ".join(r[:5]) for r in rows).lower()
@@ -109,13 +127,18 @@ class SearchIndex:
         if not terms:
             raise InputError.make("E005")
         quoted = [f'"{t}"*' if len(t) >= 4 else f'"{t}"' for t in terms]
-        sql = ("SELECT code, system, title, family, bm25(docs, 10.0, 6.0, 5.0, 3.0, 1.0) AS s "
-               "FROM docs WHERE docs MATCH ? ORDER BY s LIMIT ?")
+        sql = (
+            "SELECT code, system, title, family, bm25(docs, 10.0, 6.0, 5.0, 3.0, 1.0) AS s "
+            "FROM docs WHERE docs MATCH ? ORDER BY s LIMIT ?"
+        )
         rows = self.db.execute(sql, (" AND ".join(quoted), limit * 3)).fetchall()
         if len(rows) < limit:  # every word first, then any word
             seen = {r[0] for r in rows}
-            rows += [r for r in self.db.execute(sql, (" OR ".join(quoted), limit * 3))
-                     if r[0] not in seen]
+            rows += [
+                r
+                for r in self.db.execute(sql, (" OR ".join(quoted), limit * 3))
+                if r[0] not in seen
+            ]
         hits = []
         for code, system, title, family, score in rows:
             entry = self.kb.codes.get(code)
@@ -133,7 +156,9 @@ def _map_codes(kb: KB) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _expansions() -> dict[str, str]:
-    raw = yaml.safe_load((resources.files("case2code.kb") / "data" / "search-terms.yaml").read_text())
+    raw = yaml.safe_load(
+        (resources.files("case2code.kb") / "data" / "search-terms.yaml").read_text()
+    )
     return {str(k).lower(): str(v) for k, v in raw["expansions"].items()}
 
 

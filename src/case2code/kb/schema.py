@@ -156,7 +156,8 @@ class CodeEntry(Strict):
     family: str
     effective: date
     effective_note: str | None = Field(
-        default=None, description="Why this date: introduction date, or first release it was seen in."
+        default=None,
+        description="Why this date: introduction date, or first release it was seen in.",
     )
     end: date | None = None
     select: Selection | None = None
@@ -179,8 +180,17 @@ class CodeEntry(Strict):
 
 # The facts an entry may state only with a source. Key = field name on CodeEntry.
 SOURCED_FACTS: tuple[str, ...] = (
-    "title", "effective", "select", "units", "includes", "guidance", "laterality",
-    "global_days", "mue", "dx_support", "addon_to",
+    "title",
+    "effective",
+    "select",
+    "units",
+    "includes",
+    "guidance",
+    "laterality",
+    "global_days",
+    "mue",
+    "dx_support",
+    "addon_to",
 )
 
 
@@ -255,7 +265,9 @@ class Indication(Strict):
     codes: dict[str, str]
     rationale: str
     with_neoplasm: bool = Field(
-        default=True, description="False when a coded neoplasm already explains it (obstruction by tumor).")
+        default=True,
+        description="False when a coded neoplasm already explains it (obstruction by tumor).",
+    )
     sources: list[str]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Facts
-from .conditions import conditions, link_laterality, link_nature
+from .conditions import conditions, drop_unsupported, link_laterality, link_nature
 from .extract import procedures
 from .lexicon import get_lexicon
 from .notectx import NoteContext
@@ -15,13 +15,16 @@ def read_facts(text: str) -> tuple[Document, Facts]:
     doc = read(text)
     ctx = NoteContext(doc, get_lexicon())
     facts = Facts(procedures=procedures(ctx), conditions=conditions(ctx))
+    drop_unsupported(facts)
     link_nature(facts)
     link_laterality(facts)
     spans = ctx.note_cue_spans
     if spans["pain_encounter"]:
         a, b = spans["pain_encounter"][0]
-        facts.encounter = {"purpose": "pain_management", "evidence": [{"start": a, "end": b,
-                           "text": text[a:b]}]}
+        facts.encounter = {
+            "purpose": "pain_management",
+            "evidence": [{"start": a, "end": b, "text": text[a:b]}],
+        }
     return doc, facts
 
 

@@ -17,13 +17,27 @@ from .notectx import NoteContext
 BONE_PRIMARY_HISTOLOGY = {"osteoid_osteoma", "osteoblastoma", "osteosarcoma", "chondrosarcoma"}
 MARROW_HISTOLOGY = {"myeloma", "plasmacytoma"}
 SUBTYPE_WORDS = {
-    "paroxysmal": "paroxysmal", "persistent": "persistent", "permanent": "permanent",
-    "longstanding": "longstanding_persistent", "long standing": "longstanding_persistent",
-    "multinodular": "multinodular", "goiter": "multinodular", "nodules": "multinodular",
-    "severe": "severe_persistent", "moderate": "moderate_persistent",
-    "high grade": "high_grade", "low grade": "low_grade", "sacroiliitis": "sacroiliitis",
-    "remission": "remission", "relapse": "relapse", "relapsed": "relapse", "refractory": "relapse",
-    "with pain": "pain", "painful": "pain", "symptomatic": "pain", "aching": "pain",
+    "paroxysmal": "paroxysmal",
+    "persistent": "persistent",
+    "permanent": "permanent",
+    "longstanding": "longstanding_persistent",
+    "long standing": "longstanding_persistent",
+    "multinodular": "multinodular",
+    "goiter": "multinodular",
+    "nodules": "multinodular",
+    "severe": "severe_persistent",
+    "moderate": "moderate_persistent",
+    "high grade": "high_grade",
+    "low grade": "low_grade",
+    "sacroiliitis": "sacroiliitis",
+    "remission": "remission",
+    "relapse": "relapse",
+    "relapsed": "relapse",
+    "refractory": "relapse",
+    "with pain": "pain",
+    "painful": "pain",
+    "symptomatic": "pain",
+    "aching": "pain",
 }
 
 
@@ -42,8 +56,11 @@ def _near(ctx: NoteContext, m: Mention, key: str, window: int = 5, after_only: b
     for other in ctx.sent_mentions(sent):
         if other is m or not other.get(key):
             continue
-        gap = other.tok_start - m.tok_end if other.tok_start >= m.tok_end else (
-            None if after_only else m.tok_start - other.tok_end)
+        gap = (
+            other.tok_start - m.tok_end
+            if other.tok_start >= m.tok_end
+            else (None if after_only else m.tok_start - other.tok_end)
+        )
         if gap is not None and gap <= window and (best is None or gap < best[0]):
             best = (gap, other)
     return best[1] if best else None
@@ -60,8 +77,12 @@ def _laterality_before(ctx: NoteContext, m: Mention) -> str | None:
         if 0 <= m.tok_start - other.tok_end <= 2:
             return other.get("laterality")
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        if 0 <= other.tok_start - m.tok_end <= 1 and nxt is not None and nxt.get("organ") \
-                and nxt.tok_start - other.tok_end <= 1:
+        if (
+            0 <= other.tok_start - m.tok_end <= 1
+            and nxt is not None
+            and nxt.get("organ")
+            and nxt.tok_start - other.tok_end <= 1
+        ):
             return other.get("laterality")
     return None
 
@@ -75,8 +96,16 @@ def _status(ctx: NoteContext, m: Mention, assertion: str) -> str:
     return "active"
 
 
-PRIMARY_ORGANS = {"lung": "lung", "breast": "breast", "prostate": "prostate", "kidney": "kidney",
-                  "liver": "liver", "thyroid": "thyroid", "airway": "lung", "bile_duct": "bile_duct"}
+PRIMARY_ORGANS = {
+    "lung": "lung",
+    "breast": "breast",
+    "prostate": "prostate",
+    "kidney": "kidney",
+    "liver": "liver",
+    "thyroid": "thyroid",
+    "airway": "lung",
+    "bile_duct": "bile_duct",
+}
 
 
 def _histology_of_organ(ctx: NoteContext, m: Mention) -> Mention | None:
@@ -86,7 +115,7 @@ def _histology_of_organ(ctx: NoteContext, m: Mention) -> Mention | None:
     nxt = _near(ctx, m, "organ", window=4, after_only=True)
     if nxt is None or nxt.get("organ") not in PRIMARY_ORGANS:
         return None
-    gap = set(ctx.words[m.tok_end:nxt.tok_start])
+    gap = set(ctx.words[m.tok_end : nxt.tok_start])
     return nxt if gap <= {"of", "the", "in", "left", "right"} else None
 
 
@@ -97,10 +126,18 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
         organ_of = _histology_of_organ(ctx, m)
         if organ_of is not None and not ctx.condition_assertion(m)[0] == "negated":
             organ = PRIMARY_ORGANS[organ_of.get("organ")]
-            fact = _fact(ctx, m, "neoplasm", site=organ, organ=organ,
-                         role="primary", behavior="malignant", histology=m.get("histology"),
-                         laterality=organ_of.get("laterality") or _laterality_before(ctx, organ_of),
-                         subtype=organ_of.get("site"))
+            fact = _fact(
+                ctx,
+                m,
+                "neoplasm",
+                site=organ,
+                organ=organ,
+                role="primary",
+                behavior="malignant",
+                histology=m.get("histology"),
+                laterality=organ_of.get("laterality") or _laterality_before(ctx, organ_of),
+                subtype=organ_of.get("site"),
+            )
             fact.status = _status(ctx, m, fact.assertion)
             fact.assertion = "present" if fact.assertion == "historical" else fact.assertion
             out.append(fact)
@@ -110,8 +147,17 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
         if site in ("bone", "bone_marrow") or m.get("histology") in MARROW_HISTOLOGY:
             continue  # bone primaries and myeloma have their own builders
         behavior = "benign" if m.get("neoplasm") == "benign" else "malignant"
-        fact = _fact(ctx, m, "neoplasm", site=site, organ=site, role="primary", behavior=behavior,
-                     histology=m.get("histology"), laterality=_laterality_before(ctx, m))
+        fact = _fact(
+            ctx,
+            m,
+            "neoplasm",
+            site=site,
+            organ=site,
+            role="primary",
+            behavior=behavior,
+            histology=m.get("histology"),
+            laterality=_laterality_before(ctx, m),
+        )
         if not fact.histology:
             hist = _near(ctx, m, "histology", window=2)
             fact.histology = hist.get("histology") if hist else None
@@ -119,8 +165,9 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
             lobe = _near(ctx, m, "site", window=3)
             if lobe is not None and lobe.get("organ") in ("lung", "airway"):
                 fact.subtype = lobe.get("site")
-                fact.laterality = (fact.laterality or lobe.get("laterality")
-                                   or _laterality_before(ctx, lobe))
+                fact.laterality = (
+                    fact.laterality or lobe.get("laterality") or _laterality_before(ctx, lobe)
+                )
         fact.status = _status(ctx, m, fact.assertion)
         if fact.assertion == "historical":
             fact.assertion = "present"
@@ -160,8 +207,9 @@ def secondaries(ctx: NoteContext, has_solid_primary: bool, has_marrow: bool) -> 
             continue
         if site is None or site not in SECONDARY_SITES:
             continue
-        fact = _fact(ctx, m, "neoplasm", site=site, organ=site, role="secondary",
-                     behavior="malignant")
+        fact = _fact(
+            ctx, m, "neoplasm", site=site, organ=site, role="secondary", behavior="malignant"
+        )
         if where is not None and where is not m:
             fact.evidence.append(Span(*ctx.span(where)))
         if fact.assertion == "historical":
@@ -170,8 +218,17 @@ def secondaries(ctx: NoteContext, has_solid_primary: bool, has_marrow: bool) -> 
     return out
 
 
-SECONDARY_SITES = {"bone", "bone_marrow", "liver", "lung", "brain", "adrenal", "lymph_node", "pleura",
-                   "kidney"}
+SECONDARY_SITES = {
+    "bone",
+    "bone_marrow",
+    "liver",
+    "lung",
+    "brain",
+    "adrenal",
+    "lymph_node",
+    "pleura",
+    "kidney",
+}
 
 
 def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
@@ -182,9 +239,17 @@ def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
             where = _bone_site(ctx, m) or ctx.note_target()
             site = where.get("site") if where is not None and where.get("organ") == "bone" else None
             lat = where.get("laterality") if where is not None else None
-            fact = _fact(ctx, m, "neoplasm", site=site, organ="bone", role="primary",
-                         behavior=m.get("neoplasm"), histology=hist,
-                         laterality=lat or (_laterality_near_site(ctx, where)))
+            fact = _fact(
+                ctx,
+                m,
+                "neoplasm",
+                site=site,
+                organ="bone",
+                role="primary",
+                behavior=m.get("neoplasm"),
+                histology=hist,
+                laterality=lat or (_laterality_near_site(ctx, where)),
+            )
             if fact.assertion == "historical":  # "recurrent ..., previously treated": still present
                 fact.assertion = "present"
             out.append(fact)
@@ -192,8 +257,19 @@ def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
             sent = ctx.doc.sentence_of(m.tok_start)
             text = ctx.sentence_text(sent).lower()
             subtype = _myeloma_state(text)
-            out.append(_fact(ctx, m, "neoplasm", site="bone_marrow", organ="bone_marrow",
-                             role="primary", behavior="malignant", histology=hist, subtype=subtype))
+            out.append(
+                _fact(
+                    ctx,
+                    m,
+                    "neoplasm",
+                    site="bone_marrow",
+                    organ="bone_marrow",
+                    role="primary",
+                    behavior="malignant",
+                    histology=hist,
+                    subtype=subtype,
+                )
+            )
     return out
 
 
@@ -216,8 +292,10 @@ def pains(ctx: NoteContext) -> list[ConditionFact]:
             continue
         sent = ctx.doc.sentence_of(m.tok_start)
         words = ctx.sent_mentions(sent)
-        tumor = any(o.get("neoplasm") in ("secondary", "malignant", "tumor") or o.get("histology")
-                    for o in words)
+        tumor = any(
+            o.get("neoplasm") in ("secondary", "malignant", "tumor") or o.get("histology")
+            for o in words
+        )
         tied = tumor and not any(o.get("indication") for o in words)
         out.append(_fact(ctx, m, "pain", detail="neoplasm_related" if tied else None))
     return out
@@ -225,20 +303,37 @@ def pains(ctx: NoteContext) -> list[ConditionFact]:
 
 def fractures(ctx: NoteContext) -> list[ConditionFact]:
     out = []
-    tumor_note = any(m.get("neoplasm") == "secondary" or m.get("histology") in MARROW_HISTOLOGY
-                     for m in ctx.mentions)
+    tumor_note = any(
+        m.get("neoplasm") == "secondary" or m.get("histology") in MARROW_HISTOLOGY
+        for m in ctx.mentions
+    )
     for m in ctx.mentions:
         kind = m.get("fracture")
-        if kind is None or kind == "any" and not (ctx.is_negated(m) or tumor_note and any(
-                o.get("neoplasm") for o in ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start)))):
+        if (
+            kind is None
+            or kind == "any"
+            and not (
+                ctx.is_negated(m)
+                or tumor_note
+                and any(
+                    o.get("neoplasm") for o in ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
+                )
+            )
+        ):
             continue
         sent_text = ctx.sentence_text(ctx.doc.sentence_of(m.tok_start))
         where = _bone_site(ctx, m)
         levels = parse_levels(sent_text)
         site = "vertebra" if levels and not where else (where.get("site") if where else None)
         lat = _laterality_before(ctx, where) if where is not None else None
-        fact = _fact(ctx, m, "pathological_fracture", site=site, organ="bone",
-                     laterality=lat or (where.get("laterality") if where else None))
+        fact = _fact(
+            ctx,
+            m,
+            "pathological_fracture",
+            site=site,
+            organ="bone",
+            laterality=lat or (where.get("laterality") if where else None),
+        )
         fact.detail = ",".join(levels) or None
         out.append(fact)
     return out
@@ -252,20 +347,40 @@ def indications(ctx: NoteContext) -> list[ConditionFact]:
             continue
         sent = ctx.doc.sentence_of(m.tok_start)
         text = ctx.sentence_text(sent).lower()
-        subtype = "|".join(dict.fromkeys(
-            v for k, v in SUBTYPE_WORDS.items()
-            if re.search(r"\b" + k.replace(" ", r"[\s-]") + r"\b", text))) or None
+        subtype = (
+            "|".join(
+                dict.fromkeys(
+                    v
+                    for k, v in SUBTYPE_WORDS.items()
+                    if re.search(r"\b" + k.replace(" ", r"[\s-]") + r"\b", text)
+                )
+            )
+            or None
+        )
         lat = _laterality_before(ctx, m) or _laterality_in(ctx, sent)
         levels = parse_levels(ctx.sentence_text(sent)) or parse_levels(ctx.doc.text)
         region = _region(ctx, sent, levels)
-        out.append(_fact(ctx, m, "indication", detail=ind, laterality=lat, region=region,
-                         subtype=subtype))
+        out.append(
+            _fact(
+                ctx,
+                m,
+                "indication",
+                detail=ind,
+                laterality=lat,
+                region=region,
+                subtype=subtype,
+                organ=m.get("organ"),
+            )
+        )
     return out
 
 
 def _laterality_in(ctx: NoteContext, sent: int) -> str | None:
-    lats = {o.get("laterality") for o in ctx.sent_mentions(sent)
-            if o.get("laterality") and not o.get("organ")}
+    lats = {
+        o.get("laterality")
+        for o in ctx.sent_mentions(sent)
+        if o.get("laterality") and not o.get("organ")
+    }
     return lats.pop() if len(lats) == 1 else ("bilateral" if len(lats) > 1 else None)
 
 
@@ -274,8 +389,9 @@ def _region(ctx: NoteContext, sent: int, levels: list[str]) -> str | None:
         if o.get("region"):
             return o.get("spine_region") or o.get("region")
     if levels:
-        regions = [{"C": "cervical", "T": "thoracic", "L": "lumbar", "S": "sacral"}[lv[0]]
-                   for lv in levels]
+        regions = [
+            {"C": "cervical", "T": "thoracic", "L": "lumbar", "S": "sacral"}[lv[0]] for lv in levels
+        ]
         return "lumbar" if "lumbar" in regions else regions[0]
     return ctx.note_value("region")
 
@@ -284,8 +400,11 @@ def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
     """One fact per condition; a primary named with and without a side is one primary, but a
     right and a left primary (a right RCC in the past, a left RCC now) stay two."""
     sided = {(f.site, f.laterality) for f in facts if f.role == "primary" and f.laterality}
-    active = {(f.site, f.laterality) for f in facts
-              if f.role == "primary" and f.laterality and f.status == "active"}
+    active = {
+        (f.site, f.laterality)
+        for f in facts
+        if f.role == "primary" and f.laterality and f.status == "active"
+    }
     for f in facts:
         if f.role != "primary" or f.kind != "neoplasm" or f.laterality is not None:
             continue
@@ -295,9 +414,14 @@ def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
             f.laterality = next(iter(sides if len(sides) == 1 else live))
     out: dict[tuple, ConditionFact] = {}
     for f in facts:
-        key = (f.kind, f.role, f.site, f.detail if f.kind != "pathological_fracture" else None,
-               f.histology if f.role == "primary" and f.site == "bone" else None,
-               f.laterality if f.role == "primary" and f.kind == "neoplasm" else None)
+        key = (
+            f.kind,
+            f.role,
+            f.site,
+            f.detail if f.kind != "pathological_fracture" else None,
+            f.histology if f.role == "primary" and f.site == "bone" else None,
+            f.laterality if f.role == "primary" and f.kind == "neoplasm" else None,
+        )
         if key not in out:
             out[key] = f
             continue
@@ -310,7 +434,9 @@ def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
             if getattr(host, attr) is None and getattr(f, attr) is not None:
                 setattr(host, attr, getattr(f, attr))
         if f.status == "history" and host.kind == "neoplasm":
-            host.status = "history" if host.status == "history" or not _active(host) else host.status
+            host.status = (
+                "history" if host.status == "history" or not _active(host) else host.status
+            )
     return list(out.values())
 
 
@@ -326,10 +452,24 @@ def _orphan_histology(ctx: NoteContext) -> list[ConditionFact]:
     if organ is None:
         return []
     for m in ctx.mentions:
-        if m.get("histology") and m.get("neoplasm") == "malignant" and not m.get("primary_site") \
-                and ctx.condition_assertion(m)[0] == "present":
-            return [_fact(ctx, m, "neoplasm", site=organ, organ=organ, role="primary",
-                          behavior="malignant", histology=m.get("histology"))]
+        if (
+            m.get("histology")
+            and m.get("neoplasm") == "malignant"
+            and not m.get("primary_site")
+            and ctx.condition_assertion(m)[0] == "present"
+        ):
+            return [
+                _fact(
+                    ctx,
+                    m,
+                    "neoplasm",
+                    site=organ,
+                    organ=organ,
+                    role="primary",
+                    behavior="malignant",
+                    histology=m.get("histology"),
+                )
+            ]
     return []
 
 
@@ -340,8 +480,15 @@ def negated_neoplasms(ctx: NoteContext) -> list[ConditionFact]:
     for m in ctx.mentions:
         kind = m.get("neoplasm")
         if kind in ("secondary", "malignant") and not m.get("primary_site") and ctx.is_negated(m):
-            out.append(_fact(ctx, m, "neoplasm", behavior="malignant",
-                             role="secondary" if kind == "secondary" else None))
+            out.append(
+                _fact(
+                    ctx,
+                    m,
+                    "neoplasm",
+                    behavior="malignant",
+                    role="secondary" if kind == "secondary" else None,
+                )
+            )
     return out
 
 
@@ -360,8 +507,11 @@ def conditions(ctx: NoteContext) -> list[ConditionFact]:
 
 
 def _unknown_primary(ctx: NoteContext) -> list[ConditionFact]:
-    return [_fact(ctx, m, "neoplasm", site="unknown", organ=None, role="primary",
-                  behavior="malignant") for m in ctx.mentions if m.get("primary_site") == "unknown"]
+    return [
+        _fact(ctx, m, "neoplasm", site="unknown", organ=None, role="primary", behavior="malignant")
+        for m in ctx.mentions
+        if m.get("primary_site") == "unknown"
+    ]
 
 
 def link_nature(facts) -> None:
@@ -370,9 +520,14 @@ def link_nature(facts) -> None:
     for proc in facts.procedures:
         if proc.organ is None:
             continue
-        kinds = {c.behavior for c in facts.conditions
-                 if c.kind == "neoplasm" and c.assertion == "present" and c.behavior
-                 and (c.organ == proc.organ or c.site == proc.organ)}
+        kinds = {
+            c.behavior
+            for c in facts.conditions
+            if c.kind == "neoplasm"
+            and c.assertion == "present"
+            and c.behavior
+            and (c.organ == proc.organ or c.site == proc.organ)
+        }
         if len(kinds) == 1:
             proc.nature = kinds.pop()
         elif "malignant" in kinds:
@@ -385,7 +540,41 @@ def link_laterality(facts) -> None:
     for c in facts.conditions:
         if c.kind != "neoplasm" or c.role != "primary" or c.laterality is not None:
             continue
-        sides = {p.laterality for p in facts.procedures
-                 if p.organ == c.organ and p.laterality in ("right", "left")}
+        sides = {
+            p.laterality
+            for p in facts.procedures
+            if p.organ == c.organ and p.laterality in ("right", "left")
+        }
         if len(sides) == 1:
             c.laterality = sides.pop()
+
+
+def drop_unsupported(facts) -> None:
+    """An ablation mention beside the main procedure that names another organ with no diagnosis
+    of its own is a landmark, not a second procedure ('esophageal temperature ... ablation was
+    paused' in a pulmonary vein isolation; 'sciatic nerve ... from the ablation zone')."""
+    performed = [
+        p
+        for p in facts.procedures
+        if p.assertion in ("performed", "aborted") and p.action == "ablation"
+    ]
+    supported = [p for p in performed if _supported(p.organ, facts.conditions)]
+    if not supported:
+        return
+    organs = {p.organ for p in supported}
+    facts.procedures = [
+        p for p in facts.procedures if not any(p is q for q in performed) or p.organ in organs
+    ]
+
+
+def _supported(organ: str | None, conds) -> bool:
+    if organ is None:
+        return False
+    for c in conds:
+        if c.assertion != "present":
+            continue
+        if organ in (c.organ, c.site):
+            return True
+        if organ == "bone" and c.kind == "neoplasm" and {c.site, c.organ} & {"bone", "bone_marrow"}:
+            return True
+    return False

@@ -23,6 +23,9 @@ class Assertion:
     cue: Cue | None
 
 
+SHORT_SCOPE = 6  # adjective-like cues ('prior', 'no'): they stop at the next procedure named
+
+
 def _governs(cue: Cue, a: int, b: int, terms: list[int]) -> int | None:
     """Token distance from cue to the mention [a, b) if the cue's scope reaches it, else None."""
     if cue.tok_start < b and a < cue.tok_end:
@@ -38,14 +41,21 @@ def _governs(cue: Cue, a: int, b: int, terms: list[int]) -> int | None:
     return None
 
 
-def assert_mention(a: int, b: int, cues: list[Cue], allowed: set[str]) -> Assertion | None:
-    """The governing cue of mention [a, b) among a sentence's cues, restricted to `allowed`."""
+def assert_mention(
+    a: int, b: int, cues: list[Cue], allowed: set[str], blockers: tuple[int, ...] = ()
+) -> Assertion | None:
+    """The governing cue of mention [a, b) among a sentence's cues, restricted to `allowed`.
+
+    `blockers` are the starts of the other procedures of the sentence: a short-scope cue
+    ('prior biopsy, moderate sedation ...') governs only the first of them.
+    """
     terms = [c.tok_start for c in cues if c.category == "terminate"]
     best: tuple[int, Cue] | None = None
     for cue in cues:
         if cue.category not in allowed:
             continue
-        gap = _governs(cue, a, b, terms)
+        stops = terms + list(blockers) if cue.scope <= SHORT_SCOPE else terms
+        gap = _governs(cue, a, b, stops)
         if gap is not None and (best is None or gap < best[0]):
             best = (gap, cue)
     return Assertion(best[1].category, best[1]) if best else None

@@ -17,9 +17,30 @@ from .context import PROCEDURE_CATEGORIES, assert_mention
 from .lexicon import Mention
 from .notectx import NoteContext
 
-NUMBER_WORDS = {"one": 1, "single": 1, "solitary": 1, "a": 1, "an": 1, "two": 2, "both": 2,
-                "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "1": 1,
-                "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "twice": 2}
+NUMBER_WORDS = {
+    "one": 1,
+    "single": 1,
+    "solitary": 1,
+    "a": 1,
+    "an": 1,
+    "two": 2,
+    "both": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "1": 1,
+    "2": 2,
+    "3": 3,
+    "4": 4,
+    "5": 5,
+    "6": 6,
+    "7": 7,
+    "8": 8,
+    "twice": 2,
+}
 COUNT_RE = re.compile(
     r"\b(one|two|three|four|five|six|seven|eight|single|solitary|both|[1-8])\s+"
     r"(?:(?!(?:mm|cm|from|the|of|to|in|at|and|or|with|for|by|on|minutes?|mins?|cycles?|gauge|g|"
@@ -28,8 +49,9 @@ COUNT_RE = re.compile(
     r"deposits|levels?|veins?|vertebral bodies|vertebrae|joints?|lobes?)\b",
     re.IGNORECASE,
 )
-SCORE_BEFORE = re.compile(r"(?:rads|grade|stage|type|class|bethesda|tirads|level|segment|[-/])\s*$",
-                          re.IGNORECASE)
+SCORE_BEFORE = re.compile(
+    r"(?:rads|grade|stage|type|class|bethesda|tirads|level|segment|[-/])\s*$", re.IGNORECASE
+)
 MINUTES_RE = re.compile(r"\b(\d{1,3})\s*(?:minutes|minute|mins|min)\b", re.IGNORECASE)
 LEVEL_RE = re.compile(
     r"(?<![A-Za-z0-9])([CTLS])\s?-?(\d{1,2})(?:\s*(?:-|\u2013|to|through|and)\s*([CTLS])?\s?(\d{1,2}))?"
@@ -37,9 +59,19 @@ LEVEL_RE = re.compile(
 )
 LEVEL_MAX = {"C": 7, "T": 12, "L": 5, "S": 5}
 REGION_OF = {"C": "cervical", "T": "thoracic", "L": "lumbar", "S": "sacral"}
-BIOPSY_SAME = ("same lesion", "same introducer", "coaxial", "through the same", "same needle",
-               "same access", "same target", "prior to ablation", "before ablation",
-               "through the introducer", "via the same")
+BIOPSY_SAME = (
+    "same lesion",
+    "same introducer",
+    "coaxial",
+    "through the same",
+    "same needle",
+    "same access",
+    "same target",
+    "prior to ablation",
+    "before ablation",
+    "through the introducer",
+    "via the same",
+)
 
 
 @dataclass
@@ -74,8 +106,11 @@ def parse_levels(text: str) -> list[str]:
 
 def joint_count(text: str) -> int | None:
     """Facet joints named as level pairs ('L4-L5', 'L5-S1'); None when only single levels."""
-    pairs = re.findall(r"(?<![A-Za-z0-9])([CTLS])\s?(\d{1,2})\s*(?:-|\u2013|/)\s*([CTLS])?\s?(\d{1,2})"
-                       r"(?![A-Za-z0-9])", text)
+    pairs = re.findall(
+        r"(?<![A-Za-z0-9])([CTLS])\s?(\d{1,2})\s*(?:-|\u2013|/)\s*([CTLS])?\s?(\d{1,2})"
+        r"(?![A-Za-z0-9])",
+        text,
+    )
     return len({(a, b, c or a, d) for a, b, c, d in pairs}) or None
 
 
@@ -84,6 +119,7 @@ def _nearest(cands: list[Mention], anchor: Mention, prefer_after: bool = True) -
         after = m.tok_start >= anchor.tok_end
         gap = m.tok_start - anchor.tok_end if after else anchor.tok_start - m.tok_end
         return (0 if after == prefer_after else 1, gap) if gap <= 8 else (2, gap)
+
     return min(cands, key=dist) if cands else None
 
 
@@ -91,8 +127,13 @@ def _target_mentions(ctx: NoteContext, mentions: list[Mention]) -> list[Mention]
     """Organ/site mentions that name a target, not a primary-cancer adjective ('breast cancer'),
     nor a nerve or joint named as a landmark beside a tumor ('metastasis near the SI joint')."""
     tumor = any(m.get("neoplasm") in ("secondary", "malignant", "tumor") for m in mentions)
-    return [m for m in mentions if m.get("organ") and not ctx.is_primary_usage(m)
-            and not (tumor and m.get("organ") == "nerve" and not m.get("action"))]
+    return [
+        m
+        for m in mentions
+        if m.get("organ")
+        and not ctx.is_primary_usage(m)
+        and not (tumor and m.get("organ") == "nerve" and not m.get("action"))
+    ]
 
 
 def resolve_target(ctx: NoteContext, anchor: Mention, sent: int) -> tuple[Mention | None, bool]:
@@ -110,8 +151,12 @@ def resolve_target(ctx: NoteContext, anchor: Mention, sent: int) -> tuple[Mentio
     level = _level_as_vertebra(ctx, sent)
     if level is not None:
         return level, True
-    own = [m for m in ctx.sent_mentions(sent) if m.get("organ") in TUMOR_ORGANS
-           and not any(o.get("neoplasm") == "secondary" for o in ctx.sent_mentions(sent))]
+    own = [
+        m
+        for m in ctx.sent_mentions(sent)
+        if m.get("organ") in TUMOR_ORGANS
+        and not any(o.get("neoplasm") == "secondary" for o in ctx.sent_mentions(sent))
+    ]
     if own:  # "cryoablation of left breast carcinoma": the primary itself is the target
         return _nearest(own, anchor), True
     return None, False  # decided per event, after clustering (see _fill_target)
@@ -127,8 +172,9 @@ def _level_as_vertebra(ctx: NoteContext, sent: int) -> Mention | None:
     lv = next((m for m in ctx.sent_mentions(sent) if m.get("level")), None)
     if lv is None:
         return None
-    return Mention(lv.tok_start, lv.tok_end, lv.start, lv.end,
-                   {"organ": "bone", "site": "vertebra"}, lv.rules)
+    return Mention(
+        lv.tok_start, lv.tok_end, lv.start, lv.end, {"organ": "bone", "site": "vertebra"}, lv.rules
+    )
 
 
 def _laterality_near(ctx: NoteContext, target: Mention | None) -> str | None:
@@ -139,11 +185,22 @@ def _laterality_near(ctx: NoteContext, target: Mention | None) -> str | None:
     sent = ctx.doc.sentence_of(target.tok_start)
     for m in ctx.sent_mentions(sent):
         lat = m.get("laterality")
-        if lat and not m.get("organ") and (
-            0 <= target.tok_start - m.tok_end <= 3 or 0 <= m.tok_start - target.tok_end <= 1
+        if (
+            lat
+            and not m.get("organ")
+            and (0 <= target.tok_start - m.tok_end <= 3 or 0 <= m.tok_start - target.tok_end <= 1)
         ):
             return lat
     return None
+
+
+NOTE_LEVEL_APPROACHES = {"percutaneous", "open", "laparoscopic", "transperineal", None}
+
+
+def _sentence_value(ctx: NoteContext, key: str, anchor: Mention, sent: int):
+    same = [m for m in ctx.sent_mentions(sent) if m.get(key) and not ctx.is_negated(m)]
+    hit = _nearest(same, anchor, prefer_after=False)
+    return hit.get(key) if hit else None
 
 
 def _nearby_value(ctx: NoteContext, key: str, anchor: Mention, sent: int, section: str):
@@ -160,7 +217,10 @@ def _nearby_value(ctx: NoteContext, key: str, anchor: Mention, sent: int, sectio
 def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
     sent = ctx.doc.sentence_of(m.tok_start)
     section = ctx.doc.sentences[sent].section
-    found = assert_mention(m.tok_start, m.tok_end, ctx.sent_cues(sent), PROCEDURE_CATEGORIES)
+    blockers = tuple(o.tok_start for o in ctx.sent_mentions(sent) if o.get("action") and o is not m)
+    found = assert_mention(
+        m.tok_start, m.tok_end, ctx.sent_cues(sent), PROCEDURE_CATEGORIES, blockers
+    )
     if found:
         assertion, rule = found.value, found.cue.rule
     else:
@@ -173,14 +233,24 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
     anchor.site_mention = target
     attrs = anchor.attrs
     for key in ("modality", "approach"):
-        attrs[key] = m.get(key) or _nearby_value(ctx, key, m, sent, section)
+        own = m.get(key) or _sentence_value(ctx, key, m, sent)
+        attrs[key] = own or _nearby_value(ctx, key, m, sent, section)
+        attrs[f"{key}_own"] = own is not None
+    if not attrs["approach_own"] and attrs["approach"] not in NOTE_LEVEL_APPROACHES:
+        attrs["approach"] = None  # an EGD in the work-up is not the approach of a bone ablation
     if target is not None and anchor.own_site:
-        same_organ = [o for o in ctx.sent_mentions(sent)
-                      if o.get("site") and o.get("organ") == target.get("organ")]
-        attrs["sites"] = {o.get("site") for o in same_organ}
+        same_organ = (
+            _coordinated_places(ctx, target, sent)
+            if target.get("organ") != "nerve"
+            else [o for o in ctx.sent_mentions(sent) if o.get("organ") == "nerve"]
+        )
+        attrs["sites"] = {o.get("site") for o in same_organ if o.get("site")}
         attrs["sides"] = {o.get("laterality") for o in same_organ if o.get("laterality")}
-        attrs["sides"] |= {o.get("laterality") for o in ctx.sent_mentions(sent)
-                           if o.get("laterality") == "bilateral" and 0 <= m.tok_start - o.tok_end <= 4}
+        attrs["sides"] |= {
+            o.get("laterality")
+            for o in ctx.sent_mentions(sent)
+            if o.get("laterality") == "bilateral" and 0 <= m.tok_start - o.tok_end <= 4
+        }
     if target is not None:
         attrs["organ"] = m.get("organ") or target.get("organ")
         attrs["site"] = target.get("site") if target.get("organ") == attrs["organ"] else None
@@ -198,25 +268,90 @@ def anchors_of(ctx: NoteContext) -> list[Anchor]:
     return out
 
 
+COORDINATION = {
+    "and",
+    "or",
+    "the",
+    "right",
+    "left",
+    "both",
+    "lobe",
+    "lobes",
+    "of",
+    "segment",
+    "segments",
+    "upper",
+    "lower",
+    "middle",
+    "to",
+    "plus",
+    "as",
+    "well",
+}
+
+
+def _coordinated(ctx: NoteContext, a: Mention, b: Mention) -> bool:
+    """'the right lower lobe and left upper lobe': places joined by a list, not one place named
+    as a landmark of another ('via the trans-isthmic approach ... the right lobe nodule')."""
+    first, second = (a, b) if a.tok_start < b.tok_start else (b, a)
+    between = ctx.words[first.tok_end : second.tok_start]
+    return len(between) <= 4 and set(between) <= COORDINATION
+
+
+def _coordinated_places(ctx: NoteContext, target: Mention, sent: int) -> list[Mention]:
+    """The target and the places listed with it ('GSV, AASV and SSV'), in text order."""
+    cands = sorted(
+        (
+            o
+            for o in ctx.sent_mentions(sent)
+            if o.get("site") and not o.get("level") and o.get("organ") == target.get("organ")
+        ),
+        key=lambda o: o.tok_start,
+    )
+    chain = [target]
+    for o in cands:
+        if o is not target and any(_coordinated(ctx, c, o) for c in chain):
+            chain.append(o)
+    for o in reversed(cands):  # places listed before the target
+        if o not in chain and any(_coordinated(ctx, c, o) for c in chain):
+            chain.append(o)
+    return chain
+
+
 def _sibling_targets(ctx: NoteContext, anchor: Anchor) -> list[Anchor]:
     """'RFA of the right lower lobe and left lower lobe nodules': one anchor per named place."""
     target = anchor.site_mention
-    if target is None or not anchor.own_site or anchor.attrs.get("organ") in ("nerve", None) \
-            or anchor.attrs.get("action") == "sedation":
+    if (
+        target is None
+        or not anchor.own_site
+        or anchor.attrs.get("organ") in ("nerve", None)
+        or anchor.attrs.get("action") == "sedation"
+    ):
         return []
     seen = {(anchor.attrs.get("site"), anchor.attrs.get("laterality"))}
     out = []
-    for o in ctx.sent_mentions(anchor.sent):
-        if not o.get("site") or o.get("organ") != target.get("organ") or o.get("level"):
-            continue
+    for o in _coordinated_places(ctx, target, anchor.sent)[1:]:
         place = (o.get("site"), _laterality_near(ctx, o))
         if place in seen or place[1] is None and any(p[0] == place[0] for p in seen):
             continue
         seen.add(place)
-        twin = Anchor(anchor.mention, anchor.sent, anchor.section, anchor.assertion,
-                      anchor.cue_rule, dict(anchor.attrs), o, True)
-        twin.attrs.update(site=place[0], laterality=place[1], sides={place[1]} - {None},
-                          sites={place[0]}, twin=True)
+        twin = Anchor(
+            anchor.mention,
+            anchor.sent,
+            anchor.section,
+            anchor.assertion,
+            anchor.cue_rule,
+            dict(anchor.attrs),
+            o,
+            True,
+        )
+        twin.attrs.update(
+            site=place[0],
+            laterality=place[1],
+            sides={place[1]} - {None},
+            sites={place[0]},
+            twin=True,
+        )
         out.append(twin)
     if out:
         anchor.attrs["twin"] = True
@@ -258,6 +393,7 @@ def cluster(anchors: list[Anchor], ctx: NoteContext | None = None) -> list[list[
     A planned, negated or hypothetical mention joins a performed event unless it names a place of
     its own or a later session ('RFA of the left femur is planned'); historical mentions always
     stand apart."""
+
     def ctx_separate(anc: Anchor) -> bool:
         return ctx is not None and ctx.sentence_has("separate_event", anc.sent)
 
@@ -266,15 +402,32 @@ def cluster(anchors: list[Anchor], ctx: NoteContext | None = None) -> list[list[
         place = _own_place(anc)
         if anc.attrs.get("organ") == "nerve" and place is not None:
             place = (None, place[1])  # one nerve procedure names several nerves
-        host = next((g for g in performed if _same_event(g[0], anc)
-                     and _compatible(_group_place(g), place)), None)
+        host = next(
+            (
+                g
+                for g in performed
+                if _same_event(g[0], anc) and _compatible(_group_place(g), place)
+            ),
+            None,
+        )
         host.append(anc) if host else performed.append([anc])
     others: dict[tuple, list[Anchor]] = {}
     for anc in (a for a in anchors if a.assertion != "performed"):
         place = _own_place(anc)
-        host = next((g for g in performed if _same_event(g[0], anc)
-                     and (place is None or _group_place(g) == place
-                          or place[0] is None and _compatible(_group_place(g), place))), None)
+        host = next(
+            (
+                g
+                for g in performed
+                if _same_event(g[0], anc)
+                and (
+                    place is None
+                    or _group_place(g) == place
+                    or place[0] is None
+                    and _compatible(_group_place(g), place)
+                )
+            ),
+            None,
+        )
         if host and anc.assertion != "historical" and not ctx_separate(anc):
             host.append(anc)
             continue
@@ -288,8 +441,16 @@ def _merge_open(groups: list[list[Anchor]]) -> list[list[Anchor]]:
     out: list[list[Anchor]] = []
     for group in groups:
         head = group[0]
-        host = next((g for g in out if g[0].assertion == head.assertion and _same_event(g[0], head)
-                     and (_own_place(g[0]) is None or _own_place(head) is None)), None)
+        host = next(
+            (
+                g
+                for g in out
+                if g[0].assertion == head.assertion
+                and _same_event(g[0], head)
+                and (_own_place(g[0]) is None or _own_place(head) is None)
+            ),
+            None,
+        )
         host.extend(group) if host else out.append(group)
     return out
 
@@ -302,13 +463,23 @@ def _fill_target(ctx: NoteContext, anchors: list[Anchor]) -> None:
     if target is None:
         return
     head = anchors[0]
-    head.attrs.update(organ=target.get("organ"), site=target.get("site"),
-                      laterality=_laterality_near(ctx, target), region=target.get("region"))
+    head.attrs.update(
+        organ=target.get("organ"),
+        site=target.get("site"),
+        laterality=_laterality_near(ctx, target),
+        region=target.get("region"),
+    )
 
 
 def _pick(anchors: list[Anchor], key: str):
-    """The attribute value of a group: from performed mentions first, most frequent wins."""
-    for pool in ([a for a in anchors if a.own_site or key not in ("site", "laterality")], anchors):
+    """The attribute value of a group: values named in a mention's own sentence first, most
+    frequent wins."""
+    own = [a for a in anchors if a.attrs.get(f"{key}_own")]
+    for pool in (
+        own,
+        [a for a in anchors if a.own_site or key not in ("site", "laterality")],
+        anchors,
+    ):
         values = [a.attrs.get(key) for a in pool if a.attrs.get(key)]
         if values:
             return Counter(values).most_common(1)[0][0]
@@ -325,8 +496,12 @@ def _laterality(ctx: NoteContext, anchors: list[Anchor]) -> str | None:
             return "bilateral"
         if sides:
             return _pick(anchors, "laterality") or next(iter(sides))
-    words = {m.get("laterality") for a in anchors for m in ctx.sent_mentions(a.sent)
-             if m.get("laterality") and not m.get("organ")}
+    words = {
+        m.get("laterality")
+        for a in anchors
+        for m in ctx.sent_mentions(a.sent)
+        if m.get("laterality") and not m.get("organ")
+    }
     if "bilateral" in words or {"right", "left"} <= words:
         return "bilateral"
     return words.pop() if len(words) == 1 else None
@@ -336,12 +511,23 @@ def _group_text(ctx: NoteContext, anchors: list[Anchor]) -> str:
     return " ".join(ctx.sentence_text(i) for i in sorted({a.sent for a in anchors}))
 
 
-def _count(ctx: NoteContext, anchors: list[Anchor], sites: list[str], levels: list[str],
-           *, whole_note: bool = True) -> int | None:
-    texts = (_group_text(ctx, anchors), ctx.doc.text) if whole_note else (_group_text(ctx, anchors),)
+def _count(
+    ctx: NoteContext,
+    anchors: list[Anchor],
+    sites: list[str],
+    levels: list[str],
+    *,
+    whole_note: bool = True,
+) -> int | None:
+    texts = (
+        (_group_text(ctx, anchors), ctx.doc.text) if whole_note else (_group_text(ctx, anchors),)
+    )
     for text in texts:
-        found = [NUMBER_WORDS.get(m.group(1).lower()) for m in COUNT_RE.finditer(text)
-                 if not SCORE_BEFORE.search(text, max(m.start() - 8, 0), m.start())]
+        found = [
+            NUMBER_WORDS.get(m.group(1).lower())
+            for m in COUNT_RE.finditer(text)
+            if not SCORE_BEFORE.search(text, max(m.start() - 8, 0), m.start())
+        ]
         found = [n for n in found if n]
         if found:
             return max(found)
@@ -350,15 +536,29 @@ def _count(ctx: NoteContext, anchors: list[Anchor], sites: list[str], levels: li
     return len(sites) if len(sites) > 1 else None
 
 
-COUNTED_ORGANS = {"bone", "lung", "liver", "kidney", "thyroid", "breast", "prostate",
-                  "soft_tissue", "adrenal", "vein"}
+COUNTED_ORGANS = {
+    "bone",
+    "lung",
+    "liver",
+    "kidney",
+    "thyroid",
+    "breast",
+    "prostate",
+    "soft_tissue",
+    "adrenal",
+    "vein",
+}
 
 
 def _guidance(ctx: NoteContext, anchors: list[Anchor]) -> list[str]:
     """Imaging named in the procedure's own sentences; else, for a procedure done today, the
     imaging named anywhere in the report's active sections."""
-    own = _ordered(m.get("guidance") for a in anchors for m in ctx.sent_mentions(a.sent)
-                   if m.get("guidance") and not ctx.is_negated(m))
+    own = _ordered(
+        m.get("guidance")
+        for a in anchors
+        for m in ctx.sent_mentions(a.sent)
+        if m.get("guidance") and not ctx.is_negated(m)
+    )
     if own or all(a.assertion != "performed" for a in anchors):
         return own
     return _ordered(m.get("guidance") for m in ctx.active_mentions() if m.get("guidance"))
@@ -399,28 +599,50 @@ ORGAN_IS_SITE = {"kidney", "breast", "prostate"}
 IMAGE_GUIDED_ACTIONS = {"ablation", "biopsy", "vertebroplasty", "kyphoplasty"}
 
 
-TUMOR_ORGANS = {"bone", "lung", "liver", "kidney", "thyroid", "breast", "prostate", "soft_tissue",
-                "adrenal"}
+TUMOR_ORGANS = {
+    "bone",
+    "lung",
+    "liver",
+    "kidney",
+    "thyroid",
+    "breast",
+    "prostate",
+    "soft_tissue",
+    "adrenal",
+}
 
 
-def build_procedure(ctx: NoteContext, anchors: list[Anchor], *, alone: bool = True) -> ProcedureFact:
+def build_procedure(
+    ctx: NoteContext, anchors: list[Anchor], *, alone: bool = True
+) -> ProcedureFact:
     head = anchors[0]
     _fill_target(ctx, anchors)
     assertion, rules = _assertion(anchors)
     guidance = _guidance(ctx, anchors) if head.attrs["action"] != "sedation" else []
     organ = _pick(anchors, "organ")
     text = _group_text(ctx, anchors)
-    levels = parse_levels(text) or (parse_levels(ctx.doc.text) if organ in ("bone", "nerve") else [])
-    sites = sorted({a.attrs["site"] for a in anchors if a.attrs.get("site")}
-                   | {s for a in anchors for s in a.attrs.get("sites", ())})
+    levels = parse_levels(text) or (
+        parse_levels(ctx.doc.text) if organ in ("bone", "nerve") else []
+    )
+    sites = sorted(
+        {a.attrs["site"] for a in anchors if a.attrs.get("site")}
+        | {s for a in anchors for s in a.attrs.get("sites", ())}
+    )
     approach, approach_rule = _approach(ctx, anchors, guidance, organ)
     site = _pick(anchors, "site")
     if organ == "nerve":  # SI-joint RFA also lesions the L5 dorsal ramus, a medial-branch term
         site = next((s for s in NERVE_SITE_PRIORITY if s in sites), site)
     fact = ProcedureFact(
-        action=head.attrs["action"], modality=_pick(anchors, "modality"), approach=approach,
-        organ=organ, site=site, laterality=_laterality(ctx, anchors),
-        guidance=guidance, assertion=assertion, levels=levels, sites=sites,
+        action=head.attrs["action"],
+        modality=_pick(anchors, "modality"),
+        approach=approach,
+        organ=organ,
+        site=site,
+        laterality=_laterality(ctx, anchors),
+        guidance=guidance,
+        assertion=assertion,
+        levels=levels,
+        sites=sites,
         region=_pick(anchors, "region") or (REGION_OF[levels[0][0]] if levels else None),
         section=head.section,
     )
@@ -428,19 +650,35 @@ def build_procedure(ctx: NoteContext, anchors: list[Anchor], *, alone: bool = Tr
         fact.site = organ
     if fact.approach == "bronchoscopic" and fact.organ == "lung":
         fact.organ = "airway"  # a lobe named in a bronchoscopy locates the bronchus treated
-    fact.count = (_count(ctx, anchors, sites, levels, whole_note=alone) if alone
-                  else _count(ctx, [a for a in anchors if not a.attrs.get("twin")] or anchors[:0],
-                              [], levels, whole_note=False))
+    fact.count = (
+        _count(ctx, anchors, sites, levels, whole_note=alone)
+        if alone
+        else _count(
+            ctx,
+            [a for a in anchors if not a.attrs.get("twin")] or anchors[:0],
+            [],
+            levels,
+            whole_note=False,
+        )
+    )
     if fact.count is None and fact.action in ("ablation", "biopsy") and organ in COUNTED_ORGANS:
         fact.count = 1  # one lesion (or vein) unless the note counts more
         fact.rules.append("count.default_one")
     if fact.action == "thermoplasty":
-        fact.sites = sorted({m.get("site") for m in ctx.mentions
-                             if m.get("organ") == "lung" and m.get("site") and not ctx.is_negated(m)})
+        fact.sites = sorted(
+            {
+                m.get("site")
+                for m in ctx.mentions
+                if m.get("organ") == "lung" and m.get("site") and not ctx.is_negated(m)
+            }
+        )
         fact.count = len(fact.sites) or None
     if fact.site == "medial_branch":
-        fact.count = joint_count(text) or joint_count(ctx.doc.text) or (
-            max(len(levels) - 1, 1) if levels else fact.count)
+        fact.count = (
+            joint_count(text)
+            or joint_count(ctx.doc.text)
+            or (max(len(levels) - 1, 1) if levels else fact.count)
+        )
     if organ == "bone":
         fact.extension = _extension(ctx)
     if fact.action == "sedation":
@@ -453,9 +691,12 @@ def build_procedure(ctx: NoteContext, anchors: list[Anchor], *, alone: bool = Tr
 
 
 def _minutes(text: str) -> int | None:
-    for m in re.finditer(r"(?:intra-?\s?service|sedation)[^.]{0,80}?\b(\d{1,3})\s*(?:minutes|mins?)\b"
-                         r"|\b(\d{1,3})\s*(?:minutes|mins?)\b[^.]{0,40}?(?:intra-?\s?service|sedation)",
-                         text, re.IGNORECASE):
+    for m in re.finditer(
+        r"(?:intra-?\s?service|sedation)[^.]{0,80}?\b(\d{1,3})\s*(?:minutes|mins?)\b"
+        r"|\b(\d{1,3})\s*(?:minutes|mins?)\b[^.]{0,40}?(?:intra-?\s?service|sedation)",
+        text,
+        re.IGNORECASE,
+    ):
         return int(m.group(1) or m.group(2))
     return None
 
@@ -480,7 +721,9 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
         hit = _aborted_targets(ctx, main, spans["aborted"])
         for fact in hit:
             fact.assertion = "aborted"
-            fact.aborted_stage = "before_anesthesia" if spans["before_anesthesia"] else "after_anesthesia"
+            fact.aborted_stage = (
+                "before_anesthesia" if spans["before_anesthesia"] else "after_anesthesia"
+            )
             fact.energy_delivered = _energy(ctx, spans)
             a, b = spans["aborted"][0]
             fact.evidence.append(Span(a, b, ctx.doc.text[a:b]))
@@ -521,8 +764,18 @@ def _token_at(ctx: NoteContext, char: int) -> int:
 
 
 def _same_lesion(ctx: NoteContext, biopsy: ProcedureFact, ablation: ProcedureFact) -> bool:
-    if biopsy.site and ablation.site and (biopsy.site != ablation.site or (
-            biopsy.laterality and ablation.laterality and biopsy.laterality != ablation.laterality)):
+    if (
+        biopsy.site
+        and ablation.site
+        and (
+            biopsy.site != ablation.site
+            or (
+                biopsy.laterality
+                and ablation.laterality
+                and biopsy.laterality != ablation.laterality
+            )
+        )
+    ):
         return False
     if biopsy.levels and ablation.levels and not set(biopsy.levels) & set(ablation.levels):
         return False
@@ -532,9 +785,15 @@ def _same_lesion(ctx: NoteContext, biopsy: ProcedureFact, ablation: ProcedureFac
 def procedures(ctx: NoteContext) -> list[ProcedureFact]:
     groups = cluster(anchors_of(ctx), ctx)
     events = Counter((g[0].attrs["action"], g[0].attrs.get("organ")) for g in groups)
-    facts = [build_procedure(ctx, g, alone=events[(g[0].attrs["action"], g[0].attrs.get("organ"))] == 1
-                             and not any(a.attrs.get("twin") for a in g))
-             for g in groups]
+    facts = [
+        build_procedure(
+            ctx,
+            g,
+            alone=events[(g[0].attrs["action"], g[0].attrs.get("organ"))] == 1
+            and not any(a.attrs.get("twin") for a in g),
+        )
+        for g in groups
+    ]
     facts = _fold_cement_into_kyphoplasty(facts)
     apply_note_cues(ctx, facts)
     return facts
@@ -545,8 +804,16 @@ def _fold_cement_into_kyphoplasty(facts: list[ProcedureFact]) -> list[ProcedureF
     kypho = [f for f in facts if f.action == "kyphoplasty" and f.assertion == "performed"]
     out = []
     for f in facts:
-        host = next((k for k in kypho if f.action == "vertebroplasty" and f.assertion == "performed"
-                     and (not f.levels or not k.levels or set(f.levels) & set(k.levels))), None)
+        host = next(
+            (
+                k
+                for k in kypho
+                if f.action == "vertebroplasty"
+                and f.assertion == "performed"
+                and (not f.levels or not k.levels or set(f.levels) & set(k.levels))
+            ),
+            None,
+        )
         if host is None:
             out.append(f)
         else:

@@ -76,7 +76,7 @@ class PhraseTable:
         table, max_len = self.table, self.max_len
         while i < hi:
             for n in range(min(max_len, hi - i), 0, -1):
-                hit = table.get(tuple(words[i:i + n]))
+                hit = table.get(tuple(words[i : i + n]))
                 if hit is not None:
                     yield i, i + n, hit
                     i += n
@@ -98,7 +98,7 @@ class Lexicon:
         out = []
         for a, b, entries in self.terms.scan(words):
             sets: dict = {}
-            for entry_id, entry_sets in entries:
+            for _entry_id, entry_sets in entries:
                 for k, v in entry_sets.items():
                     sets.setdefault(k, v)
             rules = tuple(e[0] for e in entries)
@@ -109,14 +109,26 @@ class Lexicon:
         out = []
         for a, b, hits in self.cues.scan(words):
             for category, direction, rule, scope in hits:
-                out.append(Cue(a, b, doc.tokens[a].start, doc.tokens[b - 1].end,
-                               category, direction, rule, scope))
+                out.append(
+                    Cue(
+                        a,
+                        b,
+                        doc.tokens[a].start,
+                        doc.tokens[b - 1].end,
+                        category,
+                        direction,
+                        rule,
+                        scope,
+                    )
+                )
         return out
 
     def note_cue(self, name: str, doc: Document, words: list[str]) -> list[tuple[int, int]]:
         """Character spans of whole-note cues (aborted, immediate pathology, pain encounter)."""
-        return [(doc.tokens[a].start, doc.tokens[b - 1].end)
-                for a, b, _ in self.note_cues[name].scan(words)]
+        return [
+            (doc.tokens[a].start, doc.tokens[b - 1].end)
+            for a, b, _ in self.note_cues[name].scan(words)
+        ]
 
 
 def _data(name: str) -> dict:
@@ -138,23 +150,29 @@ def get_lexicon() -> Lexicon:
             cues.add(literal, (rule["category"], rule["direction"], rid, scope))
     note_cues = {}
     aborted = ctx["aborted"]
-    for name, literals in [("aborted", aborted["literals"]),
-                           ("before_anesthesia", aborted["before_anesthesia"]),
-                           ("after_anesthesia", aborted["after_anesthesia"]),
-                           ("no_energy", aborted["no_energy"]), ("energy", aborted["energy"]),
-                           ("immediate_pathology", ctx["immediate_pathology"]),
-                           ("active_treatment", ctx["active_treatment"]),
-                           ("history_markers", ctx["history_markers"]),
-                           ("pain_encounter", ctx["pain_encounter"]),
-                           ("no_procedure", ctx["no_procedure"]),
-                           ("cancelled", ctx["cancelled"]),
-                           ("separate_event", ctx["separate_event"]),
-                           ("declined", ctx["declined"])]:
+    for name, literals in [
+        ("aborted", aborted["literals"]),
+        ("before_anesthesia", aborted["before_anesthesia"]),
+        ("after_anesthesia", aborted["after_anesthesia"]),
+        ("no_energy", aborted["no_energy"]),
+        ("energy", aborted["energy"]),
+        ("immediate_pathology", ctx["immediate_pathology"]),
+        ("active_treatment", ctx["active_treatment"]),
+        ("history_markers", ctx["history_markers"]),
+        ("pain_encounter", ctx["pain_encounter"]),
+        ("no_procedure", ctx["no_procedure"]),
+        ("cancelled", ctx["cancelled"]),
+        ("separate_event", ctx["separate_event"]),
+        ("declined", ctx["declined"]),
+    ]:
         table = PhraseTable()
         for literal in literals:
             table.add(literal, name)
         note_cues[name] = table
-    patterns = {name: [re.compile(p, re.IGNORECASE) for p in pats]
-                for name, pats in ctx.get("energy_patterns", {}).items()}
-    return Lexicon(terms, cues, ctx["max_scope"], note_cues, f"{lex['version']}+{ctx['version']}",
-                   patterns)
+    patterns = {
+        name: [re.compile(p, re.IGNORECASE) for p in pats]
+        for name, pats in ctx.get("energy_patterns", {}).items()
+    }
+    return Lexicon(
+        terms, cues, ctx["max_scope"], note_cues, f"{lex['version']}+{ctx['version']}", patterns
+    )

@@ -15,9 +15,11 @@ from .lexicon import Cue, Lexicon, Mention
 from .reader import Document, section_rules
 
 QUIET_SECTIONS = {"history", "plan", "indication"}
-DATE_CUE = re.compile(r":(in \d{4}|.*ago|last (year|month|week)|earlier|originally|initially treated with|"
-                      r"at (an )?outside hospital|in (january|february|march|april|may|june|july|august|"
-                      r"september|october|november|december)|(weeks|months) prior)$")
+DATE_CUE = re.compile(
+    r":(in \d{4}|.*ago|last (year|month|week)|earlier|originally|initially treated with|"
+    r"at (an )?outside hospital|in (january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)|(weeks|months) prior)$"
+)
 
 
 class NoteContext:
@@ -44,7 +46,7 @@ class NoteContext:
 
     def sentence_text(self, i: int) -> str:
         s = self.doc.sentences[i]
-        return self.doc.text[s.start:s.end]
+        return self.doc.text[s.start : s.end]
 
     def section_of(self, m: Mention) -> str:
         return self.doc.sentences[self.doc.sentence_of(m.tok_start)].section
@@ -58,14 +60,17 @@ class NoteContext:
         return section_rules().defaults.get(section, "performed")
 
     def span(self, m: Mention | Cue) -> tuple[int, int, str]:
-        return m.start, m.end, self.doc.text[m.start:m.end]
+        return m.start, m.end, self.doc.text[m.start : m.end]
 
     def condition_assertion(self, m: Mention) -> tuple[str, str | None]:
         """Dates and 'years ago' date a treatment, not the disease: they do not make a
         condition historical; 'history of', 'prior', 's/p' do."""
         sent = self.doc.sentence_of(m.tok_start)
-        cues = [c for c in self._sent_cues[sent]
-                if not (c.category == "historical" and DATE_CUE.search(c.rule))]
+        cues = [
+            c
+            for c in self._sent_cues[sent]
+            if not (c.category == "historical" and DATE_CUE.search(c.rule))
+        ]
         found = assert_mention(m.tok_start, m.tok_end, cues, CONDITION_CATEGORIES)
         return (found.value, found.cue.rule) if found else ("present", None)
 
@@ -82,9 +87,13 @@ class NoteContext:
         prev = self._prev_mention(m)
         if prev is not None and prev.get("laterality") and not prev.get("organ"):
             prev = self._prev_mention(prev)  # "carcinoma of the left breast"
-        gap = self.words[prev.tok_end:m.tok_start] if prev is not None else []
-        return bool(prev and prev.get("histology") and len(gap) <= 4
-                    and gap[:1] in (["of"], ["in"], ["arising"]))
+        gap = self.words[prev.tok_end : m.tok_start] if prev is not None else []
+        return bool(
+            prev
+            and prev.get("histology")
+            and len(gap) <= 4
+            and gap[:1] in (["of"], ["in"], ["arising"])
+        )
 
     def _next_mention(self, m: Mention) -> Mention | None:
         i = self._pos[id(m)]
@@ -96,8 +105,11 @@ class NoteContext:
 
     def active_mentions(self) -> list[Mention]:
         """Mentions outside history, plan and indication sections, not negated."""
-        return [m for m in self.mentions
-                if self.section_of(m) not in QUIET_SECTIONS and not self.is_negated(m)]
+        return [
+            m
+            for m in self.mentions
+            if self.section_of(m) not in QUIET_SECTIONS and not self.is_negated(m)
+        ]
 
     def note_value(self, key: str):
         values = [m.get(key) for m in self.active_mentions() if m.get(key)]
@@ -107,10 +119,19 @@ class NoteContext:
 
     def note_target(self) -> Mention | None:
         """The likeliest treated site: a specific site near a lesion word, else any target."""
-        cands = [m for m in self.mentions if m.get("organ") and not self.is_primary_usage(m)
-                 and not self.is_negated(m) and not m.get("action")]
-        lesion_sents = {self.doc.sentence_of(m.tok_start) for m in self.mentions
-                        if m.get("neoplasm") or m.get("indication") or m.get("action")}
+        cands = [
+            m
+            for m in self.mentions
+            if m.get("organ")
+            and not self.is_primary_usage(m)
+            and not self.is_negated(m)
+            and not m.get("action")
+        ]
+        lesion_sents = {
+            self.doc.sentence_of(m.tok_start)
+            for m in self.mentions
+            if m.get("neoplasm") or m.get("indication") or m.get("action")
+        }
         near = [m for m in cands if self.doc.sentence_of(m.tok_start) in lesion_sents]
         active = [m for m in near if self.section_of(m) not in QUIET_SECTIONS]
         for pool in (active, near, cands):
@@ -123,8 +144,10 @@ class NoteContext:
 
     @cached_property
     def note_cue_spans(self) -> dict[str, list[tuple[int, int]]]:
-        return {name: self.lexicon.note_cue(name, self.doc, self.words)
-                for name in self.lexicon.note_cues}
+        return {
+            name: self.lexicon.note_cue(name, self.doc, self.words)
+            for name in self.lexicon.note_cues
+        }
 
     def affirmed(self, name: str) -> list[tuple[int, int]]:
         """Spans of a whole-note cue that no negation governs ('no frozen section was sent')."""

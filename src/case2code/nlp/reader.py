@@ -140,8 +140,11 @@ def _split_short_lines(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [piece for a, b in _split_punctuation(text, start, end)
-            for piece in _split_short_lines(text, a, b)]
+    return [
+        piece
+        for a, b in _split_punctuation(text, start, end)
+        for piece in _split_short_lines(text, a, b)
+    ]
 
 
 def _split_punctuation(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -149,7 +152,7 @@ def _split_punctuation(text: str, start: int, end: int) -> list[tuple[int, int]]
     for m in SENT_END_RE.finditer(text, start, end):
         if ABBREV_RE.search(text, max(cursor, m.start() - 8), m.start()):
             continue
-        if text[cursor:m.start()].strip():
+        if text[cursor : m.start()].strip():
             out.append((cursor, m.start()))
         cursor = m.end()
     if text[cursor:end].strip():
