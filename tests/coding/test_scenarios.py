@@ -73,7 +73,8 @@ def test_liver_microwave_reports_ultrasound_guidance_with_26(coder):
         ("47382", 1, []),
         ("76940", 1, ["26"]),
     ]
-    assert [d.code for d in r.icd10] == ["C78.7", "C18.9"]  # the liver met is the target, first
+    # the liver met is the target, first; the primary is in the sigmoid colon
+    assert [d.code for d in r.icd10] == ["C78.7", "C18.7"]
 
 
 def test_liver_guidance_on_facility_claim_has_no_26(coder):

@@ -65,6 +65,8 @@ def _primary_site(kb: KB, fact: ConditionFact, target: ProcedureFact | None):
                 site = key
     if site == "lung" and target is not None and target.site == "main_bronchus":
         site = "lung_main_bronchus"
+    if fact.subtype and any(p.site == fact.subtype for p in kb.maps.primary_sites):
+        site = fact.subtype  # sigmoid colon, upper-outer quadrant of the breast
     if site == "liver" and fact.histology == "hepatocellular_carcinoma":
         site = "liver_hcc"
     return next((p for p in kb.maps.primary_sites if p.site == site), None)

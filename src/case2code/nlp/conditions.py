@@ -23,6 +23,7 @@ SUBTYPE_WORDS = {
     "longstanding": "longstanding_persistent",
     "long standing": "longstanding_persistent",
     "multinodular": "multinodular",
+    "toxic": "toxic",
     "goiter": "multinodular",
     "nodules": "multinodular",
     "severe": "severe_persistent",
@@ -161,6 +162,7 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
         if not fact.histology:
             hist = _near(ctx, m, "histology", window=2)
             fact.histology = hist.get("histology") if hist else None
+        fact.subtype = _subsite(ctx, m, site)
         if site == "lung":
             lobe = _near(ctx, m, "site", window=3)
             if lobe is not None and lobe.get("organ") in ("lung", "airway"):
@@ -175,6 +177,23 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
     return out
 
 
+def _subsite(ctx: NoteContext, m: Mention, site: str) -> str | None:
+    """'sigmoid colon adenocarcinoma', 'upper outer quadrant of the left breast': the part of the
+    organ, when the KB maps it to its own code."""
+    if (m.get("subsite") or "").startswith(SUBSITE_PREFIX.get(site, ("-",))):
+        return m.get("subsite")
+    hit = _near(ctx, m, "subsite", window=5)
+    sub = hit.get("subsite") if hit is not None else None
+    return sub if sub and sub.startswith(SUBSITE_PREFIX.get(site, ("-",))) else None
+
+
+SUBSITE_PREFIX = {
+    "colon": ("colon_", "rectosigmoid"),
+    "breast": ("breast_",),
+    "rectum": ("rectosigmoid",),
+}
+
+
 def _bone_site(ctx: NoteContext, m: Mention, window: int = 8) -> Mention | None:
     sent = ctx.doc.sentence_of(m.tok_start)
     cands = [o for o in ctx.sent_mentions(sent) if o.get("organ") == "bone" and o.get("site")]
@@ -187,6 +206,8 @@ def _secondary_site(ctx: NoteContext, m: Mention) -> tuple[str | None, Mention |
     if m.get("secondary_site") and m.get("neoplasm") == "secondary":
         return m.get("secondary_site"), m
     hit = _near(ctx, m, "secondary_site", window=5) or _near(ctx, m, "organ", window=5)
+    if hit is not None and _names_origin(ctx, hit):
+        hit = None  # "consistent with lung primary", "from a renal primary": the origin
     if hit is not None and not ctx.is_primary_usage(hit):
         site = hit.get("secondary_site") or hit.get("organ")
         return ("bone" if hit.get("organ") == "bone" else site), hit
@@ -194,10 +215,26 @@ def _secondary_site(ctx: NoteContext, m: Mention) -> tuple[str | None, Mention |
     return ("bone", bone) if bone is not None else (None, None)
 
 
+def _names_origin(ctx: NoteContext, m: Mention) -> bool:
+    after = ctx.words[m.tok_end : m.tok_end + 1]
+    before = ctx.words[max(m.tok_start - 2, 0) : m.tok_start]
+    return after[:1] in (["primary"], ["origin"]) or bool(before) and before[-1] in ("from",)
+
+
+def _describes_primary(ctx: NoteContext, m: Mention) -> bool:
+    """'metastatic breast cancer' names a primary that has spread; 'metastatic carcinoma to the
+    femur' names the metastasis itself."""
+    if m.get("secondary_site"):
+        return False
+    return _near(ctx, m, "primary_site", window=2, after_only=True) is not None
+
+
 def secondaries(ctx: NoteContext, has_solid_primary: bool, has_marrow: bool) -> list[ConditionFact]:
     out = []
     for m in ctx.mentions:
         kind = m.get("neoplasm")
+        if kind == "secondary" and _describes_primary(ctx, m):
+            continue  # "metastatic breast cancer": the primary is metastatic, the site is elsewhere
         if kind == "secondary":
             site, where = _secondary_site(ctx, m)
         elif kind in ("tumor", "malignant") and has_solid_primary and not has_marrow:
@@ -503,7 +540,46 @@ def conditions(ctx: NoteContext) -> list[ConditionFact]:
     found += indications(ctx) + negated_neoplasms(ctx)
     if any(f.kind == "neoplasm" and f.role == "secondary" for f in found) and not solid:
         found += _unknown_primary(ctx)
-    return merge(found)
+    merged = _one_fracture_site(merge(found))
+    _settle_history(ctx, merged)
+    return merged
+
+
+def _one_fracture_site(facts: list[ConditionFact]) -> list[ConditionFact]:
+    """A fracture named once with its bone and once without is one fracture."""
+    sited = any(f.kind == "pathological_fracture" and f.site for f in facts)
+    return [f for f in facts if not (sited and f.kind == "pathological_fracture" and not f.site)]
+
+
+def _settle_history(ctx: NoteContext, facts: list[ConditionFact]) -> None:
+    """ICD-10-CM I.C.2.d: a primary that was excised or eradicated, with no further treatment
+    and no evidence of disease, is a personal history (Z85), read across the whole note; any
+    current cancer treatment keeps it current."""
+    spans = ctx.note_cue_spans
+    treated_now = bool(spans["active_treatment"])
+    no_treatment = bool(spans["history_markers"]) and not treated_now
+    for f in facts:
+        if f.kind != "neoplasm" or f.role != "primary" or f.organ in ("bone", "bone_marrow"):
+            continue
+        if treated_now:
+            f.status = "active"
+        elif no_treatment and _eradicated(ctx, f):
+            f.status = "history"
+
+
+def _eradicated(ctx: NoteContext, fact: ConditionFact) -> bool:
+    for m in ctx.mentions:
+        if m.get("action") != "resection" or ctx.is_negated(m):
+            continue
+        side = _laterality_before(ctx, m)
+        if side and fact.laterality and side != fact.laterality:
+            continue  # the right kidney was removed; the left kidney cancer is current
+        if m.get("organ") == fact.organ:
+            return True
+        sent = ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
+        if m.get("organ") is None and any(o.get("primary_site") == fact.site for o in sent):
+            return True
+    return False
 
 
 def _unknown_primary(ctx: NoteContext) -> list[ConditionFact]:

@@ -23,7 +23,7 @@ HEADER_RE = re.compile(
 )
 CAPS_HEADER_RE = re.compile(r"^[ \t]*(?P<h>[A-Z][A-Z /&()'\-]{2,40})[ \t]*$", re.MULTILINE)
 SENT_END_RE = re.compile(
-    r"(?<=[.!?])[\"')\]]*\s+(?=\S)"  # punctuation then space
+    r"(?<=[.!?;])[\"')\]]*\s+(?=\S)"  # punctuation then space
     r"|\n[ \t]*\n\s*"  # blank line
     r"|\n(?=[ \t]*(?:[-*\u2022]|\d{1,2}[.)]\s)\s*)"  # a new bullet or numbered item
     r"|\n(?=[ \t]*[A-Z][A-Za-z /&()'\-]{1,60}:)"  # a new header line
