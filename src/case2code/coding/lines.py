@@ -163,17 +163,22 @@ def guidance_code(kb: KB, fact: ProcedureFact, modality: str, on: date) -> CodeE
     for entry in kb.codes.values():
         if entry.kind == CodeKind.guidance and entry.select and is_effective(entry, on):
             sel = entry.select
-            if fact.action in sel.action and modality in (sel.guidance or []):
+            if (
+                fact.action in sel.action
+                and modality in (sel.guidance or [])
+                and (sel.organ is None or fact.organ in sel.organ)
+            ):
                 return entry
     return None
 
 
 def _guidance(kb, entry: CodeEntry, fact: ProcedureFact, on, setting, lines: Lines) -> None:
     separate = entry.guidance.separate if entry.guidance and not entry.guidance.included else {}
-    reported = False
+    reported = None
     for modality in fact.guidance:
         code = separate.get(modality)
-        if code and not reported and fact.assertion != "aborted":
+        if code and reported is None and fact.assertion != "aborted":
+            reported = code
             g = kb.codes[code]
             reason = (
                 f"{modality} guidance and monitoring of the ablation is reported separately "
@@ -198,20 +203,30 @@ def _guidance(kb, entry: CodeEntry, fact: ProcedureFact, on, setting, lines: Lin
                 ),
                 fact,
             )
-            reported = True
             continue
-        naive = guidance_code(kb, fact, modality, on)
-        if naive is None:
-            continue
-        why = (
-            f"{modality} guidance is included in {entry.code}; not reported separately."
-            if not separate
-            else f"Only one guidance code per session (MUE 1); {modality} "
-            "guidance is not reported in addition."
-        )
-        lines.not_reported.append(
-            NotReported(naive.code, why, list(fact.evidence[:1]), f"bundle.guidance.{entry.code}")
-        )
+        for naive in _bundled_for(kb, entry, fact, modality, on):
+            why = (
+                f"{modality} guidance is included in {entry.code}; {naive.code} is not reported."
+                if not separate
+                else f"Only one guidance code per session (MUE 1): {reported} "
+                f"is reported; {modality} guidance is not reported in addition."
+            )
+            lines.not_reported.append(
+                NotReported(
+                    naive.code, why, list(fact.evidence[:1]), f"bundle.guidance.{entry.code}"
+                )
+            )
+
+
+def _bundled_for(kb, entry: CodeEntry, fact: ProcedureFact, modality: str, on) -> list[CodeEntry]:
+    """The guidance codes a naive coder would add for this imaging: the code's own bundled list
+    (KB), else the generic guidance code of the action and imaging."""
+    bundled = [kb.codes[c] for c in (entry.guidance.bundled if entry.guidance else [])]
+    hits = [g for g in bundled if g.select and modality in (g.select.guidance or [])]
+    if hits:
+        return hits
+    naive = guidance_code(kb, fact, modality, on)
+    return [naive] if naive else []
 
 
 def _not_performed(kb: KB, fact: ProcedureFact, on: date, lines: Lines) -> None:

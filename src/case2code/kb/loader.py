@@ -293,6 +293,7 @@ def _check_references(entry: CodeEntry, where: str, codes, problems) -> None:
     refs = [("addon_to", c) for c in entry.addon_to] + [("replaces", c) for c in entry.replaces]
     if entry.guidance:
         refs += [("guidance -> separate", c) for c in entry.guidance.separate.values()]
+        refs += [("guidance -> bundled", c) for c in entry.guidance.bundled]
     for field_name, code in refs:
         if code not in codes and code not in problems.broken:
             problems.add(f"{where} -> {field_name}", f"'{code}' is not a code of the KB")

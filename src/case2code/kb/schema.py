@@ -101,6 +101,11 @@ class Guidance(Strict):
 
     included: bool
     separate: dict[str, str] = Field(default_factory=dict)
+    bundled: list[str] = Field(
+        default_factory=list,
+        description="Guidance codes that are part of this code: listed as not reported when the "
+        "note names their imaging (CPT wording and NCCI pair edits).",
+    )
 
 
 class Mue(Strict):

@@ -551,17 +551,27 @@ COUNTED_ORGANS = {
 
 
 def _guidance(ctx: NoteContext, anchors: list[Anchor]) -> list[str]:
-    """Imaging named in the procedure's own sentences; else, for a procedure done today, the
-    imaging named anywhere in the report's active sections."""
+    """Imaging named in the procedure's own sentences; for a procedure done today, also the
+    imaging named in active sentences that speak of no other procedure ('Under CT guidance ...')."""
     own = _ordered(
         m.get("guidance")
         for a in anchors
         for m in ctx.sent_mentions(a.sent)
         if m.get("guidance") and not ctx.is_negated(m)
     )
-    if own or all(a.assertion != "performed" for a in anchors):
+    if all(a.assertion != "performed" for a in anchors):
         return own
-    return _ordered(m.get("guidance") for m in ctx.active_mentions() if m.get("guidance"))
+    mine = {a.mention.tok_start for a in anchors}
+    shared = [
+        m.get("guidance")
+        for m in ctx.active_mentions()
+        if m.get("guidance")
+        and not any(
+            o.get("action") and o.tok_start not in mine
+            for o in ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
+        )
+    ]
+    return _ordered(own + shared)
 
 
 def _ordered(values) -> list:
