@@ -94,7 +94,8 @@ def test_sedation_27_minutes_is_99152_plus_one_99153(coder):
     r = _code(coder, SEDATION)
     lines = [(c.code, c.units) for c in r.cpt]
     assert lines == [("20983", 1), ("99152", 1), ("99153", 1)]
-    assert [n.code for n in r.not_reported] == ["77013"]
+    # both CT guidance codes are part of 20983: neither may be added
+    assert [n.code for n in r.not_reported] == ["77012", "77013"]
 
 
 def test_empty_note_is_a_clear_input_error(coder):
