@@ -734,7 +734,9 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
             fact.aborted_stage = (
                 "before_anesthesia" if spans["before_anesthesia"] else "after_anesthesia"
             )
-            fact.energy_delivered = _energy(ctx, spans)
+            fact.energy_delivered = (
+                False if fact.aborted_stage == "before_anesthesia" else _energy(ctx, spans)
+            )
             a, b = spans["aborted"][0]
             fact.evidence.append(Span(a, b, ctx.doc.text[a:b]))
             fact.rules.append("context.aborted")
