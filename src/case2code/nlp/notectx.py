@@ -15,6 +15,7 @@ from .lexicon import Cue, Lexicon, Mention
 from .reader import Document, section_rules
 
 QUIET_SECTIONS = {"history", "plan", "indication"}
+REGION_SITES = {"pelvis"}  # a region, named in scans ("CT of the pelvis"), not a treated bone
 DATE_CUE = re.compile(
     r":(in \d{4}|.*ago|last (year|month|week)|earlier|originally|initially treated with|"
     r"at (an )?outside hospital|in (january|february|march|april|may|june|july|august|"
@@ -135,7 +136,8 @@ class NoteContext:
         near = [m for m in cands if self.doc.sentence_of(m.tok_start) in lesion_sents]
         active = [m for m in near if self.section_of(m) not in QUIET_SECTIONS]
         for pool in (active, near, cands):
-            specific = [m for m in pool if m.get("site")]
+            specific = sorted((m for m in pool if m.get("site")),
+                              key=lambda m: m.get("site") in REGION_SITES)  # a named bone first
             if specific:
                 return specific[0]
             if pool:
