@@ -27,16 +27,22 @@ ASSERTIONS: tuple[str, ...] = (
 SETTINGS: tuple[str, ...] = ("professional", "facility")
 
 
+class AsDict:
+    """JSON-ready dicts for the result types: dataclass fields in order, spans as dicts."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
 @dataclass(slots=True, frozen=True)
-class Span:
+class Span(AsDict):
     """A stretch of the original note text: `text == note.text[start:end]` always holds."""
 
     start: int
     end: int
     text: str
-
-    def to_dict(self) -> dict:
-        return {"start": self.start, "end": self.end, "text": self.text}
 
 
 @dataclass(slots=True)
@@ -48,7 +54,7 @@ class Note:
 
 
 @dataclass(slots=True)
-class ProcedureFact:
+class ProcedureFact(AsDict):
     """One procedure the note speaks of, with the attributes that decide its code.
 
     Attributes use the closed vocabularies of `nlp/data/lexicon.yaml` (e.g. action "ablation",
@@ -79,14 +85,9 @@ class ProcedureFact:
     rules: list[str] = field(default_factory=list)
     section: str | None = None
 
-    def to_dict(self) -> dict:
-        out = asdict(self)
-        out["evidence"] = [s.to_dict() for s in self.evidence]
-        return out
-
 
 @dataclass(slots=True)
-class ConditionFact:
+class ConditionFact(AsDict):
     """A condition: a neoplasm (primary, secondary, benign), neoplasm pain, a pathological
     fracture, or the indication of a look-alike procedure (facet arthropathy, varicose veins)."""
 
@@ -106,11 +107,6 @@ class ConditionFact:
     rules: list[str] = field(default_factory=list)
     section: str | None = None
 
-    def to_dict(self) -> dict:
-        out = asdict(self)
-        out["evidence"] = [s.to_dict() for s in self.evidence]
-        return out
-
 
 @dataclass(slots=True)
 class Facts:
@@ -127,7 +123,7 @@ class Facts:
 
 
 @dataclass(slots=True)
-class CodeLine:
+class CodeLine(AsDict):
     code: str
     units: int = 1
     modifiers: list[str] = field(default_factory=list)
@@ -137,71 +133,32 @@ class CodeLine:
     rule: str = ""
     title: str = ""
 
-    def to_dict(self) -> dict:
-        return {
-            "code": self.code,
-            "units": self.units,
-            "modifiers": list(self.modifiers),
-            "dx_pointers": list(self.dx_pointers),
-            "title": self.title,
-            "rationale": self.rationale,
-            "evidence": [s.to_dict() for s in self.evidence],
-            "rule": self.rule,
-        }
-
 
 @dataclass(slots=True)
-class DxCode:
+class DxCode(AsDict):
     code: str
     description: str = ""
     rationale: str = ""
     evidence: list[Span] = field(default_factory=list)
     rule: str = ""
 
-    def to_dict(self) -> dict:
-        return {
-            "code": self.code,
-            "description": self.description,
-            "rationale": self.rationale,
-            "evidence": [s.to_dict() for s in self.evidence],
-            "rule": self.rule,
-        }
-
 
 @dataclass(slots=True)
-class NotReported:
+class NotReported(AsDict):
     code: str
     reason: str
     evidence: list[Span] = field(default_factory=list)
     rule: str = ""
 
-    def to_dict(self) -> dict:
-        return {
-            "code": self.code,
-            "reason": self.reason,
-            "evidence": [s.to_dict() for s in self.evidence],
-            "rule": self.rule,
-        }
-
 
 @dataclass(slots=True)
-class Finding:
+class Finding(AsDict):
     severity: Severity
     kind: str
     message: str
     codes: list[str] = field(default_factory=list)
     evidence: list[Span] = field(default_factory=list)
     rule: str = ""
-
-    def to_dict(self) -> dict:
-        return {
-            "severity": self.severity,
-            "kind": self.kind,
-            "message": self.message,
-            "codes": list(self.codes),
-            "evidence": [s.to_dict() for s in self.evidence],
-            "rule": self.rule,
-        }
 
 
 @dataclass(slots=True)

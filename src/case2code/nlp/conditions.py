@@ -120,6 +120,20 @@ def _histology_of_organ(ctx: NoteContext, m: Mention) -> Mention | None:
     return nxt if gap <= {"of", "the", "in", "left", "right"} else None
 
 
+def _malignant_primary(ctx: NoteContext, m: Mention, organ: str, **attrs) -> ConditionFact:
+    return _fact(
+        ctx,
+        m,
+        "neoplasm",
+        site=organ,
+        organ=organ,
+        role="primary",
+        behavior="malignant",
+        histology=m.get("histology"),
+        **attrs,
+    )
+
+
 def primaries(ctx: NoteContext) -> list[ConditionFact]:
     out = []
     for m in ctx.mentions:
@@ -127,15 +141,10 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
         organ_of = _histology_of_organ(ctx, m)
         if organ_of is not None and not ctx.condition_assertion(m)[0] == "negated":
             organ = PRIMARY_ORGANS[organ_of.get("organ")]
-            fact = _fact(
+            fact = _malignant_primary(
                 ctx,
                 m,
-                "neoplasm",
-                site=organ,
-                organ=organ,
-                role="primary",
-                behavior="malignant",
-                histology=m.get("histology"),
+                organ,
                 laterality=organ_of.get("laterality") or _laterality_before(ctx, organ_of),
                 subtype=organ_of.get("site"),
             )
@@ -495,18 +504,7 @@ def _orphan_histology(ctx: NoteContext) -> list[ConditionFact]:
             and not m.get("primary_site")
             and ctx.condition_assertion(m)[0] == "present"
         ):
-            return [
-                _fact(
-                    ctx,
-                    m,
-                    "neoplasm",
-                    site=organ,
-                    organ=organ,
-                    role="primary",
-                    behavior="malignant",
-                    histology=m.get("histology"),
-                )
-            ]
+            return [_malignant_primary(ctx, m, organ)]
     return []
 
 

@@ -536,20 +536,6 @@ def _count(
     return len(sites) if len(sites) > 1 else None
 
 
-COUNTED_ORGANS = {
-    "bone",
-    "lung",
-    "liver",
-    "kidney",
-    "thyroid",
-    "breast",
-    "prostate",
-    "soft_tissue",
-    "adrenal",
-    "vein",
-}
-
-
 def _guidance(ctx: NoteContext, anchors: list[Anchor]) -> list[str]:
     """Imaging named in the procedure's own sentences; for a procedure done today, also the
     imaging named in active sentences that speak of no other procedure ('Under CT guidance ...')."""
@@ -620,6 +606,7 @@ TUMOR_ORGANS = {
     "soft_tissue",
     "adrenal",
 }
+COUNTED_ORGANS = TUMOR_ORGANS | {"vein"}
 
 
 def build_procedure(

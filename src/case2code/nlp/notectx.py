@@ -136,8 +136,9 @@ class NoteContext:
         near = [m for m in cands if self.doc.sentence_of(m.tok_start) in lesion_sents]
         active = [m for m in near if self.section_of(m) not in QUIET_SECTIONS]
         for pool in (active, near, cands):
-            specific = sorted((m for m in pool if m.get("site")),
-                              key=lambda m: m.get("site") in REGION_SITES)  # a named bone first
+            specific = sorted(
+                (m for m in pool if m.get("site")), key=lambda m: m.get("site") in REGION_SITES
+            )  # a named bone first
             if specific:
                 return specific[0]
             if pool:
