@@ -591,6 +591,7 @@ def _approach(ctx: NoteContext, anchors: list[Anchor], guidance: list[str], orga
 
 
 NERVE_SITE_PRIORITY = ("sacroiliac", "basivertebral", "genicular", "medial_branch")
+SPINE_ACTIONS = {"vertebroplasty", "kyphoplasty"}
 ORGAN_IS_SITE = {"kidney", "breast", "prostate"}
 IMAGE_GUIDED_ACTIONS = {"ablation", "biopsy", "vertebroplasty", "kyphoplasty"}
 
@@ -645,6 +646,10 @@ def build_procedure(
     )
     if fact.site is None and organ in ORGAN_IS_SITE:
         fact.site = organ
+    if fact.site == "vertebra":
+        fact.laterality = None  # "via a left transpedicular approach" is the access, not the lesion
+    if fact.site != "vertebra" and organ != "nerve" and fact.action not in SPINE_ACTIONS:
+        fact.region = None
     if fact.approach == "bronchoscopic" and fact.organ == "lung":
         fact.organ = "airway"  # a lobe named in a bronchoscopy locates the bronchus treated
     fact.count = (
