@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..model import ConditionFact, Span
+from .context import assert_mention
 from .extract import parse_levels
 from .lexicon import Mention
 from .notectx import NoteContext
@@ -215,19 +216,13 @@ def _secondary_site(ctx: NoteContext, m: Mention) -> tuple[str | None, Mention |
     if m.get("secondary_site") and m.get("neoplasm") == "secondary":
         return m.get("secondary_site"), m
     hit = _near(ctx, m, "secondary_site", window=5) or _near(ctx, m, "organ", window=5)
-    if hit is not None and _names_origin(ctx, hit):
+    if hit is not None and ctx.names_origin(hit):
         hit = None  # "consistent with lung primary", "from a renal primary": the origin
     if hit is not None and not ctx.is_primary_usage(hit):
         site = hit.get("secondary_site") or hit.get("organ")
         return ("bone" if hit.get("organ") == "bone" else site), hit
     bone = _bone_site(ctx, m) or _near(ctx, m, "level", window=3)
     return ("bone", bone) if bone is not None else (None, None)
-
-
-def _names_origin(ctx: NoteContext, m: Mention) -> bool:
-    after = ctx.words[m.tok_end : m.tok_end + 1]
-    before = ctx.words[max(m.tok_start - 2, 0) : m.tok_start]
-    return after[:1] in (["primary"], ["origin"]) or bool(before) and before[-1] in ("from",)
 
 
 def _describes_primary(ctx: NoteContext, m: Mention) -> bool:
@@ -566,10 +561,12 @@ def _settle_history(ctx: NoteContext, facts: list[ConditionFact]) -> None:
 
 
 def _eradicated(ctx: NoteContext, fact: ConditionFact) -> bool:
+    """An excision of the primary's organ (or a past ablation of it) done before this visit;
+    a resection only discussed or planned does not count."""
     for m in ctx.mentions:
-        if m.get("action") != "resection" or ctx.is_negated(m):
+        if m.get("action") not in ("resection", "ablation") or not _done_before(ctx, m):
             continue
-        side = _laterality_before(ctx, m)
+        side = _laterality_before(ctx, m) or _laterality_in(ctx, ctx.doc.sentence_of(m.tok_start))
         if side and fact.laterality and side != fact.laterality:
             continue  # the right kidney was removed; the left kidney cancer is current
         if m.get("organ") == fact.organ:
@@ -578,6 +575,21 @@ def _eradicated(ctx: NoteContext, fact: ConditionFact) -> bool:
         if m.get("organ") is None and any(o.get("primary_site") == fact.site for o in sent):
             return True
     return False
+
+
+def _done_before(ctx: NoteContext, m: Mention) -> bool:
+    sent = ctx.doc.sentence_of(m.tok_start)
+    if ctx.doc.sentences[sent].section in ("plan",):
+        return False
+    found = assert_mention(
+        m.tok_start,
+        m.tok_end,
+        ctx.sent_cues(sent),
+        {"negated", "planned", "hypothetical", "historical"},
+    )
+    if m.get("action") == "ablation":
+        return found is not None and found.value == "historical"
+    return found is None or found.value == "historical"
 
 
 def _unknown_primary(ctx: NoteContext) -> list[ConditionFact]:

@@ -111,7 +111,16 @@ def joint_count(text: str) -> int | None:
         r"(?![A-Za-z0-9])",
         text,
     )
-    return len({(a, b, c or a, d) for a, b, c, d in pairs}) or None
+    joints = {(a, int(b), c or a, int(d)) for a, b, c, d in pairs}
+    return len({j for j in joints if _adjacent(*j)}) or None
+
+
+JUNCTIONS = {("C", 7, "T", 1), ("T", 12, "L", 1), ("L", 5, "S", 1)}
+
+
+def _adjacent(r1: str, n1: int, r2: str, n2: int) -> bool:
+    """'L4-L5' is one joint; 'C3-C6' is a range of three."""
+    return (r1 == r2 and n2 == n1 + 1) or (r1, n1, r2, n2) in JUNCTIONS
 
 
 def _nearest(cands: list[Mention], anchor: Mention, prefer_after: bool = True) -> Mention | None:
@@ -151,15 +160,33 @@ def resolve_target(ctx: NoteContext, anchor: Mention, sent: int) -> tuple[Mentio
     level = _level_as_vertebra(ctx, sent)
     if level is not None:
         return level, True
-    own = [
-        m
-        for m in ctx.sent_mentions(sent)
-        if m.get("organ") in TUMOR_ORGANS
-        and not any(o.get("neoplasm") == "secondary" for o in ctx.sent_mentions(sent))
-    ]
+    mentions = ctx.sent_mentions(sent)
+    if any(o.get("neoplasm") == "secondary" for o in mentions):
+        return None, False
+    own = [t for t in map(_as_target, mentions) if t is not None]
     if own:  # "cryoablation of left breast carcinoma": the primary itself is the target
         return _nearest(own, anchor), True
     return None, False  # decided per event, after clustering (see _fill_target)
+
+
+def _as_target(m: Mention) -> Mention | None:
+    """A tumor organ, or a histology that names its organ ('renal cell carcinoma' -> kidney)."""
+    if m.get("organ") in TUMOR_ORGANS:
+        return m
+    organ = HISTOLOGY_ORGAN.get(m.get("primary_site")) if m.get("histology") else None
+    if organ is None:
+        return None
+    return Mention(m.tok_start, m.tok_end, m.start, m.end, {**m.sets, "organ": organ}, m.rules)
+
+
+HISTOLOGY_ORGAN = {
+    "kidney": "kidney",
+    "liver": "liver",
+    "lung": "lung",
+    "thyroid": "thyroid",
+    "breast": "breast",
+    "prostate": "prostate",
+}
 
 
 def _level_as_vertebra(ctx: NoteContext, sent: int) -> Mention | None:

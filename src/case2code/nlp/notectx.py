@@ -78,10 +78,25 @@ class NoteContext:
     def is_negated(self, m: Mention) -> bool:
         return self.condition_assertion(m)[0] == "negated"
 
+    def names_origin(self, m: Mention) -> bool:
+        """'consistent with a breast primary', 'from a renal primary': the origin, not a site."""
+        after = self.words[m.tok_end : m.tok_end + 1]
+        before = self.words[max(m.tok_start - 2, 0) : m.tok_start]
+        nxt = self.doc.tokens[m.tok_end].start if m.tok_end < len(self.doc.tokens) else m.end
+        joined = not self.doc.text[m.end : nxt].strip()  # "liver, primary unknown" is not
+        return (
+            joined
+            and after[:1] in (["primary"], ["origin"])
+            or bool(before)
+            and before[-1] == "from"
+        )
+
     def is_primary_usage(self, m: Mention) -> bool:
         """'breast' in 'breast cancer': an adjective of the primary, not an ablation target."""
         if not m.get("primary_site"):
             return False
+        if self.names_origin(m):
+            return True
         nxt = self._next_mention(m)
         if nxt and nxt.tok_start - m.tok_end <= 1 and nxt.get("neoplasm") == "malignant":
             return True
