@@ -586,6 +586,7 @@ def _done_before(ctx: NoteContext, m: Mention) -> bool:
         m.tok_end,
         ctx.sent_cues(sent),
         {"negated", "planned", "hypothetical", "historical"},
+        breaks=ctx.doc.breaks,
     )
     if m.get("action") == "ablation":
         return found is not None and found.value == "historical"

@@ -41,8 +41,21 @@ def _governs(cue: Cue, a: int, b: int, terms: list[int]) -> int | None:
     return None
 
 
+def _breaks_between(cue: Cue, a: int, breaks: frozenset[int]) -> list[int]:
+    """Clause breaks (commas, colons) between a short cue and a target: 'not ready for surgery,
+    receives RFA' does not negate the RFA."""
+    if a >= cue.tok_end:  # forward: a break before token i stops the scope at i - 1
+        return [i - 1 for i in breaks if cue.tok_end < i <= a]
+    return [min(i, cue.tok_start - 1) for i in breaks if a < i <= cue.tok_start]
+
+
 def assert_mention(
-    a: int, b: int, cues: list[Cue], allowed: set[str], blockers: tuple[int, ...] = ()
+    a: int,
+    b: int,
+    cues: list[Cue],
+    allowed: set[str],
+    blockers: tuple[int, ...] = (),
+    breaks: frozenset[int] = frozenset(),
 ) -> Assertion | None:
     """The governing cue of mention [a, b) among a sentence's cues, restricted to `allowed`.
 
@@ -54,7 +67,11 @@ def assert_mention(
     for cue in cues:
         if cue.category not in allowed:
             continue
-        stops = terms + list(blockers) if cue.scope <= SHORT_SCOPE else terms
+        stops = (
+            terms + list(blockers) + _breaks_between(cue, a, breaks)
+            if (cue.scope <= SHORT_SCOPE)
+            else terms
+        )
         gap = _governs(cue, a, b, stops)
         if gap is not None and (best is None or gap < best[0]):
             best = (gap, cue)

@@ -246,7 +246,12 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
     section = ctx.doc.sentences[sent].section
     blockers = tuple(o.tok_start for o in ctx.sent_mentions(sent) if o.get("action") and o is not m)
     found = assert_mention(
-        m.tok_start, m.tok_end, ctx.sent_cues(sent), PROCEDURE_CATEGORIES, blockers
+        m.tok_start,
+        m.tok_end,
+        ctx.sent_cues(sent),
+        PROCEDURE_CATEGORIES,
+        blockers,
+        ctx.doc.breaks,
     )
     if found:
         assertion, rule = found.value, found.cue.rule

@@ -72,7 +72,9 @@ class NoteContext:
             for c in self._sent_cues[sent]
             if not (c.category == "historical" and DATE_CUE.search(c.rule))
         ]
-        found = assert_mention(m.tok_start, m.tok_end, cues, CONDITION_CATEGORIES)
+        found = assert_mention(
+            m.tok_start, m.tok_end, cues, CONDITION_CATEGORIES, breaks=self.doc.breaks
+        )
         return (found.value, found.cue.rule) if found else ("present", None)
 
     def is_negated(self, m: Mention) -> bool:
@@ -174,7 +176,7 @@ class NoteContext:
             i = next(k for k, t in enumerate(self.doc.tokens) if t.start >= a)
             j = next((k for k, t in enumerate(self.doc.tokens) if t.end >= b), i) + 1
             sent = self.doc.sentence_of(i)
-            found = assert_mention(i, j, self._sent_cues[sent], {"negated"})
+            found = assert_mention(i, j, self._sent_cues[sent], {"negated"}, breaks=self.doc.breaks)
             if found is None:
                 out.append((a, b))
         return out

@@ -16,6 +16,7 @@ from importlib import resources
 import yaml
 
 TOKEN_RE = re.compile(r"[A-Za-z0-9]+")
+BREAK_RE = re.compile(r"[,;:()]")  # clause breaks between tokens: short cues stop there
 HEADER_RE = re.compile(
     r"^[ \t]*(?:[-*\u2022]\s*|\d{1,2}[.)]\s*)?"
     r"(?P<h>[A-Za-z][A-Za-z /&()'\-]{1,60}?)\s*[:\uff1a](?=\s|$)",
@@ -61,6 +62,7 @@ class Document:
     tokens: list[Token] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    breaks: frozenset[int] = frozenset()
 
     def sentence_of(self, token_index: int) -> int:
         """Index of the sentence holding a token (binary search over token ranges)."""
@@ -164,6 +166,11 @@ def read(text: str) -> Document:
     """Sections, sentences and tokens of a note; every offset indexes `text` itself."""
     doc = Document(text=text)
     doc.tokens = [Token(m.start(), m.end(), m.group().lower()) for m in TOKEN_RE.finditer(text)]
+    doc.breaks = frozenset(
+        i
+        for i in range(1, len(doc.tokens))
+        if BREAK_RE.search(text, doc.tokens[i - 1].end, doc.tokens[i].start)
+    )
     doc.sections = find_sections(text)
     bounds = _section_bounds(doc.sections, len(text))
     tok_i = 0
