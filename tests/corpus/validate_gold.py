@@ -19,7 +19,7 @@ import simple_icd_10_cm as icd
 HERE = Path(__file__).resolve().parent
 CPT_RE = re.compile(r"^(\d{4}[0-9T]|\d{5})$")
 MOD_RE = re.compile(r"^[0-9A-Z]{2}$")
-ID_RE = re.compile(r"^[a-z]+-\d{2,4}$")
+ID_RE = re.compile(r"^[a-z0-9]+-\d{2,4}$")
 
 
 def main(path: Path) -> int:
