@@ -230,7 +230,14 @@ def _describes_primary(ctx: NoteContext, m: Mention) -> bool:
     femur' names the metastasis itself."""
     if m.get("secondary_site"):
         return False
-    return _near(ctx, m, "primary_site", window=2, after_only=True) is not None
+    primary = _near(ctx, m, "primary_site", window=2, after_only=True)
+    if primary is None:
+        return False
+    site = _near(ctx, primary, "secondary_site", window=4, after_only=True) or _near(
+        ctx, primary, "organ", window=4, after_only=True
+    )
+    named = site is not None and "to" in ctx.words[primary.tok_end : site.tok_start]
+    return not named  # "metastatic RCC to both lungs" names the metastasis site
 
 
 def secondaries(ctx: NoteContext, has_solid_primary: bool, has_marrow: bool) -> list[ConditionFact]:

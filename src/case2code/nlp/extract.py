@@ -55,7 +55,8 @@ SCORE_BEFORE = re.compile(
 MINUTES_RE = re.compile(r"\b(\d{1,3})\s*(?:minutes|minute|mins|min)\b", re.IGNORECASE)
 LEVEL_RE = re.compile(
     r"(?<![A-Za-z0-9])([CTLS])\s?-?(\d{1,2})(?:\s*(?:-|\u2013|to|through|and)\s*([CTLS])?\s?(\d{1,2}))?"
-    r"(?![A-Za-z0-9])"
+    r"(?![A-Za-z0-9])",
+    re.IGNORECASE,  # dictation writes "l2 and l3"
 )
 LEVEL_MAX = {"C": 7, "T": 12, "L": 5, "S": 5}
 REGION_OF = {"C": "cervical", "T": "thoracic", "L": "lumbar", "S": "sacral"}
@@ -90,12 +91,12 @@ def parse_levels(text: str) -> list[str]:
     """'L4-5', 'T12 and L1', 'L3 through L5' -> ['L4', 'L5'], ['T12', 'L1'], ['L3', 'L4', 'L5']."""
     out: list[str] = []
     for m in LEVEL_RE.finditer(text):
-        region, first = m.group(1), int(m.group(2))
+        region, first = m.group(1).upper(), int(m.group(2))
         if not 1 <= first <= LEVEL_MAX[region]:
             continue
         levels = [f"{region}{first}"]
         if m.group(4):
-            region2, last = (m.group(3) or region), int(m.group(4))
+            region2, last = (m.group(3) or region).upper(), int(m.group(4))
             if region2 == region and first < last <= LEVEL_MAX[region]:
                 levels = [f"{region}{n}" for n in range(first, last + 1)]
             elif region2 != region and 1 <= last <= LEVEL_MAX[region2]:
@@ -110,8 +111,9 @@ def joint_count(text: str) -> int | None:
         r"(?<![A-Za-z0-9])([CTLS])\s?(\d{1,2})\s*(?:-|\u2013|/)\s*([CTLS])?\s?(\d{1,2})"
         r"(?![A-Za-z0-9])",
         text,
+        re.IGNORECASE,
     )
-    joints = {(a, int(b), c or a, int(d)) for a, b, c, d in pairs}
+    joints = {(a.upper(), int(b), (c or a).upper(), int(d)) for a, b, c, d in pairs}
     return len({j for j in joints if _adjacent(*j)}) or None
 
 
@@ -281,7 +283,8 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
         attrs["sides"] |= {
             o.get("laterality")
             for o in ctx.sent_mentions(sent)
-            if o.get("laterality") == "bilateral" and 0 <= m.tok_start - o.tok_end <= 4
+            if o.get("laterality") == "bilateral"
+            and (0 <= m.tok_start - o.tok_end <= 4 or 0 <= o.tok_start - m.tok_end <= 2)
         }
     if target is not None:
         attrs["organ"] = m.get("organ") or target.get("organ")
@@ -698,6 +701,14 @@ def build_procedure(
     if fact.count is None and fact.action in ("ablation", "biopsy") and organ in COUNTED_ORGANS:
         fact.count = 1  # one lesion (or vein) unless the note counts more
         fact.rules.append("count.default_one")
+    if organ == "vein" and len(fact.sites) < 2:
+        veins = {
+            m.get("site")
+            for m in ctx.active_mentions()
+            if m.get("organ") == "vein" and m.get("site")
+        }
+        if len(veins) > 1:  # "GSV treated ...; SSV treated ...": each vein is an item
+            fact.sites = sorted(veins)
     if fact.action == "thermoplasty":
         fact.sites = sorted(
             {
