@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
@@ -106,20 +107,18 @@ def facts_cli(
     if as_json:
         typer.echo(json.dumps(data, indent=2))
         return
-    for p in data["procedures"]:
-        attrs = {
-            k: v
-            for k, v in p.items()
-            if v not in (None, [], False) and k not in ("evidence", "rules")
-        }
-        typer.echo(f"PROCEDURE {attrs}\n  evidence: {[e['text'] for e in p['evidence']]}")
-    for c in data["conditions"]:
-        attrs = {
-            k: v
-            for k, v in c.items()
-            if v not in (None, [], False) and k not in ("evidence", "rules")
-        }
-        typer.echo(f"CONDITION {attrs}\n  evidence: {[e['text'] for e in c['evidence']]}")
+    for label, key in (("PROCEDURE", "procedures"), ("CONDITION", "conditions")):
+        for fact in data[key]:
+            typer.echo(_fact_line(label, fact))
+
+
+def _fact_line(label: str, fact: dict) -> str:
+    attrs = {
+        k: v
+        for k, v in fact.items()
+        if v not in (None, [], False) and k not in ("evidence", "rules")
+    }
+    return f"{label} {attrs}\n  evidence: {[e['text'] for e in fact['evidence']]}"
 
 
 @app.command("batch")
@@ -130,26 +129,14 @@ def batch_cli(
     """Code many notes; one output line per input line, in order; bad lines get an error object."""
     from .batch import code_lines
 
-    source = path
     lines = _read(path).splitlines()
-    sink = sys.stdout if out == "-" else open(out, "w", encoding="utf-8")  # noqa: SIM115
+    sink = nullcontext(sys.stdout) if out == "-" else open(out, "w", encoding="utf-8")  # noqa: SIM115
     errors = 0
-    with sink if out != "-" else _nullcontext(sink):
-        for obj in code_lines(lines, source=source):
+    with sink as stream:
+        for obj in code_lines(lines, source=path):
             errors += obj.get("error") is not None
-            sink.write(json.dumps(obj) + "\n")
+            stream.write(json.dumps(obj) + "\n")
     typer.echo(f"{len(lines)} lines, {errors} with errors", err=True)
-
-
-class _nullcontext:
-    def __init__(self, value):
-        self.value = value
-
-    def __enter__(self):
-        return self.value
-
-    def __exit__(self, *exc):
-        return False
 
 
 @app.command("check")

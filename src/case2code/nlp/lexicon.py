@@ -149,22 +149,11 @@ def get_lexicon() -> Lexicon:
             rid = f"context.{rule['category']}.{rule['direction']}[{i}]:{literal}"
             cues.add(literal, (rule["category"], rule["direction"], rid, scope))
     note_cues = {}
-    aborted = ctx["aborted"]
-    for name, literals in [
-        ("aborted", aborted["literals"]),
-        ("before_anesthesia", aborted["before_anesthesia"]),
-        ("after_anesthesia", aborted["after_anesthesia"]),
-        ("no_energy", aborted["no_energy"]),
-        ("energy", aborted["energy"]),
-        ("immediate_pathology", ctx["immediate_pathology"]),
-        ("active_treatment", ctx["active_treatment"]),
-        ("history_markers", ctx["history_markers"]),
-        ("pain_encounter", ctx["pain_encounter"]),
-        ("no_procedure", ctx["no_procedure"]),
-        ("cancelled", ctx["cancelled"]),
-        ("separate_event", ctx["separate_event"]),
-        ("declined", ctx["declined"]),
-    ]:
+    # Every top-level literal list of context.yaml is a whole-note cue under its own name; the
+    # aborted block holds the stop cues ("literals") and its stage and energy lists.
+    lists = {k: v for k, v in ctx.items() if isinstance(v, list) and k != "rules"}
+    lists |= {("aborted" if k == "literals" else k): v for k, v in ctx["aborted"].items()}
+    for name, literals in lists.items():
         table = PhraseTable()
         for literal in literals:
             table.add(literal, name)
