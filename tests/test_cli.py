@@ -1,4 +1,4 @@
-"""The CLI surfaces a user types: batch keeps one line per input line; facts prints the reader's view."""
+"""CLI surfaces: batch keeps one line per input line; facts prints the reader's view."""
 
 from __future__ import annotations
 
