@@ -136,3 +136,18 @@ def test_pancreatic_cryoablation_never_takes_the_bone_cryoablation_code(coder):
     gap = next(f for f in r.findings if f.rule == "gap.no_code")
     assert "pancreas" in gap.message
     assert gap.evidence[0].text == "cryoablation"
+
+
+COUNSELLING = (
+    "CLINIC NOTE: 62-year-old woman with a 2.4 cm enhancing left renal mass, biopsy-proven clear "
+    "cell renal cell carcinoma.\nShe was counseled regarding percutaneous cryoablation versus "
+    "partial nephrectomy, including the risks and benefits of each. She would like time to think "
+    "about her options and will call the clinic."
+)
+
+
+def test_counselling_about_renal_cryoablation_codes_no_procedure(coder):
+    r = _code(coder, COUNSELLING)
+    assert r.cpt == []
+    assert [n.code for n in r.not_reported] == ["50593"]
+    assert r.not_reported[0].evidence[0].text == "cryoablation"
