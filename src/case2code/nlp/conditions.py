@@ -103,7 +103,7 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
         site = m.get("primary_site")
         organ_of = _histology_of_organ(ctx, m)
         if organ_of is not None and not ctx.condition_assertion(m)[0] == "negated":
-            organ = props().organ(organ_of.get("organ")).primary_of
+            organ = organ_of.get("primary_site") or props().organ(organ_of.get("organ")).primary_of
             fact = _malignant_primary(
                 ctx,
                 m,
