@@ -4,8 +4,10 @@ A ConText-style algorithm (Chapman et al.; medspaCy's ConTextComponent) over the
 context.yaml: a cue governs the targets of its `allowed_types` inside its scope (forward,
 backward or both) up to a cue of a category in its `terminated_by`, the sentence end or its max
 scope. Of the cues that govern a mention, the nearest wins, and at equal distance the category
-listed first in the file's `precedence`; so "recommended RFA ... was performed" reads per
-mention. Kept local because the cue scan shares the token arrays of the one lexicon pass.
+listed first in the file's `precedence`, and a `weak` category (a verb of doing) wins only when
+no other cue governs; so "recommended RFA ... was performed" reads per mention and "underwent
+RFA in 2019" is historical. Kept local because the cue scan shares the token arrays of the one
+lexicon pass.
 """
 
 from __future__ import annotations
@@ -76,7 +78,8 @@ def assert_mention(
         gap = _governs(cue, a, b, stops)
         if gap is None:
             continue
-        key = (gap, rank.get(cue.category, len(rank)))
+        weak = rule.category in context.weak
+        key = (weak, gap, rank.get(cue.category, len(rank)))
         if best is None or key < best[0]:
             best = (key, cue)
     return Assertion(best[1].category, best[1]) if best else None

@@ -147,10 +147,14 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
         blockers,
         ctx.doc.breaks,
     )
-    if found:
+    if found and not (found.value == "performed" and _quiet(ctx, section)):
         assertion, rule = found.value, found.cue.rule.id
     else:
         assertion, rule = ctx.section_default(section), None
+        if assertion == "mentioned" and ctx.names_its_doing(m, sent):
+            assertion, rule = "performed", "scope.guided_or_past_tense"
+        elif assertion == "mentioned" and ctx.is_encounter:
+            assertion, rule = "performed", "scope.encounter_note"
     anchor = Anchor(m, sent, section, assertion, rule)
     anchor.attrs["action"] = m.get("action")
     if props().action(m.get("action")).targetless:
@@ -185,6 +189,12 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
         attrs["laterality"] = _laterality_near(ctx, target)
         attrs["region"] = target.get("region")
     return anchor
+
+
+def _quiet(ctx: NoteContext, section: str) -> bool:
+    """History, plan and indication sections keep their own default against a verb of doing:
+    'History: ... underwent RFA' is an earlier encounter."""
+    return ctx.section_default(section) not in ("performed", "mentioned")
 
 
 def anchors_of(ctx: NoteContext) -> list[Anchor]:
@@ -480,9 +490,10 @@ def _extension(ctx: NoteContext) -> bool | None:
 
 
 def _assertion(anchors: list[Anchor]) -> tuple[str, list[str]]:
-    if any(a.assertion == "performed" for a in anchors):
-        return "performed", []
-    order = ["negated", "aborted", "planned", "hypothetical", "historical"]
+    done = [a for a in anchors if a.assertion == "performed"]
+    if done:
+        return "performed", [done[0].cue_rule or f"section.{done[0].section}"]
+    order = ["negated", "aborted", "planned", "hypothetical", "historical", "mentioned"]
     best = min(anchors, key=lambda a: order.index(a.assertion) if a.assertion in order else 9)
     return best.assertion, [best.cue_rule] if best.cue_rule else [f"section.{best.section}"]
 
@@ -646,7 +657,9 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
             for f in facts
             if f.assertion == "performed" and not props().action(f.action).targetless
         ]
-        main = main or [f for f in facts if f.assertion == "planned"]  # "Planned: ... terminated"
+        main = main or [  # "Planned: ... terminated"
+            f for f in facts if f.assertion in ("planned", "mentioned")
+        ]
         hit = _aborted_targets(ctx, main, spans["aborted"])
         for fact in hit:
             fact.assertion = "aborted"

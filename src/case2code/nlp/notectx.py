@@ -7,6 +7,7 @@ sentence or section, never a rescan of the text.
 from __future__ import annotations
 
 from collections import Counter
+from functools import cached_property
 
 from .context import assert_mention
 from .lexicon import Cue, Lexicon, Mention
@@ -80,6 +81,29 @@ class NoteContext:
         if section in ("body",):
             return []
         return [m for m in self.mentions if self.section_of(m) == section]
+
+    @cached_property
+    def is_encounter(self) -> bool:
+        """The note documents an encounter, not a procedure in general: it has a section of
+        the procedure itself, or its signs of one patient and of things done ('67-year-old',
+        'the patient', 'was inserted', 'tolerated') outnumber its general statements ('is
+        typically performed', 'most patients', 'treatment option')."""
+        done_sections = {s for s, d in section_rules().defaults.items() if d == "performed"}
+        if any(s.section in done_sections for s in self.doc.sentences):
+            return True
+        general = sum(c.rule.general for c in self.cues)
+        patient = len(self.note_cue_spans["patient"]) + len(self.values_of("age"))
+        done = len(self.values_of("done")) + sum(c.category == "performed" for c in self.cues)
+        return patient + done > general
+
+    def names_its_doing(self, m: Mention, sent: int) -> bool:
+        """A procedure named in the past tense ('the lesion was cryoablated') or with the imaging
+        that guided it ('CT-guided RFA of the left ilium') is one that was done."""
+        if m.get("past"):
+            return True
+        return any(
+            o.get("guidance") and not self.is_negated(o) for o in self._sent_mentions[sent]
+        )
 
     def section_default(self, section: str) -> str:
         return section_rules().defaults.get(section, "performed")

@@ -89,6 +89,7 @@ class Category(str, Enum):
     historical = "historical"
     hypothetical = "hypothetical"
     possible = "possible"
+    performed = "performed"
     terminate = "terminate"
 
 
@@ -115,6 +116,7 @@ class CueRule(Rule):
     terminated_by: tuple[Category, ...] = (Category.terminate,)
     allowed_types: tuple[TargetType, ...] = (TargetType.procedure, TargetType.condition)
     dates_event: bool = False  # dates a treatment ("in 2019"), not the disease: no history
+    general: bool = False  # speaks of a procedure in general: a sign the text is no encounter
 
 
 class ContextFile(Strict):
@@ -122,6 +124,7 @@ class ContextFile(Strict):
     max_scope: int
     short_scope: int
     precedence: tuple[Category, ...]
+    weak: tuple[Category, ...] = ()  # these categories yield to any other governing cue
     rules: tuple[CueRule, ...]
 
 
@@ -146,6 +149,8 @@ class ValueKind(str, Enum):
     level = "level"
     side = "side"
     minutes = "minutes"
+    age = "age"
+    done = "done"
 
 
 class ValueRule(Rule):
