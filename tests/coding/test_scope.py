@@ -79,3 +79,40 @@ def test_a_terse_report_with_a_title_and_no_verb_is_still_coded(coder):
     r = _code(coder, TERSE)
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("64625", 1, ["50"])]
     assert "scope.encounter_note" in r.facts.procedures[0].rules
+
+
+PULSED = (
+    "PROCEDURE: Pulsed radiofrequency of the right genicular nerves.\n"
+    "INDICATION: 71-year-old woman with right knee osteoarthritis and pain after total knee "
+    "arthroplasty.\nTECHNIQUE: Under fluoroscopic guidance, 22-gauge cannulas were placed at the "
+    "superomedial, superolateral and inferomedial genicular nerves. Pulsed radiofrequency was "
+    "delivered at 42 C for 120 seconds at each site. No thermal lesion was made."
+)
+LATERALITY_FIELD = (
+    "Procedure: CT-guided percutaneous cryoablation of renal mass\nLaterality: Left\n"
+    "Findings: 2.2 cm enhancing lower pole mass, biopsy-proven clear cell renal cell carcinoma. "
+    "Two cryoprobes were placed under CT guidance and two freeze-thaw cycles were performed."
+)
+CHEMO_STOPPED = (
+    "PROCEDURE: CT-guided microwave ablation of a right lower lobe metastasis.\n"
+    "HISTORY: 66-year-old man with colorectal adenocarcinoma; chemotherapy was discontinued "
+    "because of neuropathy.\nTECHNIQUE: A microwave antenna was placed into the 1.4 cm nodule and "
+    "ablation was performed at 65 W for 6 minutes. Small pneumothorax, no intervention."
+)
+
+
+def test_pulsed_radiofrequency_is_not_a_genicular_destruction(coder):
+    r = _code(coder, PULSED)
+    assert "64624" not in [c.code for c in r.cpt]
+    fact = next(p for p in r.facts.procedures if p.organ == "nerve")
+    assert (fact.action, fact.modality) == ("neuromodulation", "pulsed_radiofrequency")
+
+
+def test_a_laterality_field_gives_the_kidney_line_its_side(coder):
+    r = _code(coder, LATERALITY_FIELD)
+    assert [(c.code, c.modifiers) for c in r.cpt] == [("50593", ["LT"]), ("77013", ["26"])]
+
+
+def test_chemotherapy_discontinued_does_not_discontinue_the_ablation(coder):
+    r = _code(coder, CHEMO_STOPPED)
+    assert [(c.code, c.modifiers) for c in r.cpt] == [("32998", ["RT"])]

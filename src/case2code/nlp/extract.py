@@ -424,7 +424,7 @@ def _laterality(ctx: NoteContext, anchors: list[Anchor]) -> str | None:
     }
     if "bilateral" in words or {"right", "left"} <= words:
         return "bilateral"
-    return words.pop() if len(words) == 1 else None
+    return words.pop() if len(words) == 1 else ctx.side_field()
 
 
 def _group_text(ctx: NoteContext, anchors: list[Anchor]) -> str:
@@ -645,13 +645,14 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
             if fact.assertion in ("planned", "hypothetical"):
                 fact.assertion = "negated"
                 fact.rules.append("context.declined")
-    cancelled = spans["cancelled"] and not spans["aborted"]
+    cancelled = spans["cancelled"] and not ctx.stop_spans()
     if spans["no_procedure"] or cancelled:
         for fact in facts:
             if fact.assertion == "performed":
                 fact.assertion = "negated" if cancelled else "planned"
                 fact.rules.append("context.cancelled" if cancelled else "context.no_procedure")
-    if spans["aborted"]:
+    stops = ctx.stop_spans()
+    if stops:
         main = [
             f
             for f in facts
@@ -660,7 +661,7 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
         main = main or [  # "Planned: ... terminated"
             f for f in facts if f.assertion in ("planned", "mentioned")
         ]
-        hit = _aborted_targets(ctx, main, spans["aborted"])
+        hit = _aborted_targets(ctx, main, stops)
         for fact in hit:
             fact.assertion = "aborted"
             fact.aborted_stage = (
@@ -669,7 +670,7 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
             fact.energy_delivered = (
                 False if fact.aborted_stage == "before_anesthesia" else _energy(ctx, spans)
             )
-            a, b = spans["aborted"][0]
+            a, b = stops[0]
             fact.evidence.append(Span(a, b, ctx.doc.text[a:b]))
             fact.rules.append("context.aborted")
     ablations = [
@@ -694,19 +695,12 @@ def _energy(ctx: NoteContext, spans) -> bool | None:
 def _aborted_targets(ctx: NoteContext, main: list[ProcedureFact], spans) -> list[ProcedureFact]:
     named = []
     for a, _ in spans:
-        sent = ctx.doc.sentences[ctx.doc.sentence_of(_token_at(ctx, a))]
+        sent = ctx.doc.sentences[ctx.doc.sentence_of(ctx.token_at(a))]
         named += [f for f in main if any(sent.start <= e.start < sent.end for e in f.evidence)]
     if named:
         return named
     stoppable = [f for f in main if props().action(f.action).stoppable]
     return stoppable[:1] or main[:1]
-
-
-def _token_at(ctx: NoteContext, char: int) -> int:
-    for i, t in enumerate(ctx.doc.tokens):
-        if t.start >= char:
-            return i
-    return max(len(ctx.doc.tokens) - 1, 0)
 
 
 def _same_lesion(ctx: NoteContext, biopsy: ProcedureFact, ablation: ProcedureFact) -> bool:

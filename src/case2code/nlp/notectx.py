@@ -6,6 +6,7 @@ sentence or section, never a rescan of the text.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from functools import cached_property
 
@@ -27,6 +28,8 @@ class NoteContext:
         self.mentions, self.cues, self.values = scan.mentions, scan.cues, scan.values
         self.note_cue_spans = scan.note_spans
         self.props = lexicon.props
+        self._starts = [t.start for t in doc.tokens]
+        self._ends = [t.end for t in doc.tokens]
         n = len(doc.sentences)
         self._sent_mentions: list[list[Mention]] = [[] for _ in range(n)]
         self._sent_cues: list[list[Cue]] = [[] for _ in range(n)]
@@ -95,6 +98,28 @@ class NoteContext:
         patient = len(self.note_cue_spans["patient"]) + len(self.values_of("age"))
         done = len(self.values_of("done")) + sum(c.category == "performed" for c in self.cues)
         return patient + done > general
+
+    def side_field(self) -> str | None:
+        """The side a report form's field names ('Laterality: Right'), when there is one."""
+        sides = {m.get("laterality") for m in self.mentions if m.get("side_field")}
+        return sides.pop() if len(sides) == 1 else None
+
+    def stop_spans(self) -> list[tuple[int, int]]:
+        """Stop cues ('was terminated', 'discontinued') in sentences that speak of a procedure:
+        'chemotherapy was discontinued' stops no ablation."""
+        spans = self.note_cue_spans["procedure_word"]
+        words = {self.doc.sentence_of(self.token_at(a)) for a, _ in spans}
+        out = []
+        for a, b in self.note_cue_spans["aborted"]:
+            i = self.doc.sentence_of(self.token_at(a))
+            if i in words or any(m.get("action") for m in self._sent_mentions[i]):
+                out.append((a, b))
+        return out
+
+    def token_at(self, char: int) -> int:
+        """The first token starting at or after a character offset (binary search)."""
+        i = bisect_left(self._starts, char)
+        return min(i, max(len(self._starts) - 1, 0))
 
     def names_its_doing(self, m: Mention, sent: int) -> bool:
         """A procedure named in the past tense ('the lesion was cryoablated') or with the imaging
@@ -211,8 +236,8 @@ class NoteContext:
         """Spans of a whole-note cue that no negation governs ('no frozen section was sent')."""
         out = []
         for a, b in self.note_cue_spans[name]:
-            i = next(k for k, t in enumerate(self.doc.tokens) if t.start >= a)
-            j = next((k for k, t in enumerate(self.doc.tokens) if t.end >= b), i) + 1
+            i = self.token_at(a)
+            j = max(bisect_left(self._ends, b), i) + 1
             sent = self.doc.sentence_of(i)
             found = assert_mention(
                 i,
