@@ -12,7 +12,9 @@ lexicon pass.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .lexicon import Cue, get_lexicon
 from .schema import TargetType
@@ -39,12 +41,19 @@ def _governs(cue: Cue, a: int, b: int, stops: list[int]) -> int | None:
     return None
 
 
-def _breaks_between(cue: Cue, a: int, breaks: frozenset[int]) -> list[int]:
+def _breaks_between(cue: Cue, a: int, breaks: tuple[int, ...]) -> list[int]:
     """Clause breaks (commas, colons) between a short cue and a target: 'not ready for surgery,
-    receives RFA' does not negate the RFA."""
+    receives RFA' does not negate the RFA. `breaks` is sorted, so only the span between is read."""
     if a >= cue.tok_end:  # forward: a break before token i stops the scope at i - 1
-        return [i - 1 for i in breaks if cue.tok_end < i <= a]
-    return [min(i, cue.tok_start - 1) for i in breaks if a < i <= cue.tok_start]
+        lo, hi = bisect_right(breaks, cue.tok_end), bisect_right(breaks, a)
+        return [i - 1 for i in breaks[lo:hi]]
+    lo, hi = bisect_right(breaks, a), bisect_right(breaks, cue.tok_start)
+    return [min(i, cue.tok_start - 1) for i in breaks[lo:hi]]
+
+
+@lru_cache(maxsize=1)
+def _rank() -> dict[str, int]:
+    return {c.value: i for i, c in enumerate(get_lexicon().context.precedence)}
 
 
 def assert_mention(
@@ -53,7 +62,7 @@ def assert_mention(
     cues: list[Cue],
     target: TargetType,
     blockers: tuple[int, ...] = (),
-    breaks: frozenset[int] = frozenset(),
+    breaks: tuple[int, ...] = (),
     *,
     only: frozenset[str] | None = None,
 ) -> Assertion | None:
@@ -64,7 +73,7 @@ def assert_mention(
     categories considered (e.g. negation alone).
     """
     context = get_lexicon().context
-    rank = {c.value: i for i, c in enumerate(context.precedence)}
+    rank = _rank()
     best: tuple[tuple[int, int], Cue] | None = None
     for cue in cues:
         rule = cue.rule

@@ -34,8 +34,15 @@ class NoteContext:
         self._sent_mentions: list[list[Mention]] = [[] for _ in range(n)]
         self._sent_cues: list[list[Cue]] = [[] for _ in range(n)]
         self._pos = {id(m): i for i, m in enumerate(self.mentions)}
+        self._sent_of: dict[int, int] = {}
+        self._by_section: dict[str, list[Mention]] = {}
+        self._asserted: dict[int, tuple[str, str | None]] = {}
+        self._note_values: dict[str, object] = {}
         for m in self.mentions:
-            self._sent_mentions[doc.sentence_of(m.tok_start)].append(m)
+            sent = doc.sentence_of(m.tok_start)
+            self._sent_of[id(m)] = sent
+            self._sent_mentions[sent].append(m)
+            self._by_section.setdefault(doc.sentences[sent].section, []).append(m)
         for c in self.cues:
             self._sent_cues[doc.sentence_of(c.tok_start)].append(c)
         self._sent_values: list[list[ValueMatch]] = [[] for _ in range(n)]
@@ -77,13 +84,17 @@ class NoteContext:
         s = self.doc.sentences[i]
         return self.doc.text[s.start : s.end]
 
+    def sentence_index(self, m: Mention) -> int:
+        sent = self._sent_of.get(id(m))
+        return self.doc.sentence_of(m.tok_start) if sent is None else sent
+
     def section_of(self, m: Mention) -> str:
-        return self.doc.sentences[self.doc.sentence_of(m.tok_start)].section
+        return self.doc.sentences[self.sentence_index(m)].section
 
     def section_mentions(self, section: str) -> list[Mention]:
         if section in ("body",):
             return []
-        return [m for m in self.mentions if self.section_of(m) == section]
+        return self._by_section.get(section, [])
 
     @cached_property
     def is_encounter(self) -> bool:
@@ -139,12 +150,19 @@ class NoteContext:
     def condition_assertion(self, m: Mention) -> tuple[str, str | None]:
         """Dates and 'years ago' date a treatment, not the disease: they do not make a
         condition historical; 'history of', 'prior', 's/p' do."""
-        sent = self.doc.sentence_of(m.tok_start)
+        pos = self._pos.get(id(m))
+        own = pos is not None and self.mentions[pos] is m  # cached only for the note's mentions
+        if own and pos in self._asserted:
+            return self._asserted[pos]
+        sent = self.sentence_index(m)
         cues = [c for c in self._sent_cues[sent] if not c.rule.dates_event]
         found = assert_mention(
             m.tok_start, m.tok_end, cues, TargetType.condition, breaks=self.doc.breaks
         )
-        return (found.value, found.cue.rule.id) if found else ("present", None)
+        answer = (found.value, found.cue.rule.id) if found else ("present", None)
+        if own:
+            self._asserted[pos] = answer
+        return answer
 
     def is_negated(self, m: Mention) -> bool:
         return self.condition_assertion(m)[0] == "negated"
@@ -192,6 +210,10 @@ class NoteContext:
 
     def active_mentions(self) -> list[Mention]:
         """Mentions outside history, plan and indication sections, not negated."""
+        return self._active
+
+    @cached_property
+    def _active(self) -> list[Mention]:
         return [
             m
             for m in self.mentions
@@ -199,6 +221,11 @@ class NoteContext:
         ]
 
     def note_value(self, key: str):
+        if key not in self._note_values:
+            self._note_values[key] = self._note_value(key)
+        return self._note_values[key]
+
+    def _note_value(self, key: str):
         values = [m.get(key) for m in self.active_mentions() if m.get(key)]
         if not values:
             values = [m.get(key) for m in self.mentions if m.get(key) and not self.is_negated(m)]
@@ -206,6 +233,10 @@ class NoteContext:
 
     def note_target(self) -> Mention | None:
         """The likeliest treated site: a specific site near a lesion word, else any target."""
+        return self._note_target
+
+    @cached_property
+    def _note_target(self) -> Mention | None:
         cands = [
             m
             for m in self.mentions

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from .schema import ReadingProperties, TokenSpec, ValueRule
 
@@ -32,7 +32,7 @@ class ValueMatch:
 class TokenTest:
     """One compiled TokenSpec."""
 
-    __slots__ = ("spec", "words", "not_words", "regex", "sep", "op", "attr")
+    __slots__ = ("spec", "words", "not_words", "regex", "sep", "op", "attr", "numbers")
 
     def __init__(self, spec: TokenSpec, numbers: dict[str, int]):
         self.spec = spec
@@ -45,6 +45,17 @@ class TokenTest:
         self.sep = re.compile(spec.SEP) if spec.SEP is not None else None
         self.op = spec.OP
         self.attr = spec.ATTR
+        self.numbers = numbers
+
+    def word_ok(self, word: str) -> bool:
+        """The tests that read the word alone (not its separator or mentions)."""
+        if self.words is not None and word not in self.words:
+            return False
+        if word in self.not_words:
+            return False
+        if self.spec.LIKE_NUM and not (word.isdigit() or word in self.numbers):
+            return False
+        return self.regex is None or bool(self.regex.fullmatch(word))
 
     def ok(self, i: int, ctx: PatternContext) -> bool:
         word = ctx.words[i]
@@ -129,12 +140,19 @@ class ValueRules:
             else:
                 self.any_start.append((rule, tests))
 
+    @lru_cache(maxsize=65536)  # noqa: B019 - one instance per process, words repeat
+    def starting_with(self, word: str) -> tuple:
+        """The rules whose first token can be this word (its SEP and ATTR are checked later)."""
+        return tuple(self.by_word.get(word, [])) + tuple(
+            (rule, tests) for rule, tests in self.any_start if tests[0].word_ok(word)
+        )
+
     def find(self, ctx: PatternContext) -> list[ValueMatch]:
         """Every value match, one per start token and kind (the longest), in text order."""
         out: list[ValueMatch] = []
         for i, word in enumerate(ctx.words):
             best: dict[str, tuple[int, ValueRule]] = {}
-            for rule, tests in self.by_word.get(word, []) + self.any_start:
+            for rule, tests in self.starting_with(word):
                 end = match_at(tests, i, ctx)
                 if end is None or _blocked(rule, i, ctx):
                     continue

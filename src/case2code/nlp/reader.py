@@ -62,7 +62,7 @@ class Document:
     tokens: list[Token] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
-    breaks: frozenset[int] = frozenset()
+    breaks: tuple[int, ...] = ()  # sorted token indexes with a clause break before them
 
     def sentence_of(self, token_index: int) -> int:
         """Index of the sentence holding a token (binary search over token ranges)."""
@@ -166,7 +166,7 @@ def read(text: str) -> Document:
     """Sections, sentences and tokens of a note; every offset indexes `text` itself."""
     doc = Document(text=text)
     doc.tokens = [Token(m.start(), m.end(), m.group().lower()) for m in TOKEN_RE.finditer(text)]
-    doc.breaks = frozenset(
+    doc.breaks = tuple(
         i
         for i in range(1, len(doc.tokens))
         if BREAK_RE.search(text, doc.tokens[i - 1].end, doc.tokens[i].start)
