@@ -349,13 +349,15 @@ def cluster(anchors: list[Anchor], ctx: NoteContext | None = None) -> list[list[
         if host and anc.assertion != "historical" and not ctx_separate(anc):
             host.append(anc)
             continue
-        key = (anc.attrs["action"], anc.attrs.get("organ"), anc.assertion, place)
+        later = anc.attrs["later"] = ctx_separate(anc)
+        key = (anc.attrs["action"], anc.attrs.get("organ"), anc.assertion, place, later)
         others.setdefault(key, []).append(anc)
     return performed + _merge_open(list(others.values()))
 
 
 def _merge_open(groups: list[list[Anchor]]) -> list[list[Anchor]]:
-    """Join non-performed groups of one event and assertion when one of them names no place."""
+    """Join non-performed groups of one event and assertion when one of them names no place;
+    a later session ('Reschedule cryoablation') stays apart from today's planned procedure."""
     out: list[list[Anchor]] = []
     for group in groups:
         head = group[0]
@@ -364,6 +366,7 @@ def _merge_open(groups: list[list[Anchor]]) -> list[list[Anchor]]:
                 g
                 for g in out
                 if g[0].assertion == head.assertion
+                and g[0].attrs.get("later") == head.attrs.get("later")
                 and _same_event(g[0], head)
                 and (_own_place(g[0]) is None or _own_place(head) is None)
             ),
@@ -736,7 +739,43 @@ def procedures(ctx: NoteContext) -> list[ProcedureFact]:
     ]
     facts = _fold_into(facts)
     apply_note_cues(ctx, facts)
-    return facts
+    return facts + _later_sessions(ctx, facts)
+
+
+def _later_sessions(ctx: NoteContext, facts: list[ProcedureFact]) -> list[ProcedureFact]:
+    """'Will reschedule.', 'Session 2 (left lower lobe) in 3 weeks.': a sentence that names
+    another session of today's procedure without naming the procedure is a fact of its own,
+    planned (or historical when dated in the past), never part of today's line."""
+    today = [f for f in facts if f.assertion in ("performed", "aborted") and f.organ]
+    if not today:
+        return []
+    main, out = today[0], []
+    spans = ctx.note_cue_spans["session_ref"]
+    for k, (a, b) in enumerate(spans):
+        i = ctx.token_at(a)
+        sent = ctx.doc.sentence_of(i)
+        if any(m.get("action") for m in ctx.sent_mentions(sent)):
+            continue
+        stop = spans[k + 1][0] if k + 1 < len(spans) else ctx.doc.sentences[sent].end
+        place = next(
+            (m for m in ctx.sent_mentions(sent) if m.get("site") and a <= m.start < stop), None
+        )
+        found = assert_mention(
+            i, i + 1, ctx.sent_cues(sent), TargetType.procedure, breaks=ctx.doc.breaks
+        )
+        fact = ProcedureFact(
+            action=main.action,
+            modality=main.modality,
+            organ=main.organ,
+            site=place.get("site") if place else main.site,
+            laterality=place.get("laterality") if place else main.laterality,
+            assertion=found.value if found and found.value != "performed" else "planned",
+            section=ctx.doc.sentences[sent].section,
+        )
+        fact.evidence = [Span(a, b, ctx.doc.text[a:b])]
+        fact.rules = ["encounter.later_session"]
+        out.append(fact)
+    return out
 
 
 def _fold_into(facts: list[ProcedureFact]) -> list[ProcedureFact]:
