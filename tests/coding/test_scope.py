@@ -116,3 +116,32 @@ def test_a_laterality_field_gives_the_kidney_line_its_side(coder):
 def test_chemotherapy_discontinued_does_not_discontinue_the_ablation(coder):
     r = _code(coder, CHEMO_STOPPED)
     assert [(c.code, c.modifiers) for c in r.cpt] == [("32998", ["RT"])]
+
+
+REVIEW_REQUEST = (
+    "Medical Necessity Determination: Basivertebral Nerve Ablation\n"
+    "The requested L4 and L5 basivertebral nerve ablation is medically necessary for this "
+    "52-year-old patient with chronic vertebrogenic low back pain for more than six months, "
+    "Modic type 1 changes at L4 and L5, and failure of physical therapy and medications."
+)
+PAPER = (
+    "Combined radiofrequency ablation and vertebroplasty of a painful L2 metastasis: a case "
+    "report\nAbstract: Vertebral metastases cause pain and instability.\nCase report: A "
+    "68-year-old woman with metastatic breast cancer and a painful L2 lesion underwent "
+    "CT-guided radiofrequency ablation of the L2 vertebral body. Cement augmentation was "
+    "deferred because the posterior wall was intact."
+)
+
+
+def test_an_authorization_review_documents_no_procedure(coder):
+    r = _code(coder, REVIEW_REQUEST)
+    assert r.cpt == []
+    assert [n.code for n in r.not_reported] == ["64628"]
+    assert "scope.review_request" in r.facts.procedures[0].rules
+
+
+def test_a_papers_title_does_not_add_the_procedure_it_names(coder):
+    r = _code(coder, PAPER)
+    assert [(c.code, c.units) for c in r.cpt] == [("20982", 1)]
+    vertebroplasty = next(p for p in r.facts.procedures if p.action == "vertebroplasty")
+    assert vertebroplasty.assertion != "performed"

@@ -150,11 +150,7 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
     if found and not (found.value == "performed" and _quiet(ctx, section)):
         assertion, rule = found.value, found.cue.rule.id
     else:
-        assertion, rule = ctx.section_default(section), None
-        if assertion == "mentioned" and ctx.names_its_doing(m, sent):
-            assertion, rule = "performed", "scope.guided_or_past_tense"
-        elif assertion == "mentioned" and ctx.is_encounter:
-            assertion, rule = "performed", "scope.encounter_note"
+        assertion, rule = _unasserted(ctx, m, sent, section)
     anchor = Anchor(m, sent, section, assertion, rule)
     anchor.attrs["action"] = m.get("action")
     if props().action(m.get("action")).targetless:
@@ -189,6 +185,24 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
         attrs["laterality"] = _laterality_near(ctx, target)
         attrs["region"] = target.get("region")
     return anchor
+
+
+def _unasserted(ctx: NoteContext, m: Mention, sent: int, section: str) -> tuple[str, str | None]:
+    """The assertion of a mention no cue governs: its section's default; in the free text of a
+    note, performed only with a sign of doing or of an encounter. A request for authorization
+    documents none; a paper's title names its subject, not a procedure done by the title."""
+    default = ctx.section_default(section)
+    if default != "mentioned":
+        return default, None
+    if ctx.note_cue_spans["review_request"]:
+        return "planned", "scope.review_request"
+    if sent == 0 and ctx.note_cue_spans["paper"]:
+        return "mentioned", "scope.paper_title"
+    if ctx.names_its_doing(m, sent):
+        return "performed", "scope.guided_or_past_tense"
+    if ctx.is_encounter:
+        return "performed", "scope.encounter_note"
+    return "mentioned", None
 
 
 def _quiet(ctx: NoteContext, section: str) -> bool:
