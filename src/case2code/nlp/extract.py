@@ -129,7 +129,11 @@ def _nearby_value(ctx: NoteContext, key: str, anchor: Mention, sent: int, sectio
     hit = _nearest(same, anchor, prefer_after=False)
     if hit:
         return hit.get(key)
-    in_section = [m for m in ctx.section_mentions(section) if m.get(key) and not ctx.is_negated(m)]
+    in_section = [  # another procedure's own value ('open cryoablation 7 years ago') is its own
+        m
+        for m in ctx.section_mentions(section)
+        if m.get(key) and not m.get("action") and not ctx.is_negated(m)
+    ]
     if in_section:
         return Counter(m.get(key) for m in in_section).most_common(1)[0][0]
     return ctx.note_value(key)
