@@ -477,7 +477,8 @@ def _count(
 
 def _guidance(ctx: NoteContext, anchors: list[Anchor]) -> list[str]:
     """Imaging named in the procedure's own sentences; for a procedure done today, also the
-    imaging named in active sentences that speak of no other procedure ('Under CT guidance ...')."""
+    imaging named in active sentences that speak of no other procedure ('Under CT guidance ...')
+    or only of this one at another site ('RF ablation of both ribs, CT-guided')."""
     own = _ordered(
         m.get("guidance")
         for a in anchors
@@ -487,14 +488,17 @@ def _guidance(ctx: NoteContext, anchors: list[Anchor]) -> list[str]:
     if all(a.assertion != "performed" for a in anchors):
         return own
     mine = {a.mention.tok_start for a in anchors}
+    head = anchors[0].attrs
+
+    def other(o: Mention) -> bool:
+        same = o.get("action") == head["action"] and o.get("organ") in (None, head.get("organ"))
+        return bool(o.get("action")) and o.tok_start not in mine and not same
+
     shared = [
         m.get("guidance")
         for m in ctx.active_mentions()
         if m.get("guidance")
-        and not any(
-            o.get("action") and o.tok_start not in mine
-            for o in ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
-        )
+        and not any(other(o) for o in ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start)))
     ]
     return _ordered(own + shared)
 
