@@ -51,6 +51,10 @@ def _breaks_between(cue: Cue, a: int, breaks: tuple[int, ...]) -> list[int]:
     return [min(i, cue.tok_start - 1) for i in breaks[lo:hi]]
 
 
+def _dominates(context, a, b) -> bool:
+    return b in context.dominates.get(a, ())
+
+
 @lru_cache(maxsize=1)
 def _rank() -> dict[str, int]:
     return {c.value: i for i, c in enumerate(get_lexicon().context.precedence)}
@@ -89,6 +93,11 @@ def assert_mention(
             continue
         weak = rule.category in context.weak
         key = (weak, gap, rank.get(cue.category, len(rank)))
+        if best is not None and _dominates(context, best[1].rule.category, rule.category):
+            continue
+        if best is not None and _dominates(context, rule.category, best[1].rule.category):
+            best = (key, cue)
+            continue
         if best is None or key < best[0]:
             best = (key, cue)
     return Assertion(best[1].category, best[1]) if best else None

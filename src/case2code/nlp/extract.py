@@ -303,6 +303,14 @@ def _same_event(a: Anchor, b: Anchor) -> bool:
     return oa == ob or oa is None or ob is None
 
 
+def _same_modality(group: list[Anchor], anc: Anchor) -> bool:
+    """'RF ablation today; consider cryotherapy if it persists': a mention with a modality of
+    its own that the performed procedure does not have is another procedure."""
+    if not anc.attrs.get("modality_own"):
+        return True
+    return anc.attrs["modality"] in {a.attrs.get("modality") for a in group}
+
+
 def _own_place(anc: Anchor) -> tuple | None:
     """Site and side a mention names in its own sentence, or None."""
     if not anc.own_site:
@@ -355,6 +363,7 @@ def cluster(anchors: list[Anchor], ctx: NoteContext | None = None) -> list[list[
                 g
                 for g in performed
                 if _same_event(g[0], anc)
+                and _same_modality(g, anc)
                 and (
                     place is None
                     or _group_place(g) == place

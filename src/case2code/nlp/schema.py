@@ -125,6 +125,7 @@ class ContextFile(Strict):
     short_scope: int
     precedence: tuple[Category, ...]
     weak: tuple[Category, ...] = ()  # these categories yield to any other governing cue
+    dominates: dict[Category, tuple[Category, ...]] = Field(default_factory=dict)
     rules: tuple[CueRule, ...]
 
 
