@@ -281,7 +281,7 @@ def validate(model: type[BaseModel], raw: Any, filename: str) -> Any:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        lines = [f"[E060] Reader data file {filename} is invalid: {len(exc.errors())} problem(s)"]
+        lines = [f"[E080] Reader data file {filename} is invalid: {len(exc.errors())} problem(s)"]
         for err in exc.errors():
             where = _where(raw, err["loc"])
             lines.append(f"  {where}: {err['msg']} (fix the value or remove the key)")
