@@ -70,7 +70,7 @@ def test_a_mistyped_cue_rule_names_file_rule_and_key():
 
         validate(ContextFile, raw, "nlp/data/context.yaml")
     msg = str(err.value)
-    assert msg.startswith("[E080] Reader data file nlp/data/context.yaml is invalid: 2 problem(s)")
+    assert msg.startswith("[E080] Reader data file nlp/data/context.yaml is invalid: 2 problem(s).")
     assert f"rules[3] (id {raw['rules'][3]['id']}) -> max_scop" in msg
     assert f"rules[5] (id {raw['rules'][5]['id']}) -> direction" in msg
 

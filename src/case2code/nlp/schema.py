@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..errors import Case2CodeError
+
 ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
 
 
@@ -273,7 +275,7 @@ class ReadingProperties(Strict):
 NO_ORGAN, NO_ACTION, NO_SITE = OrganProperties(), ActionProperties(), SiteProperties()
 
 
-class RuleFileError(ValueError):
+class RuleFileError(Case2CodeError, ValueError):
     """Every problem of one reader data file, each with its place and the fix."""
 
 
@@ -281,11 +283,13 @@ def validate(model: type[BaseModel], raw: Any, filename: str) -> Any:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        lines = [f"[E080] Reader data file {filename} is invalid: {len(exc.errors())} problem(s)"]
-        for err in exc.errors():
-            where = _where(raw, err["loc"])
-            lines.append(f"  {where}: {err['msg']} (fix the value or remove the key)")
-        raise RuleFileError("\n".join(lines)) from None
+        problems = "\n".join(
+            f"  {_where(raw, err['loc'])}: {err['msg']} (fix the value or remove the key)"
+            for err in exc.errors()
+        )
+        raise RuleFileError.make(
+            "E080", file=filename, count=len(exc.errors()), problems=problems
+        ) from None
 
 
 def _where(raw: Any, loc: tuple) -> str:
