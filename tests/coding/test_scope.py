@@ -145,3 +145,16 @@ def test_a_papers_title_does_not_add_the_procedure_it_names(coder):
     assert [(c.code, c.units) for c in r.cpt] == [("20982", 1)]
     vertebroplasty = next(p for p in r.facts.procedures if p.action == "vertebroplasty")
     assert vertebroplasty.assertion != "performed"
+
+
+ORIGIN = (
+    "We describe a pathological vertebral fracture treated with a combination of fluoroscopic "
+    "guided RFA and kyphoplasty in one session: a 68-year-old man with a T12 pathological "
+    "fracture from metastatic hepatocellular carcinoma."
+)
+
+
+def test_a_metastasis_from_hepatocellular_carcinoma_is_not_a_liver_ablation(coder):
+    r = _code(coder, ORIGIN)
+    assert [c.code for c in r.cpt] == ["20982", "22513"]
+    assert {p.organ for p in r.facts.procedures} == {"bone"}

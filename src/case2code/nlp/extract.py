@@ -49,6 +49,7 @@ def _target_mentions(ctx: NoteContext, mentions: list[Mention]) -> list[Mention]
         if m.get("organ")
         and not ctx.is_primary_usage(m)
         and not (tumor and props().organ(m.get("organ")).nerve and not m.get("action"))
+        and not (m.get("histology") and ctx.is_origin(m))
     ]
 
 

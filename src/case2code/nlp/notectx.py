@@ -175,10 +175,19 @@ class NoteContext:
         joined = not self.doc.text[m.end : nxt].strip()  # "liver, primary unknown" is not
         return (
             joined
-            and after[:1] in (["primary"], ["origin"])
+            and bool(after)
+            and after[0] in self.props.origin_after
             or bool(before)
-            and before[-1] == "from"
+            and before[-1] in self.props.origin_before
         )
+
+    def is_origin(self, m: Mention) -> bool:
+        """'fracture from metastatic hepatocellular carcinoma': a histology named as where a
+        metastasis came from, not the organ treated."""
+        prev = self._prev_mention(m)
+        if prev and prev.get("neoplasm") == "secondary" and m.tok_start - prev.tok_end <= 1:
+            return True
+        return m.tok_start > 0 and self.words[m.tok_start - 1] in self.props.origin_before
 
     def is_primary_usage(self, m: Mention) -> bool:
         """'breast' in 'breast cancer': an adjective of the primary, not an ablation target."""

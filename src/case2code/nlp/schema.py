@@ -264,6 +264,8 @@ class ReadingProperties(Strict):
     note_level_approaches: tuple[str | None, ...]
     coordination_words: tuple[str, ...]
     histology_organ_gap: tuple[str, ...]
+    origin_before: tuple[str, ...]  # 'from a renal primary': before an organ, names an origin
+    origin_after: tuple[str, ...]  # 'a breast primary': after an organ, names an origin
     bone_primary_histology: tuple[str, ...]
     marrow_histology: tuple[str, ...]
     subsite_prefix: dict[str, tuple[str, ...]]
