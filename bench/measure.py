@@ -65,18 +65,23 @@ def best_of(fn: Callable[[], object], repeats: int) -> float:
     return best
 
 
-def fresh_process(code: str, runs: int, env: dict | None = None) -> tuple[list[float], list[float]]:
-    """Run `code` (which prints its own in-process seconds) in new interpreters: returns the
-    in-process times and the whole-process wall times, each sorted."""
-    inner, wall = [], []
-    for _ in range(runs):
-        t = time.perf_counter()
-        printed = subprocess.check_output(
-            [sys.executable, "-c", code], env={**os.environ, **(env or {})}
-        )
-        wall.append(time.perf_counter() - t)
-        inner.append(float(printed.decode().split()[-1]))
-    return sorted(inner), sorted(wall)
+def fresh_process(body: str, env: dict | None = None) -> tuple[float, float, float]:
+    """Run `body` in a new interpreter: its in-process wall and CPU seconds (from before the
+    first case2code import to the end), and the whole process's wall seconds (interpreter
+    start-up included). CPU seconds are reported beside wall seconds because on a shared
+    machine a process waits for a core as long as it computes."""
+    code = (
+        "import time; _t = time.perf_counter(); _c = time.process_time()\n"
+        f"{body}\n"
+        "print(time.perf_counter() - _t, time.process_time() - _c)"
+    )
+    t = time.perf_counter()
+    printed = subprocess.check_output(
+        [sys.executable, "-c", code], env={**os.environ, **(env or {})}
+    )
+    whole = time.perf_counter() - t
+    wall, cpu = map(float, printed.decode().split()[-2:])
+    return wall, cpu, whole
 
 
 def median(values: list[float]) -> float:

@@ -133,3 +133,24 @@ def test_a_fresh_process_reads_the_snapshot_from_C2C_CACHE_DIR(tmp_path):
     assert [r.returncode for r in runs] == [0, 0], [r.stderr for r in runs]
     assert runs[0].stdout == runs[1].stdout
     assert len(snapshots(tmp_path)) == 1
+
+
+def test_snapshots_of_other_objects_from_the_same_folder_are_kept_apart(kb_copy, tmp_path):
+    kb = snapshot.load_or_build(kb_copy, load_kb, tmp_path)
+    release = snapshot.load_or_build(kb_copy, lambda folder, _: kb.release, tmp_path, "release")
+    assert release == kb.release
+    assert snapshot.load_or_build(kb_copy, load_kb, tmp_path) == kb
+    assert [p.name.split("-")[0] for p in sorted(tmp_path.glob("*.pickle"))] == ["kb", "release"]
+
+
+def test_an_edit_to_the_kb_code_rebuilds_the_snapshot(kb_copy, tmp_path, monkeypatch):
+    """A development edit of the schema or checks, with the package version unchanged."""
+    snapshot.load_or_build(kb_copy, load_kb, tmp_path)
+    real = snapshot.content_hash
+
+    def edited(folder, pattern="*"):
+        return real(folder, pattern) + ("edited" if pattern == "*.py" else "")
+
+    monkeypatch.setattr(snapshot, "content_hash", edited)
+    snapshot.load_or_build(kb_copy, load_kb, tmp_path)
+    assert len(snapshots(tmp_path)) == 2

@@ -19,7 +19,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import CodeNotEffectiveError, KBValidationError, UnknownCodeError
@@ -42,7 +41,6 @@ SPECIAL_FILES = {
     "search-terms.yaml",
 }
 VOCAB_KEYS = ("action", "organ", "approach", "modality", "region", "guidance", "nature")
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # same YAML, parsed in C
 
 
 @dataclass
@@ -138,11 +136,16 @@ def _data_dir() -> Path:
 
 
 def _read_yaml(path: Path, problems: _Problems) -> Any:
+    """libyaml's CSafeLoader where PyYAML has it (same YAML, parsed in C); PyYAML is imported
+    here, not at module import, since a start-up from the snapshot never parses YAML."""
+    import yaml
+
     if not path.exists():
         problems.add(path.name, f"file is missing from {path.parent}")
         return None
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         problems.add(path.name, f"cannot be read as YAML ({exc})")
         return None
