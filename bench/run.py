@@ -143,6 +143,33 @@ def per_kb() -> dict[int, float]:
     return out
 
 
+LOOKUPS = (
+    "RFA bone mets",
+    "cryoablaton rib",
+    "20982",
+    "C79.51",
+    "perc liver RFA",
+    "medial branch",
+    "thyroid nodule RFA",
+    "kyphoplasty lumbar",
+    "MWA lung",
+    "osteoid osteoma",
+)
+
+
+def lookup_latency() -> None:
+    series = measure.Series("lookup")
+    case2code.lookup(LOOKUPS[0])  # the word index is built on first use, not timed
+    for query in LOOKUPS * 30:
+        t = time.perf_counter()
+        case2code.lookup(query)
+        series.times.append(time.perf_counter() - t)
+    print(
+        f"\n== lookup latency ({len(series.times)} queries): p50 "
+        f"{series.quantile(0.5) * 1000:.2f} ms, p99 {series.quantile(0.99) * 1000:.2f} ms"
+    )
+
+
 def memory(args) -> float:
     here = os.path.dirname(os.path.abspath(__file__))
     printed = subprocess.check_output(
@@ -184,6 +211,7 @@ def main(argv: list[str] | None = None) -> None:
     cold = cold_start()
     series = throughput(args)
     kb = per_kb()
+    lookup_latency()
     memory(args)
     bars(cold, series, kb)
     print(f"\nbench wall time {time.perf_counter() - started:.0f} s")
