@@ -58,6 +58,12 @@ def _load() -> str:
         return "unknown"
 
 
+def _probe() -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    sum(i * i for i in range(3_000_000))
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+
+
 def header(args) -> None:
     print(f"case2code bench  {datetime.now(UTC):%Y-%m-%d %H:%M} UTC  commit {_commit()}")
     print(
@@ -65,6 +71,11 @@ def header(args) -> None:
         f"notes {args.notes} (medspaCy {args.medspacy_notes})"
     )
     print(f"load average at start {_load()} (other work on the machine slows every figure)")
+    wall, cpu = _probe()
+    print(
+        f"speed probe (a fixed pure-Python loop): wall {wall:.0f} ms, CPU {cpu:.0f} ms; "
+        "compare it between runs before comparing their figures"
+    )
 
 
 def cold_start() -> dict[str, float]:
