@@ -47,6 +47,7 @@ class Coder:
             setting=note.setting,
         )
         result.findings = lines.findings + self._checks(lines, facts, dx)
+        result.findings += getattr(dx, "findings", [])  # documentation gaps of the diagnoses
         return result
 
     def _checks(self, lines: Lines, facts: Facts, dx: list[DxCode]) -> list[Finding]:

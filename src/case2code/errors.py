@@ -29,6 +29,7 @@ class Errors:
     E013 = "Setting '{value}' is not known: use one of {options}."
     E020 = "Claim {source} is invalid: {problems}"
     E030 = "Cannot read file '{path}': {reason}."
+    E060 = "Reader data file {file} is invalid: {count} problem(s).\n{problems}"
 
 
 class Case2CodeError(Exception):

@@ -12,7 +12,9 @@ from datetime import date
 from typing import Literal
 
 Setting = Literal["professional", "facility"]
-Assertion = Literal["performed", "planned", "negated", "historical", "hypothetical", "aborted"]
+Assertion = Literal[
+    "performed", "planned", "negated", "historical", "hypothetical", "aborted", "mentioned"
+]
 ConditionAssertion = Literal["present", "negated", "historical", "hypothetical", "possible"]
 Severity = Literal["error", "warning", "info"]
 
@@ -23,6 +25,7 @@ ASSERTIONS: tuple[str, ...] = (
     "historical",
     "hypothetical",
     "aborted",
+    "mentioned",
 )
 SETTINGS: tuple[str, ...] = ("professional", "facility")
 

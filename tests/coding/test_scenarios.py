@@ -119,3 +119,35 @@ def test_batch_keeps_order_and_isolates_bad_lines(coder):
     assert out[2]["error"]["code"] == "E010"
     assert out[3]["error"]["code"] == "E012" and "setting" in out[3]["error"]["message"]
     assert out[4]["cpt"] == [] and out[4]["not_reported"][0]["code"] == "20982"
+
+
+PANCREAS = (
+    "PROCEDURE: CT-guided percutaneous cryoablation of pancreatic head adenocarcinoma.\n"
+    "HISTORY: 71-year-old man with locally advanced adenocarcinoma of the head of the pancreas, "
+    "not a surgical candidate.\nTECHNIQUE: Under CT guidance, three cryoprobes were placed into "
+    "the pancreatic head mass. Two freeze-thaw cycles were performed. No complications."
+)
+
+
+def test_pancreatic_cryoablation_never_takes_the_bone_cryoablation_code(coder):
+    r = _code(coder, PANCREAS)
+    assert r.cpt == []
+    assert [d.code for d in r.icd10] == ["C25.0"]  # the table's pancreas > head
+    gap = next(f for f in r.findings if f.rule == "gap.no_code")
+    assert "pancreas" in gap.message
+    assert gap.evidence[0].text == "cryoablation"
+
+
+COUNSELLING = (
+    "CLINIC NOTE: 62-year-old woman with a 2.4 cm enhancing left renal mass, biopsy-proven clear "
+    "cell renal cell carcinoma.\nShe was counseled regarding percutaneous cryoablation versus "
+    "partial nephrectomy, including the risks and benefits of each. She would like time to think "
+    "about her options and will call the clinic."
+)
+
+
+def test_counselling_about_renal_cryoablation_codes_no_procedure(coder):
+    r = _code(coder, COUNSELLING)
+    assert r.cpt == []
+    assert [n.code for n in r.not_reported] == ["50593"]
+    assert r.not_reported[0].evidence[0].text == "cryoablation"

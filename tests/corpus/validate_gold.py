@@ -105,7 +105,7 @@ def main(path: Path) -> int:
             sedation += 1
         icds = exp.get("icd10", [])
         opts = exp.get("icd10_optional", [])
-        if not icds:
+        if not icds and exp.get("cpt"):  # a text with no patient has neither
             errors.append(f"{where}: no required ICD-10-CM code")
         if len(set(icds)) != len(icds) or set(icds) & set(opts):
             errors.append(f"{where}: duplicate ICD codes across icd10/icd10_optional")

@@ -173,22 +173,25 @@ def test_dangling_cross_reference_is_refused(edit_yaml):
 
 
 def _set_secondary_bone(code: str):
+    """Edits the melanoma entry, a histology-driven code the hand map still holds (the site
+    codes come from the Neoplasm Table, tests/kb/test_neoplasm_table.py)."""
+
     def change(maps):
-        site = next(s for s in maps["secondary_sites"] if s["site"] == "bone")
+        site = next(s for s in maps["primary_sites"] if s["site"] == "skin")
         site["codes"]["unspecified"] = code
 
     return change
 
 
 def test_neoplasm_map_with_a_category_code_is_refused(edit_yaml):
-    [problem] = problems_of(edit_yaml("neoplasm-maps.yaml", _set_secondary_bone("C79.5")))
-    assert problem.startswith("neoplasm-maps.yaml: secondary_sites[")
-    assert "(bone)" in problem and "'C79.5'" in problem and "not billable" in problem
+    [problem] = problems_of(edit_yaml("neoplasm-maps.yaml", _set_secondary_bone("C43.5")))
+    assert problem.startswith("neoplasm-maps.yaml: primary_sites[")
+    assert "(skin)" in problem and "'C43.5'" in problem and "not billable" in problem
 
 
 def test_neoplasm_map_with_an_invalid_code_is_refused(edit_yaml):
     [problem] = problems_of(edit_yaml("neoplasm-maps.yaml", _set_secondary_bone("C99.99")))
-    assert problem.startswith("neoplasm-maps.yaml: secondary_sites[")
+    assert problem.startswith("neoplasm-maps.yaml: primary_sites[")
     assert "'C99.99'" in problem and "not in ICD-10-CM" in problem
 
 

@@ -154,3 +154,21 @@ def test_an_edit_to_the_kb_code_rebuilds_the_snapshot(kb_copy, tmp_path, monkeyp
     monkeypatch.setattr(snapshot, "content_hash", edited)
     snapshot.load_or_build(kb_copy, load_kb, tmp_path)
     assert len(snapshots(tmp_path)) == 2
+
+
+def test_the_diagnosis_data_read_on_first_need_is_snapshotted_too(tmp_path, monkeypatch):
+    monkeypatch.setenv("C2C_CACHE_DIR", str(tmp_path))
+    lazy = (loader.get_neoplasm_sites, loader.get_guidelines)
+    for get in lazy:
+        get.cache_clear()
+    try:
+        sites, rules = loader.get_neoplasm_sites(), loader.get_guidelines()
+        assert [p.name.rsplit("-", 1)[0] for p in sorted(tmp_path.glob("*.pickle"))] == [
+            "guidelines",
+            "neoplasm-sites",
+        ]
+        assert sites == loader.load_neoplasm_sites()
+        assert rules == loader.load_guidelines()
+    finally:
+        for get in lazy:
+            get.cache_clear()

@@ -1,9 +1,11 @@
-"""ICD-10-CM codes from condition facts, through the KB neoplasm maps, in sequence.
+"""ICD-10-CM codes from condition facts: the Neoplasm Table for neoplasm sites, the hand map for
+what the table cannot give (histology-driven codes, myeloma, fractures, indications), and the
+guideline rules of kb/data/guidelines.yaml for status and sequence.
 
-Sequencing follows the neoplasm guidelines the KB cites (I.C.2.b/d/m, I.C.6.b.5): the condition
-the procedure treats comes first (a metastasis before its primary), then the primary (active) or
-its Z85 history code, then neoplasm pain (first only for a pain-management encounter), then
-pathological fractures and the rest. The map data holds every code; this module only reads it.
+Sequencing follows those rules (I.C.2.b/d/m, I.C.6.b.5): the condition the procedure treats
+comes first (a metastasis before its primary), then the primary (active) or its Z85 history
+code, then neoplasm pain (first only for a pain-management encounter), then pathological
+fractures and the rest. Every code and site lives in the data; this module only reads it.
 """
 
 from __future__ import annotations
@@ -11,18 +13,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..kb import KB, icd10
+from ..kb.loader import get_guidelines
 from ..kb.schema import SidedCodes
-from ..model import ConditionFact, DxCode, Facts, ProcedureFact, Span
+from ..model import ConditionFact, DxCode, Facts, Finding, ProcedureFact, Span
+from .neoplasm_codes import SiteCode, is_subsite, site_code, site_entry
 
-MARROW = {"myeloma", "plasmacytoma"}
-LUNG_LOBES = {"upper": "lung_upper_lobe", "middle": "lung_middle_lobe", "lower": "lung_lower_lobe"}
+NEOPLASM_RULES = ("dx.secondary", "dx.primary", "dx.bone", "dx.myeloma")
+BONE = "bone"  # the reader's organ value for the skeleton (vocabulary.yaml organ), not a site
+
+
+class DxList(list):
+    """The sequenced codes, carrying the documentation gaps found while choosing them."""
+
+    findings: list[Finding]
 
 
 @dataclass
 class DxPlan:
     codes: list[DxCode] = field(default_factory=list)
     organs: list[str | None] = field(default_factory=list)
-    rank: list[int] = field(default_factory=list)
+    rank: list[float] = field(default_factory=list)
+    gaps: list[Finding] = field(default_factory=list)
 
     def add(
         self,
@@ -30,7 +41,7 @@ class DxPlan:
         rationale: str,
         evidence: list[Span],
         organ: str | None,
-        rank: int,
+        rank: float,
         rule: str,
     ) -> None:
         if any(c.code == code for c in self.codes):
@@ -39,6 +50,26 @@ class DxPlan:
         self.organs.append(organ)
         self.rank.append(rank)
 
+    def add_site(self, found: SiteCode, rationale: str, c: ConditionFact, organ, rank, rule):
+        """Every code the table gave (two for a bilateral site with no bilateral code), or a
+        documentation gap naming the candidate leaves when the note does not decide."""
+        for code in found.codes:
+            plan_rationale = (
+                f"{rationale} (Neoplasm Table: {found.term}, {found.resolution.printed})"
+            )
+            self.add(code, plan_rationale, c.evidence, organ, rank, rule)
+        if not found.codes:
+            self.gaps.append(
+                Finding(
+                    "warning",
+                    "documentation_gap",
+                    f"{found.resolution.gap}; query the provider for the missing detail.",
+                    list(found.resolution.candidates),
+                    list(c.evidence),
+                    rule=f"{rule}.gap",
+                )
+            )
+
 
 def sided(codes: SidedCodes | None, laterality: str | None) -> str | None:
     if codes is None:
@@ -46,152 +77,177 @@ def sided(codes: SidedCodes | None, laterality: str | None) -> str | None:
     return getattr(codes, laterality or "unspecified", None) or codes.unspecified
 
 
+def _rule(rule_id: str):
+    return get_guidelines().rule(rule_id)
+
+
 def _present(facts: Facts) -> list[ConditionFact]:
     return [c for c in facts.conditions if c.assertion == "present"]
-
-
-def _primary_site(kb: KB, fact: ConditionFact, target: ProcedureFact | None):
-    site = fact.site
-    lobe = (
-        fact.subtype
-        if fact.subtype and "lobe" in fact.subtype
-        else (
-            target.site if target is not None and target.organ == "lung" and target.site else None
-        )
-    )
-    if site == "lung" and lobe:
-        for word, key in LUNG_LOBES.items():
-            if word in lobe:
-                site = key
-    if site == "lung" and target is not None and target.site == "main_bronchus":
-        site = "lung_main_bronchus"
-    if fact.subtype and any(p.site == fact.subtype for p in kb.maps.primary_sites):
-        site = fact.subtype  # sigmoid colon, upper-outer quadrant of the breast
-    if site == "liver" and fact.histology == "hepatocellular_carcinoma":
-        site = "liver_hcc"
-    return next((p for p in kb.maps.primary_sites if p.site == site), None)
 
 
 def assign(kb: KB, facts: Facts, target: ProcedureFact | None) -> list[DxCode]:
     plan = DxPlan()
     conds = _present(facts)
-    has_marrow = any(c.histology in MARROW for c in conds)
+    marrow = _rule("myeloma.not_metastasis").params["histology"]
+    has_marrow = any(c.histology in marrow for c in conds)
     _neoplasms(kb, plan, conds, target, has_marrow)
+    _uncertain(plan, facts, target)
     _pain_and_fractures(kb, plan, conds, facts)
     _indications(kb, plan, conds)
-    return _sequence(plan, target, facts)
+    _tobacco(plan, facts)
+    out = DxList(_sequence(plan, target, facts))
+    out.findings = plan.gaps
+    return out
 
 
 def _neoplasms(kb, plan: DxPlan, conds, target, has_marrow: bool) -> None:
-    maps = kb.maps
+    marrow = _rule("myeloma.not_metastasis").params["histology"]
     solid = False
     for c in conds:
         if c.kind != "neoplasm":
             continue
-        if c.histology in MARROW:
+        if c.histology in marrow:
             _marrow(kb, plan, c)
-        elif c.role == "primary" and c.organ == "bone":
-            _bone_primary(kb, plan, c, target)
-        elif c.role == "primary" and c.site != "unknown":
+        elif c.role == "primary" and c.organ == BONE:
+            _bone_primary(plan, c, target)
+        elif c.role == "primary" and (_histology_primary(kb, c) or not _no_site(c.site)):
             solid |= _solid_primary(kb, plan, c, target)
-        elif c.role == "secondary":
-            if (
-                c.site == "bone"
-                and has_marrow
-                and not any(
-                    x.role == "primary"
-                    and x.site not in ("bone_marrow", "unknown", None)
-                    and x.organ != "bone"
-                    for x in conds
-                    if x.kind == "neoplasm"
-                )
-            ):
-                continue  # myeloma lesions are the myeloma itself, not metastases
-            sec = next((s for s in maps.secondary_sites if s.site == c.site), None)
-            side = c.laterality or (
-                target.laterality if target is not None and target.organ == c.site else None
-            )
-            if sec:
-                plan.add(
-                    sided(sec.codes, side),
-                    f"Secondary malignant neoplasm of "
-                    f"{c.site.replace('_', ' ')}: the metastasis documented in the note.",
-                    c.evidence,
-                    c.site,
-                    1,
-                    "dx.secondary",
-                )
+        elif c.role == "secondary" and not (has_marrow and _myeloma_lesion(c, conds, marrow)):
+            _secondary(plan, c, target)
+    _unknown_primary(plan, conds, solid, has_marrow)
+
+
+def _myeloma_lesion(c: ConditionFact, conds, marrow) -> bool:
+    """A bone lesion of a myeloma patient with no other solid primary is the myeloma itself."""
+    other_primary = any(
+        x.kind == "neoplasm"
+        and x.role == "primary"
+        and x.organ != BONE
+        and x.histology not in marrow
+        and not _no_site(x.site)
+        for x in conds
+    )
+    return c.site == BONE and not other_primary
+
+
+def _no_site(site_id: str | None) -> bool:
+    """No site entry, or the table's main term (primary unknown, site not stated)."""
+    entry = site_entry(site_id)
+    return entry is None or entry.term == ""
+
+
+def _bone_site_id() -> str:
+    return site_entry(BONE).site
+
+
+def _secondary(plan: DxPlan, c: ConditionFact, target) -> None:
+    side = c.laterality or (
+        target.laterality if target is not None and target.organ == c.site else None
+    )
+    found = site_code(c.site, "malignant_secondary", side)
+    if found is None:
+        return
+    rank = _rule("neoplasm.secondary_first").params["rank_secondary"]
+    rationale = (
+        f"Secondary malignant neoplasm of {(c.site or '').replace('_', ' ')}: "
+        "the metastasis documented in the note."
+    )
+    plan.add_site(found, rationale, c, c.site, rank, "dx.secondary")
+
+
+def _unknown_primary(plan: DxPlan, conds, solid: bool, has_marrow: bool) -> None:
     secondaries = [c for c in conds if c.kind == "neoplasm" and c.role == "secondary"]
-    if (
-        secondaries
-        and not solid
-        and not has_marrow
-        and any(code.rule == "dx.secondary" for code in plan.codes)
-    ):
-        ev = next((c.evidence for c in conds if c.site == "unknown"), secondaries[0].evidence)
-        plan.add(
-            maps.unknown_primary.code,
-            maps.unknown_primary.rationale,
-            ev,
-            None,
-            2,
-            "dx.unknown_primary",
-        )
+    treated = any(code.rule == "dx.secondary" for code in plan.codes)
+    if not secondaries or solid or has_marrow or not treated:
+        return
+    rule = _rule("neoplasm.unknown_primary")
+    unknown = [c for c in conds if c.site and site_entry(c.site) and site_entry(c.site).term == ""]
+    ev = unknown[0].evidence if unknown else secondaries[0].evidence
+    plan.add(
+        rule.codes["primary"], rule.summary, ev, None, rule.params["rank"], "dx.unknown_primary"
+    )
+
+
+def _primary_side(c: ConditionFact, target) -> str | None:
+    same_organ = target is not None and target.organ == c.organ
+    return c.laterality or (target.laterality if same_organ and c.status != "history" else None)
+
+
+def _primary_site_id(c: ConditionFact, target) -> str | None:
+    """The most specific site the note gives: the fact's subsite, then the treated part of the
+    same organ ('right lower lobe' of a lung primary), then the organ."""
+    whole = site_entry(c.site)
+    if c.subtype and site_entry(c.subtype) is not None:
+        return c.subtype
+    if target is not None and whole is not None:
+        part = site_entry(target.site)
+        if part is not None and is_subsite(part, whole):
+            return target.site
+    return c.site
+
+
+def _histology_primary(kb, c: ConditionFact):
+    return next((p for p in kb.maps.primary_sites if c.histology in p.histology), None)
 
 
 def _solid_primary(kb, plan: DxPlan, c: ConditionFact, target) -> bool:
-    site = _primary_site(kb, c, target)
-    if site is None or c.behavior == "benign" and c.histology != "fibroadenoma":
-        return False
-    if c.histology == "fibroadenoma":
-        ind = next((i for i in kb.maps.indications if i.indication == "fibroadenoma"), None)
-        if ind:
-            code = ind.codes.get(c.laterality or "unspecified") or ind.codes.get("unspecified")
-            plan.add(code, ind.rationale, c.evidence, "breast", 1, "dx.fibroadenoma")
-        return False
+    if c.behavior == "benign":
+        return _fibroadenoma(kb, plan, c)
+    site_id = _primary_site_id(c, target)
+    hand = _histology_primary(kb, c)
+    entry = site_entry(site_id) or site_entry(c.site)
+    history = hand.history if hand else (entry.history if entry else None)
     if c.status == "history":
+        if history:
+            rule = _rule("neoplasm.history")
+            plan.add(
+                history,
+                f"Personal history of {c.site} cancer: {rule.summary}",
+                c.evidence,
+                None,
+                rule.params["rank"],
+                "dx.history",
+            )
+        return True
+    rank = _rule("neoplasm.secondary_first").params["rank_primary"]
+    rationale = f"Primary malignant neoplasm of {(site_id or '').replace('_', ' ')}, active."
+    if hand is not None:
         plan.add(
-            site.history,
-            f"Personal history of {c.site} cancer: the primary was treated and "
-            "no current treatment is directed to it.",
+            sided(hand.codes, _primary_side(c, target)),
+            rationale,
             c.evidence,
-            None,
-            2,
-            "dx.history",
+            c.organ,
+            rank,
+            "dx.primary",
         )
         return True
-    code = sided(site.codes, c.laterality)
-    organ = "liver" if c.site == "liver_hcc" else c.site
-    plan.add(
-        code,
-        f"Primary malignant neoplasm of {c.site.replace('_', ' ')}, active.",
-        c.evidence,
-        organ,
-        2,
-        "dx.primary",
-    )
+    found = site_code(site_id, "malignant_primary", _primary_side(c, target))
+    if found is None:
+        return False
+    plan.add_site(found, rationale, c, c.organ, rank, "dx.primary")
     return True
 
 
-def _bone_primary(kb, plan: DxPlan, c: ConditionFact, target) -> None:
-    where = c.site or (target.site if target is not None and target.organ == "bone" else None)
+def _fibroadenoma(kb, plan: DxPlan, c: ConditionFact) -> bool:
+    ind = next((i for i in kb.maps.indications if i.indication == c.histology), None)
+    if ind:
+        code = ind.codes.get(c.laterality or "unspecified") or ind.codes.get("unspecified")
+        plan.add(code, ind.rationale, c.evidence, c.organ, 1, f"dx.{c.histology}")
+    return False
+
+
+def _bone_primary(plan: DxPlan, c: ConditionFact, target) -> None:
+    where = c.site or (target.site if target is not None and target.organ == BONE else None)
     lat = c.laterality or (target.laterality if target is not None else None)
-    bone = next((b for b in kb.maps.bone_sites if b.site == where), None) or next(
-        (b for b in kb.maps.bone_sites if b.site == "unspecified"), None
-    )
-    if bone is None:
-        return
+    if site_entry(where) is None:
+        where = _bone_site_id()
     benign = c.behavior == "benign"
-    code = sided(bone.benign if benign else bone.primary, lat)
+    found = site_code(where, "benign" if benign else "malignant_primary", lat)
+    if found is None:
+        found = site_code(_bone_site_id(), "benign" if benign else "malignant_primary", lat)
     kind = "Benign neoplasm" if benign else "Primary malignant neoplasm"
-    plan.add(
-        code,
-        f"{kind} of bone ({where or 'site not stated'}), {(c.histology or '').replace('_', ' ')}.",
-        c.evidence,
-        "bone",
-        1,
-        "dx.bone_primary",
-    )
+    rationale = f"{kind} of bone ({where}), {(c.histology or '').replace('_', ' ')}."
+    plan.add_site(found, rationale, c, c.organ, 1, "dx.bone_primary")
 
 
 def _marrow(kb, plan: DxPlan, c: ConditionFact) -> None:
@@ -199,35 +255,53 @@ def _marrow(kb, plan: DxPlan, c: ConditionFact) -> None:
     if key not in kb.maps.myeloma:
         key = "active"
     rule = kb.maps.myeloma[key]
-    plan.add(rule.code, rule.rationale, c.evidence, "bone", 1, f"dx.myeloma.{key}")
+    rank = _rule("myeloma.not_metastasis").params["rank"]
+    plan.add(rule.code, rule.rationale, c.evidence, c.organ, rank, f"dx.myeloma.{key}")
+
+
+def _uncertain(plan: DxPlan, facts: Facts, target) -> None:
+    """IV.H: a suspected neoplasm is not coded outside an inpatient stay; its finding is."""
+    rule = _rule("uncertain.outpatient")
+    for c in facts.conditions:
+        if c.kind != "neoplasm" or c.assertion not in rule.params["assertions"]:
+            continue
+        organ = c.organ or c.site
+        code = rule.codes.get(organ or "")
+        if code and not any(o == c.organ for o in plan.organs):
+            plan.add(
+                code,
+                f"{rule.section}: {rule.summary}",
+                c.evidence,
+                organ,
+                rule.params["rank"],
+                "dx.uncertain",
+            )
 
 
 def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts) -> None:
     pain = next((c for c in conds if c.kind == "pain" and c.detail == "neoplasm_related"), None)
-    neoplasm = any(
-        code.rule.startswith(("dx.secondary", "dx.primary", "dx.bone", "dx.myeloma", "dx.history"))
-        for code in plan.codes
-    )
+    neoplasm = any(code.rule.startswith((*NEOPLASM_RULES, "dx.history")) for code in plan.codes)
     if pain and neoplasm:
-        first = facts.encounter.get("purpose") == "pain_management"
-        rule = kb.maps.neoplasm_pain
-        plan.add(rule.code, rule.rationale, pain.evidence, None, 0 if first else 3, "dx.pain")
+        rule = _rule("pain.neoplasm")
+        first = facts.encounter.get("purpose") == rule.params["first_when_purpose"]
+        plan.add(
+            rule.codes["pain"],
+            rule.summary,
+            pain.evidence,
+            None,
+            0 if first else rule.params["rank"],
+            "dx.pain",
+        )
+    rule = _rule("fracture.neoplasm")
     for c in conds:
-        if c.kind == "pathological_fracture":
-            bone = next((b for b in kb.maps.bone_sites if b.site == c.site), None) or next(
-                (b for b in kb.maps.bone_sites if b.site == "unspecified"), None
-            )
-            if bone:
-                code = sided(bone.fracture, c.laterality) + kb.maps.fracture_seventh["initial"]
-                plan.add(
-                    code,
-                    "Pathological fracture due to the neoplasm, initial encounter; "
-                    "the neoplasm is coded as well.",
-                    c.evidence,
-                    "bone",
-                    4,
-                    "dx.fracture",
-                )
+        if c.kind != "pathological_fracture":
+            continue
+        bone = next((b for b in kb.maps.bone_sites if b.site == c.site), None) or next(
+            (b for b in kb.maps.bone_sites if b.site == "unspecified"), None
+        )
+        if bone:
+            code = sided(bone.fracture, c.laterality) + rule.params["seventh"]
+            plan.add(code, rule.summary, c.evidence, c.organ, rule.params["rank"], "dx.fracture")
 
 
 def _indications(kb, plan: DxPlan, conds) -> None:
@@ -242,11 +316,19 @@ def _indications(kb, plan: DxPlan, conds) -> None:
             plan.add(code, ind.rationale, c.evidence, c.detail, 1, f"dx.indication.{c.detail}")
 
 
+def _tobacco(plan: DxPlan, facts: Facts) -> None:
+    rule = _rule("tobacco.status")
+    if not _has_neoplasm(plan):
+        return
+    for c in facts.conditions:
+        code = rule.codes.get(c.detail or "") if c.kind == "indication" else None
+        if code and c.assertion in rule.params["assertions"]:
+            plan.add(code, rule.summary, c.evidence, None, rule.params["rank"], "dx.tobacco")
+            return
+
+
 def _has_neoplasm(plan: DxPlan) -> bool:
-    return any(
-        c.rule.startswith(("dx.secondary", "dx.primary", "dx.bone", "dx.myeloma"))
-        for c in plan.codes
-    )
+    return any(c.rule.startswith(NEOPLASM_RULES) for c in plan.codes)
 
 
 def _indication_code(codes: dict[str, str], c: ConditionFact) -> str | None:
@@ -261,22 +343,14 @@ def _indication_code(codes: dict[str, str], c: ConditionFact) -> str | None:
 
 def _sequence(plan: DxPlan, target: ProcedureFact | None, facts: Facts) -> list[DxCode]:
     organ = target.organ if target is not None else None
+    treated = _rule("neoplasm.secondary_first").params["rank_treated"]
     order = []
     for i, code in enumerate(plan.codes):
         on_target = (
             plan.organs[i] == organ
             and organ is not None
-            and code.rule.startswith(
-                (
-                    "dx.secondary",
-                    "dx.primary",
-                    "dx.bone",
-                    "dx.myeloma",
-                    "dx.indication",
-                    "dx.fibroadenoma",
-                )
-            )
+            and code.rule.startswith((*NEOPLASM_RULES, "dx.indication", "dx.fibroadenoma"))
         )
-        rank = plan.rank[i] if plan.rank[i] == 0 else (0.5 if on_target else plan.rank[i])
+        rank = plan.rank[i] if plan.rank[i] == 0 else (treated if on_target else plan.rank[i])
         order.append((rank, i, code))
     return [code for _, _, code in sorted(order, key=lambda t: (t[0], t[1]))]

@@ -17,6 +17,7 @@ NOT_PERFORMED = {
     "negated": "is documented as not performed or declined",
     "historical": "was done at an earlier encounter",
     "hypothetical": "is only discussed as a possibility",
+    "mentioned": "is named without any documentation that it was done at this encounter",
 }
 SIDE_MODS = {"RT", "LT", "50"}
 

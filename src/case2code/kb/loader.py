@@ -28,7 +28,9 @@ from .schema import (
     CodeEntry,
     CodeFamily,
     EditTable,
+    Guidelines,
     NeoplasmMaps,
+    NeoplasmSiteMap,
     SourceCatalog,
 )
 
@@ -39,6 +41,8 @@ SPECIAL_FILES = {
     "neoplasm-maps.yaml",
     "release.yaml",
     "search-terms.yaml",
+    "neoplasm-sites.yaml",
+    "guidelines.yaml",
 }
 VOCAB_KEYS = ("action", "organ", "approach", "modality", "region", "guidance", "nature")
 
@@ -384,3 +388,80 @@ def get_kb() -> KB:
     snapshot when the data files, package and libraries are those it was built from, else
     validated from the YAML and snapshotted for the next process."""
     return snapshot.load_or_build(_data_dir(), load_kb)
+
+
+# ---------------------------------------------------------------- diagnosis data, read lazily
+# The Neoplasm Table site map and the guideline rules are read on the first diagnosis that needs
+# them, not by load_kb(), so KB start-up does not pay for them.
+
+
+def _source_ids(folder: Path, problems: _Problems) -> set[str]:
+    catalog = _parse(
+        SourceCatalog, _read_yaml(folder / "sources.yaml", problems), "sources.yaml", problems
+    )
+    return {s.id for s in catalog.sources} if catalog else set()
+
+
+def load_neoplasm_sites(data_dir: str | Path | None = None) -> NeoplasmSiteMap:
+    """neoplasm-sites.yaml, checked against the Neoplasm Table: every term exists, every
+    history code is a billable leaf, every source is catalogued, no site id is defined twice."""
+    from .neoplasm_table import get_table
+
+    folder = Path(data_dir) if data_dir else _data_dir()
+    problems = _Problems()
+    name = "neoplasm-sites.yaml"
+    sites = _parse(NeoplasmSiteMap, _read_yaml(folder / name, problems), name, problems)
+    known, table, seen = _source_ids(folder, problems), get_table(), set()
+    for i, s in enumerate(sites.sites if sites else []):
+        where = f"{name}: sites[{i}] ({s.site})"
+        for term in [s.term, *s.also]:
+            if term not in table:
+                problems.add(where, f"'{term}' is not a term of the Neoplasm Table")
+        if s.history and not icd10.is_billable(s.history):
+            problems.add(where, f"history '{s.history}' is not a billable ICD-10-CM code")
+        for sid in s.sources:
+            if sid not in known:
+                problems.add(where, f"unknown source id '{sid}': add it to sources.yaml")
+        for ident in [s.site, *s.aliases]:
+            if ident in seen:
+                problems.add(where, f"site id '{ident}' is defined twice")
+            seen.add(ident)
+    if problems:
+        raise KBValidationError(list(problems))
+    return sites
+
+
+def load_guidelines(data_dir: str | Path | None = None) -> Guidelines:
+    """guidelines.yaml: every rule names catalogued sources and only billable codes."""
+    folder = Path(data_dir) if data_dir else _data_dir()
+    problems = _Problems()
+    rules = _parse(Guidelines, _read_yaml(folder / "guidelines.yaml", problems), "guidelines.yaml",
+                   problems)
+    known = _source_ids(folder, problems)
+    for i, rule in enumerate(rules.rules if rules else []):
+        where = f"guidelines.yaml: rules[{i}] ({rule.id})"
+        for key, code in rule.codes.items():
+            if not icd10.is_billable(code):
+                problems.add(f"{where} -> codes -> {key}", f"'{code}' is not a billable code")
+        for sid in rule.sources:
+            if sid not in known:
+                problems.add(where, f"unknown source id '{sid}': add it to sources.yaml")
+    if problems:
+        raise KBValidationError(list(problems))
+    return rules
+
+
+@lru_cache(maxsize=1)
+def get_neoplasm_sites() -> NeoplasmSiteMap:
+    """Validated once per KB content, then read from its own snapshot, like the KB."""
+    return snapshot.load_or_build(
+        _data_dir(), lambda folder, _: load_neoplasm_sites(folder), name="neoplasm-sites"
+    )
+
+
+@lru_cache(maxsize=1)
+def get_guidelines() -> Guidelines:
+    """Validated once per KB content, then read from its own snapshot, like the KB."""
+    return snapshot.load_or_build(
+        _data_dir(), lambda folder, _: load_guidelines(folder), name="guidelines"
+    )

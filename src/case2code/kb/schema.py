@@ -233,7 +233,11 @@ class SidedCodes(Strict):
 
 
 class PrimarySite(Strict):
+    """A primary whose code the histology decides, not the Neoplasm Table's site column
+    (melanoma C43, hepatocellular carcinoma C22.0): matched on `histology`."""
+
     site: str
+    histology: list[str] = Field(default_factory=list)
     codes: SidedCodes
     male: SidedCodes | None = None
     history: str
@@ -251,9 +255,9 @@ class BoneSite(Strict):
     (M84.5-, without the 7th character) codes, and its primary malignant (C40/C41) code."""
 
     site: str
-    benign: SidedCodes
+    benign: SidedCodes | None = None
     fracture: SidedCodes
-    primary: SidedCodes
+    primary: SidedCodes | None = None
     sources: list[str]
 
 
@@ -278,11 +282,69 @@ class Indication(Strict):
 
 class NeoplasmMaps(Strict):
     release: str
-    primary_sites: list[PrimarySite]
-    secondary_sites: list[SecondarySite]
+    primary_sites: list[PrimarySite] = Field(default_factory=list)
+    secondary_sites: list[SecondarySite] = Field(default_factory=list)
     bone_sites: list[BoneSite]
     myeloma: dict[str, CodeRule]
     unknown_primary: CodeRule
     neoplasm_pain: CodeRule
     fracture_seventh: dict[str, str]
     indications: list[Indication] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- Neoplasm Table site map
+
+
+class NeoplasmSite(Strict):
+    """A site id of the reader mapped to a Neoplasm Table term path ('pancreas > head').
+
+    `aliases` are other reader ids meaning the same place (a procedure's 'right_lower_lobe');
+    `also` are table terms read when `term` prints no code in a column; `prefer` are words that
+    narrow the leaves a side leaves open ('female'); `history` is the Z85 code of the site.
+    """
+
+    site: str
+    term: str
+    aliases: list[str] = Field(default_factory=list)
+    also: list[str] = Field(default_factory=list)
+    history: str | None = None
+    prefer: list[str] = Field(default_factory=list)
+    words: list[str] = Field(default_factory=list)
+    note: str | None = None
+    sources: list[str]
+
+
+class NeoplasmSiteMap(Strict):
+    version: str
+    sites: list[NeoplasmSite]
+
+    def find(self, site_id: str | None) -> NeoplasmSite | None:
+        if not site_id:
+            return None
+        return next((s for s in self.sites if site_id == s.site or site_id in s.aliases), None)
+
+
+# ---------------------------------------------------------------- coding guidelines as data
+
+
+class GuidelineRule(Strict):
+    """One official guideline the diagnosis coder applies, with its section and source.
+
+    `codes` holds the codes the rule emits by key (a finding word, a side, a status);
+    `params` holds its other settings (ranks, settings where it applies, assertion values).
+    """
+
+    id: str
+    section: str
+    summary: str
+    codes: dict[str, str] = Field(default_factory=dict)
+    params: dict[str, list[str] | str | int | float | bool] = Field(default_factory=dict)
+    sources: list[str]
+
+
+class Guidelines(Strict):
+    version: str
+    rules: list[GuidelineRule]
+
+    def rule(self, rule_id: str) -> GuidelineRule:
+        return next(r for r in self.rules if r.id == rule_id)

@@ -11,37 +11,11 @@ import re
 
 from ..model import ConditionFact, Span
 from .context import assert_mention
-from .extract import parse_levels
-from .lexicon import Mention
+from .lexicon import Mention, props
 from .notectx import NoteContext
+from .schema import TargetType
 
-BONE_PRIMARY_HISTOLOGY = {"osteoid_osteoma", "osteoblastoma", "osteosarcoma", "chondrosarcoma"}
-MARROW_HISTOLOGY = {"myeloma", "plasmacytoma"}
-SUBTYPE_WORDS = {
-    "paroxysmal": "paroxysmal",
-    "persistent": "persistent",
-    "permanent": "permanent",
-    "longstanding": "longstanding_persistent",
-    "long standing": "longstanding_persistent",
-    "multinodular": "multinodular",
-    "toxic": "toxic",
-    "goiter": "multinodular",
-    "nodules": "multinodular",
-    "severe": "severe_persistent",
-    "moderate": "moderate_persistent",
-    "high grade": "high_grade",
-    "low grade": "low_grade",
-    "sacroiliitis": "sacroiliitis",
-    "remission": "remission",
-    "relapse": "relapse",
-    "relapsed": "relapse",
-    "refractory": "relapse",
-    "with pain": "pain",
-    "painful": "pain",
-    "symptomatic": "pain",
-    "aching": "pain",
-}
-
+NOT_TODAY = frozenset({"negated", "planned", "hypothetical", "historical"})
 
 def _fact(ctx: NoteContext, m: Mention, kind: str, **attrs) -> ConditionFact:
     assertion, rule = ctx.condition_assertion(m)
@@ -98,27 +72,15 @@ def _status(ctx: NoteContext, m: Mention, assertion: str) -> str:
     return "active"
 
 
-PRIMARY_ORGANS = {
-    "lung": "lung",
-    "breast": "breast",
-    "prostate": "prostate",
-    "kidney": "kidney",
-    "liver": "liver",
-    "thyroid": "thyroid",
-    "airway": "lung",
-    "bile_duct": "bile_duct",
-}
-
-
 def _histology_of_organ(ctx: NoteContext, m: Mention) -> Mention | None:
     """'squamous cell carcinoma of the left lower lobe': the organ named after the histology."""
     if not m.get("histology") or m.get("primary_site"):
         return None
     nxt = _near(ctx, m, "organ", window=4, after_only=True)
-    if nxt is None or nxt.get("organ") not in PRIMARY_ORGANS:
+    if nxt is None or not props().organ(nxt.get("organ")).primary_of:
         return None
     gap = set(ctx.words[m.tok_end : nxt.tok_start])
-    return nxt if gap <= {"of", "the", "in", "left", "right"} else None
+    return nxt if gap <= set(props().histology_organ_gap) else None
 
 
 def _malignant_primary(ctx: NoteContext, m: Mention, organ: str, **attrs) -> ConditionFact:
@@ -141,7 +103,7 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
         site = m.get("primary_site")
         organ_of = _histology_of_organ(ctx, m)
         if organ_of is not None and not ctx.condition_assertion(m)[0] == "negated":
-            organ = PRIMARY_ORGANS[organ_of.get("organ")]
+            organ = organ_of.get("primary_site") or props().organ(organ_of.get("organ")).primary_of
             fact = _malignant_primary(
                 ctx,
                 m,
@@ -155,7 +117,7 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
             continue
         if not site or not (m.get("histology") or ctx.is_primary_usage(m)):
             continue
-        if site in ("bone", "bone_marrow") or m.get("histology") in MARROW_HISTOLOGY:
+        if props().organ(site).skeletal or m.get("histology") in props().marrow_histology:
             continue  # bone primaries and myeloma have their own builders
         behavior = "benign" if m.get("neoplasm") == "benign" else "malignant"
         fact = _fact(
@@ -173,9 +135,10 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
             hist = _near(ctx, m, "histology", window=2)
             fact.histology = hist.get("histology") if hist else None
         fact.subtype = _subsite(ctx, m, site)
-        if site == "lung":
+        lobe_organs = props().organ(site).lobe_organs
+        if lobe_organs:
             lobe = _near(ctx, m, "site", window=3)
-            if lobe is not None and lobe.get("organ") in ("lung", "airway"):
+            if lobe is not None and lobe.get("organ") in lobe_organs:
                 fact.subtype = lobe.get("site")
                 fact.laterality = (
                     fact.laterality or lobe.get("laterality") or _laterality_before(ctx, lobe)
@@ -190,23 +153,18 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
 def _subsite(ctx: NoteContext, m: Mention, site: str) -> str | None:
     """'sigmoid colon adenocarcinoma', 'upper outer quadrant of the left breast': the part of the
     organ, when the KB maps it to its own code."""
-    if (m.get("subsite") or "").startswith(SUBSITE_PREFIX.get(site, ("-",))):
+    prefixes = tuple(props().subsite_prefix.get(site, ())) or ("-",)
+    if (m.get("subsite") or "").startswith(prefixes):
         return m.get("subsite")
     hit = _near(ctx, m, "subsite", window=5)
     sub = hit.get("subsite") if hit is not None else None
-    return sub if sub and sub.startswith(SUBSITE_PREFIX.get(site, ("-",))) else None
-
-
-SUBSITE_PREFIX = {
-    "colon": ("colon_", "rectosigmoid"),
-    "breast": ("breast_",),
-    "rectum": ("rectosigmoid",),
-}
+    return sub if sub and sub.startswith(prefixes) else None
 
 
 def _bone_site(ctx: NoteContext, m: Mention, window: int = 8) -> Mention | None:
     sent = ctx.doc.sentence_of(m.tok_start)
-    cands = [o for o in ctx.sent_mentions(sent) if o.get("organ") == "bone" and o.get("site")]
+    bone = props().bone_organ
+    cands = [o for o in ctx.sent_mentions(sent) if o.get("organ") == bone and o.get("site")]
     if not cands:
         return None
     return min(cands, key=lambda o: abs(o.tok_start - m.tok_start))
@@ -220,9 +178,10 @@ def _secondary_site(ctx: NoteContext, m: Mention) -> tuple[str | None, Mention |
         hit = None  # "consistent with lung primary", "from a renal primary": the origin
     if hit is not None and not ctx.is_primary_usage(hit):
         site = hit.get("secondary_site") or hit.get("organ")
-        return ("bone" if hit.get("organ") == "bone" else site), hit
-    bone = _bone_site(ctx, m) or _near(ctx, m, "level", window=3)
-    return ("bone", bone) if bone is not None else (None, None)
+        bone = props().bone_organ
+        return (bone if hit.get("organ") == bone else site), hit
+    where = _bone_site(ctx, m) or _near(ctx, m, "level", window=3)
+    return (props().bone_organ, where) if where is not None else (None, None)
 
 
 def _describes_primary(ctx: NoteContext, m: Mention) -> bool:
@@ -250,10 +209,10 @@ def secondaries(ctx: NoteContext, has_solid_primary: bool, has_marrow: bool) -> 
             site, where = _secondary_site(ctx, m)
         elif kind in ("tumor", "malignant") and has_solid_primary and not has_marrow:
             site, where = _secondary_site(ctx, m)
-            site = site if site == "bone" else None  # a lesion in bone of a cancer patient is a met
+            site = site if site == props().bone_organ else None  # in bone, with a cancer: a met
         else:
             continue
-        if site is None or site not in SECONDARY_SITES:
+        if site is None or not props().organ(site).secondary:
             continue
         fact = _fact(
             ctx, m, "neoplasm", site=site, organ=site, role="secondary", behavior="malignant"
@@ -266,33 +225,21 @@ def secondaries(ctx: NoteContext, has_solid_primary: bool, has_marrow: bool) -> 
     return out
 
 
-SECONDARY_SITES = {
-    "bone",
-    "bone_marrow",
-    "liver",
-    "lung",
-    "brain",
-    "adrenal",
-    "lymph_node",
-    "pleura",
-    "kidney",
-}
-
-
 def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
     out = []
     for m in ctx.mentions:
         hist = m.get("histology")
-        if hist in BONE_PRIMARY_HISTOLOGY:
+        if hist in props().bone_primary_histology:
             where = _bone_site(ctx, m) or ctx.note_target()
-            site = where.get("site") if where is not None and where.get("organ") == "bone" else None
+            in_bone = where is not None and where.get("organ") == props().bone_organ
+            site = where.get("site") if in_bone else None
             lat = where.get("laterality") if where is not None else None
             fact = _fact(
                 ctx,
                 m,
                 "neoplasm",
                 site=site,
-                organ="bone",
+                organ=props().bone_organ,
                 role="primary",
                 behavior=m.get("neoplasm"),
                 histology=hist,
@@ -301,17 +248,15 @@ def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
             if fact.assertion == "historical":  # "recurrent ..., previously treated": still present
                 fact.assertion = "present"
             out.append(fact)
-        elif hist in MARROW_HISTOLOGY:
-            sent = ctx.doc.sentence_of(m.tok_start)
-            text = ctx.sentence_text(sent).lower()
-            subtype = _myeloma_state(text)
+        elif hist in props().marrow_histology:
+            subtype = _marrow_state(ctx.sentence_text(ctx.doc.sentence_of(m.tok_start)))
             out.append(
                 _fact(
                     ctx,
                     m,
                     "neoplasm",
-                    site="bone_marrow",
-                    organ="bone_marrow",
+                    site=props().marrow_site,
+                    organ=props().marrow_site,
                     role="primary",
                     behavior="malignant",
                     histology=hist,
@@ -321,12 +266,12 @@ def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
     return out
 
 
-def _myeloma_state(text: str) -> str | None:
-    if re.search(r"\b(not|never|without)\b[^.]{0,25}remission", text):
-        return None
-    if re.search(r"\b(relapsed?|refractory|relapsing)\b", text):
-        return "relapse"
-    return "remission" if re.search(r"\bin (complete |partial |a )?remission\b", text) else None
+def _marrow_state(text: str) -> str | None:
+    """Remission or relapse of myeloma, from the first marrow-state pattern of the sentence."""
+    for state in props().marrow_states:
+        if re.search(state.pattern, text, re.IGNORECASE):
+            return state.value
+    return None
 
 
 def _laterality_near_site(ctx: NoteContext, where: Mention | None) -> str | None:
@@ -352,7 +297,7 @@ def pains(ctx: NoteContext) -> list[ConditionFact]:
 def fractures(ctx: NoteContext) -> list[ConditionFact]:
     out = []
     tumor_note = any(
-        m.get("neoplasm") == "secondary" or m.get("histology") in MARROW_HISTOLOGY
+        m.get("neoplasm") == "secondary" or m.get("histology") in props().marrow_histology
         for m in ctx.mentions
     )
     for m in ctx.mentions:
@@ -369,17 +314,17 @@ def fractures(ctx: NoteContext) -> list[ConditionFact]:
             )
         ):
             continue
-        sent_text = ctx.sentence_text(ctx.doc.sentence_of(m.tok_start))
         where = _bone_site(ctx, m)
-        levels = parse_levels(sent_text)
-        site = "vertebra" if levels and not where else (where.get("site") if where else None)
+        levels = ctx.levels([ctx.doc.sentence_of(m.tok_start)])
+        vertebra = props().level_target.site
+        site = vertebra if levels and not where else (where.get("site") if where else None)
         lat = _laterality_before(ctx, where) if where is not None else None
         fact = _fact(
             ctx,
             m,
             "pathological_fracture",
             site=site,
-            organ="bone",
+            organ=props().bone_organ,
             laterality=lat or (where.get("laterality") if where else None),
         )
         fact.detail = ",".join(levels) or None
@@ -399,14 +344,14 @@ def indications(ctx: NoteContext) -> list[ConditionFact]:
             "|".join(
                 dict.fromkeys(
                     v
-                    for k, v in SUBTYPE_WORDS.items()
+                    for k, v in props().subtype_words.items()
                     if re.search(r"\b" + k.replace(" ", r"[\s-]") + r"\b", text)
                 )
             )
             or None
         )
         lat = _laterality_before(ctx, m) or _laterality_in(ctx, sent)
-        levels = parse_levels(ctx.sentence_text(sent)) or parse_levels(ctx.doc.text)
+        levels = ctx.levels([sent]) or ctx.levels()
         region = _region(ctx, sent, levels)
         out.append(
             _fact(
@@ -437,10 +382,9 @@ def _region(ctx: NoteContext, sent: int, levels: list[str]) -> str | None:
         if o.get("region"):
             return o.get("spine_region") or o.get("region")
     if levels:
-        regions = [
-            {"C": "cervical", "T": "thoracic", "L": "lumbar", "S": "sacral"}[lv[0]] for lv in levels
-        ]
-        return "lumbar" if "lumbar" in regions else regions[0]
+        regions = [props().region_names[lv[0]] for lv in levels]
+        preferred = [r for r in props().region_preference if r in regions]
+        return (preferred or regions)[0]
     return ctx.note_value("region")
 
 
@@ -467,7 +411,7 @@ def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
             f.role,
             f.site,
             f.detail if f.kind != "pathological_fracture" else None,
-            f.histology if f.role == "primary" and f.site == "bone" else None,
+            f.histology if f.role == "primary" and f.site == props().bone_organ else None,
             f.laterality if f.role == "primary" and f.kind == "neoplasm" else None,
         )
         if key not in out:
@@ -496,7 +440,7 @@ def _orphan_histology(ctx: NoteContext) -> list[ConditionFact]:
     """'Gleason 3+4 adenocarcinoma in the left peripheral zone' in a prostate note: a malignant
     histology with no site of its own is the primary of the organ the note treats."""
     target = ctx.note_target()
-    organ = PRIMARY_ORGANS.get(target.get("organ")) if target is not None else None
+    organ = props().organ(target.get("organ")).primary_of if target is not None else None
     if organ is None:
         return []
     for m in ctx.mentions:
@@ -534,7 +478,7 @@ def conditions(ctx: NoteContext) -> list[ConditionFact]:
     if not prim and not any(m.get("neoplasm") == "secondary" for m in ctx.mentions):
         prim = _orphan_histology(ctx)
     bone_prim = bone_primaries(ctx)
-    has_marrow = any(f.site == "bone_marrow" for f in bone_prim)
+    has_marrow = any(f.site == props().marrow_site for f in bone_prim)
     solid = any(f.behavior == "malignant" and f.assertion == "present" for f in prim)
     found = prim + bone_prim + secondaries(ctx, solid, has_marrow) + pains(ctx) + fractures(ctx)
     found += indications(ctx) + negated_neoplasms(ctx)
@@ -559,7 +503,7 @@ def _settle_history(ctx: NoteContext, facts: list[ConditionFact]) -> None:
     treated_now = bool(spans["active_treatment"])
     no_treatment = bool(spans["history_markers"]) and not treated_now
     for f in facts:
-        if f.kind != "neoplasm" or f.role != "primary" or f.organ in ("bone", "bone_marrow"):
+        if f.kind != "neoplasm" or f.role != "primary" or props().organ(f.organ).skeletal:
             continue
         if treated_now:
             f.status = "active"
@@ -571,7 +515,7 @@ def _eradicated(ctx: NoteContext, fact: ConditionFact) -> bool:
     """An excision of the primary's organ (or a past ablation of it) done before this visit;
     a resection only discussed or planned does not count."""
     for m in ctx.mentions:
-        if m.get("action") not in ("resection", "ablation") or not _done_before(ctx, m):
+        if not props().action(m.get("action")).eradicates or not _done_before(ctx, m):
             continue
         side = _laterality_before(ctx, m) or _laterality_in(ctx, ctx.doc.sentence_of(m.tok_start))
         if side and fact.laterality and side != fact.laterality:
@@ -592,19 +536,21 @@ def _done_before(ctx: NoteContext, m: Mention) -> bool:
         m.tok_start,
         m.tok_end,
         ctx.sent_cues(sent),
-        {"negated", "planned", "hypothetical", "historical"},
+        TargetType.procedure,
         breaks=ctx.doc.breaks,
+        only=NOT_TODAY,
     )
-    if m.get("action") == "ablation":
+    if props().action(m.get("action")).tumor:
         return found is not None and found.value == "historical"
     return found is None or found.value == "historical"
 
 
 def _unknown_primary(ctx: NoteContext) -> list[ConditionFact]:
+    unknown = props().unknown_primary_site
     return [
-        _fact(ctx, m, "neoplasm", site="unknown", organ=None, role="primary", behavior="malignant")
+        _fact(ctx, m, "neoplasm", site=unknown, organ=None, role="primary", behavior="malignant")
         for m in ctx.mentions
-        if m.get("primary_site") == "unknown"
+        if m.get("primary_site") == unknown
     ]
 
 
@@ -650,7 +596,7 @@ def drop_unsupported(facts) -> None:
     performed = [
         p
         for p in facts.procedures
-        if p.assertion in ("performed", "aborted") and p.action == "ablation"
+        if p.assertion in ("performed", "aborted") and props().action(p.action).tumor
     ]
     supported = [p for p in performed if _supported(p.organ, facts.conditions)]
     if not supported:
@@ -669,6 +615,7 @@ def _supported(organ: str | None, conds) -> bool:
             continue
         if organ in (c.organ, c.site):
             return True
-        if organ == "bone" and c.kind == "neoplasm" and {c.site, c.organ} & {"bone", "bone_marrow"}:
+        skeletal = props().organ(c.site).skeletal or props().organ(c.organ).skeletal
+        if props().organ(organ).skeletal and c.kind == "neoplasm" and skeletal:
             return True
     return False

@@ -1,20 +1,21 @@
 """Assertion of a mention from the ConText cues of its sentence.
 
-A ConText-style algorithm (Chapman et al.; medspaCy's ConTextComponent) over our own cue table:
-a cue governs targets inside its scope (forward, backward or both) up to a terminating cue, the
-sentence end or the rule's max scope. Of the cues that govern a mention, the nearest wins, so
-"recommended RFA ... was performed" reads per mention. Kept local because the cue scan must
-share the token arrays of the lexicon pass to meet the throughput bar.
+A ConText-style algorithm (Chapman et al.; medspaCy's ConTextComponent) over the cue rules of
+context.yaml: a cue governs the targets of its `allowed_types` inside its scope (forward,
+backward or both) up to a cue of a category in its `terminated_by`, the sentence end or its max
+scope. Of the cues that govern a mention, the nearest wins, and at equal distance the category
+listed first in the file's `precedence`, and a `weak` category (a verb of doing) wins only when
+no other cue governs; so "recommended RFA ... was performed" reads per mention and "underwent
+RFA in 2019" is historical. Kept local because the cue scan shares the token arrays of the one
+lexicon pass.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lexicon import Cue
-
-PROCEDURE_CATEGORIES = {"planned", "negated", "historical", "hypothetical"}
-CONDITION_CATEGORIES = {"negated", "historical", "hypothetical", "possible"}
+from .lexicon import Cue, get_lexicon
+from .schema import TargetType
 
 
 @dataclass(slots=True, frozen=True)
@@ -23,20 +24,17 @@ class Assertion:
     cue: Cue | None
 
 
-SHORT_SCOPE = 6  # adjective-like cues ('prior', 'no'): they stop at the next procedure named
-
-
-def _governs(cue: Cue, a: int, b: int, terms: list[int]) -> int | None:
+def _governs(cue: Cue, a: int, b: int, stops: list[int]) -> int | None:
     """Token distance from cue to the mention [a, b) if the cue's scope reaches it, else None."""
     if cue.tok_start < b and a < cue.tok_end:
         return None  # overlapping: the mention is the cue
     if b <= cue.tok_start and cue.direction in ("backward", "bidirectional"):
         gap = cue.tok_start - b
-        if gap <= cue.scope and not any(b <= t < cue.tok_start for t in terms):
+        if gap <= cue.scope and not any(b <= t < cue.tok_start for t in stops):
             return gap
     if a >= cue.tok_end and cue.direction in ("forward", "bidirectional"):
         gap = a - cue.tok_end
-        if gap <= cue.scope and not any(cue.tok_end <= t < a for t in terms):
+        if gap <= cue.scope and not any(cue.tok_end <= t < a for t in stops):
             return gap
     return None
 
@@ -53,26 +51,35 @@ def assert_mention(
     a: int,
     b: int,
     cues: list[Cue],
-    allowed: set[str],
+    target: TargetType,
     blockers: tuple[int, ...] = (),
     breaks: frozenset[int] = frozenset(),
+    *,
+    only: frozenset[str] | None = None,
 ) -> Assertion | None:
-    """The governing cue of mention [a, b) among a sentence's cues, restricted to `allowed`.
+    """The governing cue of mention [a, b) among a sentence's cues, for a target of this type.
 
     `blockers` are the starts of the other procedures of the sentence: a short-scope cue
-    ('prior biopsy, moderate sedation ...') governs only the first of them.
+    ('prior biopsy, moderate sedation ...') governs only the first of them. `only` restricts the
+    categories considered (e.g. negation alone).
     """
-    terms = [c.tok_start for c in cues if c.category == "terminate"]
-    best: tuple[int, Cue] | None = None
+    context = get_lexicon().context
+    rank = {c.value: i for i, c in enumerate(context.precedence)}
+    best: tuple[tuple[int, int], Cue] | None = None
     for cue in cues:
-        if cue.category not in allowed:
+        rule = cue.rule
+        if target not in rule.allowed_types or cue.category == "terminate":
             continue
-        stops = (
-            terms + list(blockers) + _breaks_between(cue, a, breaks)
-            if (cue.scope <= SHORT_SCOPE)
-            else terms
-        )
+        if only is not None and cue.category not in only:
+            continue
+        stops = [c.tok_start for c in cues if c.rule.category in rule.terminated_by]
+        if cue.scope <= context.short_scope:
+            stops += list(blockers) + _breaks_between(cue, a, breaks)
         gap = _governs(cue, a, b, stops)
-        if gap is not None and (best is None or gap < best[0]):
-            best = (gap, cue)
+        if gap is None:
+            continue
+        weak = rule.category in context.weak
+        key = (weak, gap, rank.get(cue.category, len(rank)))
+        if best is None or key < best[0]:
+            best = (key, cue)
     return Assertion(best[1].category, best[1]) if best else None

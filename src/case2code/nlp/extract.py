@@ -8,71 +8,14 @@ mentions with a different assertion and their own site (a second ablation planne
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from ..model import ProcedureFact, Span
-from .context import PROCEDURE_CATEGORIES, assert_mention
-from .lexicon import Mention
+from .context import assert_mention
+from .lexicon import Mention, props
 from .notectx import NoteContext
-
-NUMBER_WORDS = {
-    "one": 1,
-    "single": 1,
-    "solitary": 1,
-    "a": 1,
-    "an": 1,
-    "two": 2,
-    "both": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "1": 1,
-    "2": 2,
-    "3": 3,
-    "4": 4,
-    "5": 5,
-    "6": 6,
-    "7": 7,
-    "8": 8,
-    "twice": 2,
-}
-COUNT_RE = re.compile(
-    r"\b(one|two|three|four|five|six|seven|eight|single|solitary|both|[1-8])\s+"
-    r"(?:(?!(?:mm|cm|from|the|of|to|in|at|and|or|with|for|by|on|minutes?|mins?|cycles?|gauge|g|"
-    r"w|watts?|seconds?|times?|weeks?|months?|years?|days?|hours?)\b)[A-Za-z-]+\s+){0,2}?"
-    r"(lesions?|tumou?rs?|metastas[ie]s|mets|nodules?|masses|sites|targets|fibroadenomas?|foci|"
-    r"deposits|levels?|veins?|vertebral bodies|vertebrae|joints?|lobes?)\b",
-    re.IGNORECASE,
-)
-SCORE_BEFORE = re.compile(
-    r"(?:rads|grade|stage|type|class|bethesda|tirads|level|segment|[-/])\s*$", re.IGNORECASE
-)
-MINUTES_RE = re.compile(r"\b(\d{1,3})\s*(?:minutes|minute|mins|min)\b", re.IGNORECASE)
-LEVEL_RE = re.compile(
-    r"(?<![A-Za-z0-9])([CTLS])\s?-?(\d{1,2})(?:\s*(?:-|\u2013|to|through|and)\s*([CTLS])?\s?(\d{1,2}))?"
-    r"(?![A-Za-z0-9])",
-    re.IGNORECASE,  # dictation writes "l2 and l3"
-)
-LEVEL_MAX = {"C": 7, "T": 12, "L": 5, "S": 5}
-REGION_OF = {"C": "cervical", "T": "thoracic", "L": "lumbar", "S": "sacral"}
-BIOPSY_SAME = (
-    "same lesion",
-    "same introducer",
-    "coaxial",
-    "through the same",
-    "same needle",
-    "same access",
-    "same target",
-    "prior to ablation",
-    "before ablation",
-    "through the introducer",
-    "via the same",
-)
+from .schema import TargetType
 
 
 @dataclass
@@ -85,44 +28,6 @@ class Anchor:
     attrs: dict = field(default_factory=dict)
     site_mention: Mention | None = None
     own_site: bool = False
-
-
-def parse_levels(text: str) -> list[str]:
-    """'L4-5', 'T12 and L1', 'L3 through L5' -> ['L4', 'L5'], ['T12', 'L1'], ['L3', 'L4', 'L5']."""
-    out: list[str] = []
-    for m in LEVEL_RE.finditer(text):
-        region, first = m.group(1).upper(), int(m.group(2))
-        if not 1 <= first <= LEVEL_MAX[region]:
-            continue
-        levels = [f"{region}{first}"]
-        if m.group(4):
-            region2, last = (m.group(3) or region).upper(), int(m.group(4))
-            if region2 == region and first < last <= LEVEL_MAX[region]:
-                levels = [f"{region}{n}" for n in range(first, last + 1)]
-            elif region2 != region and 1 <= last <= LEVEL_MAX[region2]:
-                levels.append(f"{region2}{last}")
-        out += [lv for lv in levels if lv not in out]
-    return out
-
-
-def joint_count(text: str) -> int | None:
-    """Facet joints named as level pairs ('L4-L5', 'L5-S1'); None when only single levels."""
-    pairs = re.findall(
-        r"(?<![A-Za-z0-9])([CTLS])\s?(\d{1,2})\s*(?:-|\u2013|/)\s*([CTLS])?\s?(\d{1,2})"
-        r"(?![A-Za-z0-9])",
-        text,
-        re.IGNORECASE,
-    )
-    joints = {(a.upper(), int(b), (c or a).upper(), int(d)) for a, b, c, d in pairs}
-    return len({j for j in joints if _adjacent(*j)}) or None
-
-
-JUNCTIONS = {("C", 7, "T", 1), ("T", 12, "L", 1), ("L", 5, "S", 1)}
-
-
-def _adjacent(r1: str, n1: int, r2: str, n2: int) -> bool:
-    """'L4-L5' is one joint; 'C3-C6' is a range of three."""
-    return (r1 == r2 and n2 == n1 + 1) or (r1, n1, r2, n2) in JUNCTIONS
 
 
 def _nearest(cands: list[Mention], anchor: Mention, prefer_after: bool = True) -> Mention | None:
@@ -143,7 +48,7 @@ def _target_mentions(ctx: NoteContext, mentions: list[Mention]) -> list[Mention]
         for m in mentions
         if m.get("organ")
         and not ctx.is_primary_usage(m)
-        and not (tumor and m.get("organ") == "nerve" and not m.get("action"))
+        and not (tumor and props().organ(m.get("organ")).nerve and not m.get("action"))
     ]
 
 
@@ -173,37 +78,27 @@ def resolve_target(ctx: NoteContext, anchor: Mention, sent: int) -> tuple[Mentio
 
 def _as_target(m: Mention) -> Mention | None:
     """A tumor organ, or a histology that names its organ ('renal cell carcinoma' -> kidney)."""
-    if m.get("organ") in TUMOR_ORGANS:
+    if props().organ(m.get("organ")).tumor:
         return m
-    organ = HISTOLOGY_ORGAN.get(m.get("primary_site")) if m.get("histology") else None
-    if organ is None:
+    organ = m.get("primary_site") if m.get("histology") else None
+    if not props().organ(organ).histology_organ:
         return None
-    return Mention(m.tok_start, m.tok_end, m.start, m.end, {**m.sets, "organ": organ}, m.rules)
-
-
-HISTOLOGY_ORGAN = {
-    "kidney": "kidney",
-    "liver": "liver",
-    "lung": "lung",
-    "thyroid": "thyroid",
-    "breast": "breast",
-    "prostate": "prostate",
-}
+    return Mention(m.tok_start, m.tok_end, m.start, m.end, {**m.sets, "organ": organ}, m.entries)
 
 
 def _level_as_vertebra(ctx: NoteContext, sent: int) -> Mention | None:
     """'ablate the T11 lesion': a bare spinal level names a vertebra when the note speaks of
     bone and not of spinal nerves."""
-    if any(m.get("organ") == "nerve" for m in ctx.mentions):
+    place = props().level_target
+    if any(props().organ(m.get("organ")).nerve for m in ctx.mentions):
         return None
-    if not any(m.get("organ") == "bone" or m.get("neoplasm") for m in ctx.mentions):
+    if not any(m.get("organ") == place.organ or m.get("neoplasm") for m in ctx.mentions):
         return None
     lv = next((m for m in ctx.sent_mentions(sent) if m.get("level")), None)
     if lv is None:
         return None
-    return Mention(
-        lv.tok_start, lv.tok_end, lv.start, lv.end, {"organ": "bone", "site": "vertebra"}, lv.rules
-    )
+    sets = {"organ": place.organ, "site": place.site}
+    return Mention(lv.tok_start, lv.tok_end, lv.start, lv.end, sets, lv.entries)
 
 
 def _laterality_near(ctx: NoteContext, target: Mention | None) -> str | None:
@@ -221,9 +116,6 @@ def _laterality_near(ctx: NoteContext, target: Mention | None) -> str | None:
         ):
             return lat
     return None
-
-
-NOTE_LEVEL_APPROACHES = {"percutaneous", "open", "laparoscopic", "transperineal", None}
 
 
 def _sentence_value(ctx: NoteContext, key: str, anchor: Mention, sent: int):
@@ -251,17 +143,21 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
         m.tok_start,
         m.tok_end,
         ctx.sent_cues(sent),
-        PROCEDURE_CATEGORIES,
+        TargetType.procedure,
         blockers,
         ctx.doc.breaks,
     )
-    if found:
-        assertion, rule = found.value, found.cue.rule
+    if found and not (found.value == "performed" and _quiet(ctx, section)):
+        assertion, rule = found.value, found.cue.rule.id
     else:
         assertion, rule = ctx.section_default(section), None
+        if assertion == "mentioned" and ctx.names_its_doing(m, sent):
+            assertion, rule = "performed", "scope.guided_or_past_tense"
+        elif assertion == "mentioned" and ctx.is_encounter:
+            assertion, rule = "performed", "scope.encounter_note"
     anchor = Anchor(m, sent, section, assertion, rule)
     anchor.attrs["action"] = m.get("action")
-    if m.get("action") == "sedation":
+    if props().action(m.get("action")).targetless:
         return anchor
     target, anchor.own_site = resolve_target(ctx, m, sent)
     anchor.site_mention = target
@@ -270,13 +166,14 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
         own = m.get(key) or _sentence_value(ctx, key, m, sent)
         attrs[key] = own or _nearby_value(ctx, key, m, sent, section)
         attrs[f"{key}_own"] = own is not None
-    if not attrs["approach_own"] and attrs["approach"] not in NOTE_LEVEL_APPROACHES:
+    if not attrs["approach_own"] and attrs["approach"] not in props().note_level_approaches:
         attrs["approach"] = None  # an EGD in the work-up is not the approach of a bone ablation
     if target is not None and anchor.own_site:
+        nerve = props().organ(target.get("organ")).nerve
         same_organ = (
-            _coordinated_places(ctx, target, sent)
-            if target.get("organ") != "nerve"
-            else [o for o in ctx.sent_mentions(sent) if o.get("organ") == "nerve"]
+            [o for o in ctx.sent_mentions(sent) if o.get("organ") == target.get("organ")]
+            if nerve
+            else _coordinated_places(ctx, target, sent)
         )
         attrs["sites"] = {o.get("site") for o in same_organ if o.get("site")}
         attrs["sides"] = {o.get("laterality") for o in same_organ if o.get("laterality")}
@@ -294,6 +191,12 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
     return anchor
 
 
+def _quiet(ctx: NoteContext, section: str) -> bool:
+    """History, plan and indication sections keep their own default against a verb of doing:
+    'History: ... underwent RFA' is an earlier encounter."""
+    return ctx.section_default(section) not in ("performed", "mentioned")
+
+
 def anchors_of(ctx: NoteContext) -> list[Anchor]:
     out = []
     for m in ctx.mentions:
@@ -303,34 +206,12 @@ def anchors_of(ctx: NoteContext) -> list[Anchor]:
     return out
 
 
-COORDINATION = {
-    "and",
-    "or",
-    "the",
-    "right",
-    "left",
-    "both",
-    "lobe",
-    "lobes",
-    "of",
-    "segment",
-    "segments",
-    "upper",
-    "lower",
-    "middle",
-    "to",
-    "plus",
-    "as",
-    "well",
-}
-
-
 def _coordinated(ctx: NoteContext, a: Mention, b: Mention) -> bool:
     """'the right lower lobe and left upper lobe': places joined by a list, not one place named
     as a landmark of another ('via the trans-isthmic approach ... the right lobe nodule')."""
     first, second = (a, b) if a.tok_start < b.tok_start else (b, a)
     between = ctx.words[first.tok_end : second.tok_start]
-    return len(between) <= 4 and set(between) <= COORDINATION
+    return len(between) <= 4 and set(between) <= set(props().coordination_words)
 
 
 def _coordinated_places(ctx: NoteContext, target: Mention, sent: int) -> list[Mention]:
@@ -356,11 +237,13 @@ def _coordinated_places(ctx: NoteContext, target: Mention, sent: int) -> list[Me
 def _sibling_targets(ctx: NoteContext, anchor: Anchor) -> list[Anchor]:
     """'RFA of the right lower lobe and left lower lobe nodules': one anchor per named place."""
     target = anchor.site_mention
+    organ = anchor.attrs.get("organ")
     if (
         target is None
         or not anchor.own_site
-        or anchor.attrs.get("organ") in ("nerve", None)
-        or anchor.attrs.get("action") == "sedation"
+        or organ is None
+        or props().organ(organ).nerve
+        or props().action(anchor.attrs.get("action")).targetless
     ):
         return []
     seen = {(anchor.attrs.get("site"), anchor.attrs.get("laterality"))}
@@ -435,7 +318,7 @@ def cluster(anchors: list[Anchor], ctx: NoteContext | None = None) -> list[list[
     performed: list[list[Anchor]] = []
     for anc in (a for a in anchors if a.assertion == "performed"):
         place = _own_place(anc)
-        if anc.attrs.get("organ") == "nerve" and place is not None:
+        if props().organ(anc.attrs.get("organ")).nerve and place is not None:
             place = (None, place[1])  # one nerve procedure names several nerves
         host = next(
             (
@@ -492,7 +375,9 @@ def _merge_open(groups: list[list[Anchor]]) -> list[list[Anchor]]:
 
 def _fill_target(ctx: NoteContext, anchors: list[Anchor]) -> None:
     """An event none of whose mentions names a target takes the note's likeliest target."""
-    if any(a.attrs.get("organ") for a in anchors) or anchors[0].attrs["action"] == "sedation":
+    if any(a.attrs.get("organ") for a in anchors):
+        return
+    if props().action(anchors[0].attrs["action"]).targetless:
         return
     target = ctx.note_target()
     if target is None:
@@ -546,6 +431,10 @@ def _group_text(ctx: NoteContext, anchors: list[Anchor]) -> str:
     return " ".join(ctx.sentence_text(i) for i in sorted({a.sent for a in anchors}))
 
 
+def _sents(anchors: list[Anchor]) -> list[int]:
+    return sorted({a.sent for a in anchors})
+
+
 def _count(
     ctx: NoteContext,
     anchors: list[Anchor],
@@ -554,16 +443,10 @@ def _count(
     *,
     whole_note: bool = True,
 ) -> int | None:
-    texts = (
-        (_group_text(ctx, anchors), ctx.doc.text) if whole_note else (_group_text(ctx, anchors),)
-    )
-    for text in texts:
-        found = [
-            NUMBER_WORDS.get(m.group(1).lower())
-            for m in COUNT_RE.finditer(text)
-            if not SCORE_BEFORE.search(text, max(m.start() - 8, 0), m.start())
-        ]
-        found = [n for n in found if n]
+    """The largest count the procedure's sentences state (count rules of tokens.yaml), else
+    the note's, else the levels or sites named."""
+    for sents in (_sents(anchors), None) if whole_note else (_sents(anchors),):
+        found = [v.value for v in ctx.values_of("count", sents)]
         if found:
             return max(found)
     if levels:
@@ -607,9 +490,10 @@ def _extension(ctx: NoteContext) -> bool | None:
 
 
 def _assertion(anchors: list[Anchor]) -> tuple[str, list[str]]:
-    if any(a.assertion == "performed" for a in anchors):
-        return "performed", []
-    order = ["negated", "aborted", "planned", "hypothetical", "historical"]
+    done = [a for a in anchors if a.assertion == "performed"]
+    if done:
+        return "performed", [done[0].cue_rule or f"section.{done[0].section}"]
+    order = ["negated", "aborted", "planned", "hypothetical", "historical", "mentioned"]
     best = min(anchors, key=lambda a: order.index(a.assertion) if a.assertion in order else 9)
     return best.assertion, [best.cue_rule] if best.cue_rule else [f"section.{best.section}"]
 
@@ -618,31 +502,13 @@ def _approach(ctx: NoteContext, anchors: list[Anchor], guidance: list[str], orga
     value = _pick(anchors, "approach")
     if value:
         return value, None
-    if guidance and organ in TUMOR_ORGANS:
-        return "percutaneous", "approach.inferred_from_image_guidance"
-    if organ in TUMOR_ORGANS and anchors[0].attrs["action"] in IMAGE_GUIDED_ACTIONS:
-        return "percutaneous", "approach.default_percutaneous"
+    if not props().organ(organ).tumor:
+        return None, None
+    if guidance:
+        return props().default_approach, "approach.inferred_from_image_guidance"
+    if props().action(anchors[0].attrs["action"]).image_guided:
+        return props().default_approach, "approach.default_percutaneous"
     return None, None
-
-
-NERVE_SITE_PRIORITY = ("sacroiliac", "basivertebral", "genicular", "medial_branch")
-SPINE_ACTIONS = {"vertebroplasty", "kyphoplasty"}
-ORGAN_IS_SITE = {"kidney", "breast", "prostate"}
-IMAGE_GUIDED_ACTIONS = {"ablation", "biopsy", "vertebroplasty", "kyphoplasty"}
-
-
-TUMOR_ORGANS = {
-    "bone",
-    "lung",
-    "liver",
-    "kidney",
-    "thyroid",
-    "breast",
-    "prostate",
-    "soft_tissue",
-    "adrenal",
-}
-COUNTED_ORGANS = TUMOR_ORGANS | {"vein"}
 
 
 def build_procedure(
@@ -651,20 +517,19 @@ def build_procedure(
     head = anchors[0]
     _fill_target(ctx, anchors)
     assertion, rules = _assertion(anchors)
-    guidance = _guidance(ctx, anchors) if head.attrs["action"] != "sedation" else []
+    action = props().action(head.attrs["action"])
+    guidance = [] if action.targetless else _guidance(ctx, anchors)
     organ = _pick(anchors, "organ")
-    text = _group_text(ctx, anchors)
-    levels = parse_levels(text) or (
-        parse_levels(ctx.doc.text) if organ in ("bone", "nerve") else []
-    )
+    sents = _sents(anchors)
+    levels = ctx.levels(sents) or (ctx.levels() if props().organ(organ).spinal else [])
     sites = sorted(
         {a.attrs["site"] for a in anchors if a.attrs.get("site")}
         | {s for a in anchors for s in a.attrs.get("sites", ())}
     )
     approach, approach_rule = _approach(ctx, anchors, guidance, organ)
     site = _pick(anchors, "site")
-    if organ == "nerve":  # SI-joint RFA also lesions the L5 dorsal ramus, a medial-branch term
-        site = next((s for s in NERVE_SITE_PRIORITY if s in sites), site)
+    if props().organ(organ).nerve:  # SI-joint RFA also lesions the L5 dorsal ramus
+        site = next((s for s in props().nerve_site_priority if s in sites), site)
     fact = ProcedureFact(
         action=head.attrs["action"],
         modality=_pick(anchors, "modality"),
@@ -676,73 +541,99 @@ def build_procedure(
         assertion=assertion,
         levels=levels,
         sites=sites,
-        region=_pick(anchors, "region") or (REGION_OF[levels[0][0]] if levels else None),
+        region=_pick(anchors, "region") or _region_of(levels),
         section=head.section,
     )
-    if fact.site is None and organ in ORGAN_IS_SITE:
-        fact.site = organ
-    if fact.site == "vertebra":
-        fact.laterality = None  # "via a left transpedicular approach" is the access, not the lesion
-    if fact.site != "vertebra" and organ != "nerve" and fact.action not in SPINE_ACTIONS:
-        fact.region = None
-    if fact.approach == "bronchoscopic" and fact.organ == "lung":
-        fact.organ = "airway"  # a lobe named in a bronchoscopy locates the bronchus treated
-    fact.count = (
-        _count(ctx, anchors, sites, levels, whole_note=alone)
-        if alone
-        else _count(
-            ctx,
-            [a for a in anchors if not a.attrs.get("twin")] or anchors[:0],
-            [],
-            levels,
-            whole_note=False,
-        )
-    )
-    if fact.count is None and fact.action in ("ablation", "biopsy") and organ in COUNTED_ORGANS:
-        fact.count = 1  # one lesion (or vein) unless the note counts more
-        fact.rules.append("count.default_one")
-    if organ == "vein" and len(fact.sites) < 2:
-        veins = {
-            m.get("site")
-            for m in ctx.active_mentions()
-            if m.get("organ") == "vein" and m.get("site")
-        }
-        if len(veins) > 1:  # "GSV treated ...; SSV treated ...": each vein is an item
-            fact.sites = sorted(veins)
-    if fact.action == "thermoplasty":
-        fact.sites = sorted(
-            {
-                m.get("site")
-                for m in ctx.mentions
-                if m.get("organ") == "lung" and m.get("site") and not ctx.is_negated(m)
-            }
-        )
-        fact.count = len(fact.sites) or None
-    if fact.site == "medial_branch":
-        fact.count = (
-            joint_count(text)
-            or joint_count(ctx.doc.text)
-            or (max(len(levels) - 1, 1) if levels else fact.count)
-        )
-    if organ == "bone":
-        fact.extension = _extension(ctx)
-    if fact.action == "sedation":
-        fact.minutes = _minutes(text) or _minutes(ctx.doc.text)
+    _shape(ctx, fact, anchors, alone)
     fact.evidence = sorted({Span(*ctx.span(a.mention)) for a in anchors}, key=lambda e: e.start)
-    fact.rules = sorted({r for a in anchors for r in a.mention.rules}) + rules
+    fact.rules = sorted({r for a in anchors for r in a.mention.rules}) + rules + fact.rules
     if approach_rule:
         fact.rules.append(approach_rule)
     return fact
 
 
-def _minutes(text: str) -> int | None:
-    for m in re.finditer(
-        r"(?:intra-?\s?service|sedation)[^.]{0,80}?\b(\d{1,3})\s*(?:minutes|mins?)\b"
-        r"|\b(\d{1,3})\s*(?:minutes|mins?)\b[^.]{0,40}?(?:intra-?\s?service|sedation)",
-        text,
-        re.IGNORECASE,
-    ):
-        return int(m.group(1) or m.group(2))
+def _region_of(levels: list[str]) -> str | None:
+    return props().region_names[levels[0][0]] if levels else None
+
+
+def _shape(ctx: NoteContext, fact: ProcedureFact, anchors: list[Anchor], alone: bool) -> None:
+    """Site, region and adjust rules, then the count and the per-kind attributes."""
+    organ_p, action_p = props().organ(fact.organ), props().action(fact.action)
+    if fact.site is None and organ_p.is_site:
+        fact.site = fact.organ
+    if not (props().site(fact.site).keeps_region or organ_p.keeps_region or action_p.spine):
+        fact.region = None
+    adjust(fact)
+    fact.count = _fact_count(ctx, fact, anchors, alone)
+    if fact.count is None and action_p.counted and organ_p.counted:
+        fact.count = 1  # one lesion (or vein) unless the note counts more
+        fact.rules.append("count.default_one")
+    _items(ctx, fact)
+    if props().site(fact.site).counts_joints:
+        sents = _sents(anchors)
+        levels = fact.levels
+        fact.count = (
+            ctx.joints(sents)
+            or ctx.joints()
+            or (max(len(levels) - 1, 1) if levels else fact.count)
+        )
+    if props().organ(fact.organ).extension:
+        fact.extension = _extension(ctx)
+    if action_p.timed:
+        fact.minutes = _minutes(ctx, _sents(anchors)) or _minutes(ctx, None)
+
+
+def adjust(fact: ProcedureFact) -> None:
+    """The adjust rules of tokens.yaml, in file order: each sets attributes when its `when`
+    attributes all hold."""
+    from .lexicon import get_lexicon
+
+    for rule in get_lexicon().tokens.adjust:
+        if all(getattr(fact, k) == v for k, v in rule.when.items()):
+            for k, v in rule.set.items():
+                setattr(fact, k, v)
+            fact.rules.append(rule.id)
+
+
+def _fact_count(ctx: NoteContext, fact: ProcedureFact, anchors: list[Anchor], alone: bool):
+    if alone:
+        return _count(ctx, anchors, fact.sites, fact.levels, whole_note=True)
+    own = [a for a in anchors if not a.attrs.get("twin")]
+    return _count(ctx, own, [], fact.levels, whole_note=False) if own else None
+
+
+def _items(ctx: NoteContext, fact: ProcedureFact) -> None:
+    """Veins named across the report, airways treated by thermoplasty: each site is an item."""
+    if props().organ(fact.organ).items_across_note and len(fact.sites) < 2:
+        named = {
+            m.get("site")
+            for m in ctx.active_mentions()
+            if m.get("organ") == fact.organ and m.get("site")
+        }
+        if len(named) > 1:  # "GSV treated ...; SSV treated ...": each vein is an item
+            fact.sites = sorted(named)
+    organ = props().action(fact.action).sites_of_organ
+    if organ:
+        fact.sites = sorted(
+            {
+                m.get("site")
+                for m in ctx.mentions
+                if m.get("organ") == organ and m.get("site") and not ctx.is_negated(m)
+            }
+        )
+        fact.count = len(fact.sites) or None
+
+
+def _minutes(ctx: NoteContext, sents) -> int | None:
+    """Intraservice minutes: a minutes value within the window of a sedation word."""
+    anchors = set(props().minutes_anchors)
+    window = props().minutes_window
+    for v in ctx.values_of("minutes", sents):
+        lo, hi = max(v.tok_start - window, 0), v.tok_end + window
+        sent = ctx.doc.sentences[ctx.doc.sentence_of(v.tok_start)]
+        lo, hi = max(lo, sent.tok_start), min(hi, sent.tok_end)
+        if anchors & set(ctx.words[lo:hi]):
+            return v.value
     return None
 
 
@@ -761,8 +652,14 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
                 fact.assertion = "negated" if cancelled else "planned"
                 fact.rules.append("context.cancelled" if cancelled else "context.no_procedure")
     if spans["aborted"]:
-        main = [f for f in facts if f.assertion == "performed" and f.action != "sedation"]
-        main = main or [f for f in facts if f.assertion == "planned"]  # "Planned: ... terminated"
+        main = [
+            f
+            for f in facts
+            if f.assertion == "performed" and not props().action(f.action).targetless
+        ]
+        main = main or [  # "Planned: ... terminated"
+            f for f in facts if f.assertion in ("planned", "mentioned")
+        ]
         hit = _aborted_targets(ctx, main, spans["aborted"])
         for fact in hit:
             fact.assertion = "aborted"
@@ -775,9 +672,11 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
             a, b = spans["aborted"][0]
             fact.evidence.append(Span(a, b, ctx.doc.text[a:b]))
             fact.rules.append("context.aborted")
-    ablations = [f for f in facts if f.action == "ablation" and f.assertion == "performed"]
+    ablations = [
+        f for f in facts if props().action(f.action).tumor and f.assertion == "performed"
+    ]
     for fact in facts:
-        if fact.action == "biopsy" and ablations:
+        if props().action(fact.action).samples and ablations:
             fact.same_lesion_biopsy = _same_lesion(ctx, fact, ablations[0])
             fact.immediate_pathology = bool(ctx.affirmed("immediate_pathology"))
 
@@ -799,8 +698,8 @@ def _aborted_targets(ctx: NoteContext, main: list[ProcedureFact], spans) -> list
         named += [f for f in main if any(sent.start <= e.start < sent.end for e in f.evidence)]
     if named:
         return named
-    ablations = [f for f in main if f.action in ("ablation", "vertebroplasty", "kyphoplasty")]
-    return ablations[:1] or main[:1]
+    stoppable = [f for f in main if props().action(f.action).stoppable]
+    return stoppable[:1] or main[:1]
 
 
 def _token_at(ctx: NoteContext, char: int) -> int:
@@ -841,21 +740,24 @@ def procedures(ctx: NoteContext) -> list[ProcedureFact]:
         )
         for g in groups
     ]
-    facts = _fold_cement_into_kyphoplasty(facts)
+    facts = _fold_into(facts)
     apply_note_cues(ctx, facts)
     return facts
 
 
-def _fold_cement_into_kyphoplasty(facts: list[ProcedureFact]) -> list[ProcedureFact]:
-    """Cement injected during a kyphoplasty is part of that kyphoplasty, not a vertebroplasty."""
-    kypho = [f for f in facts if f.action == "kyphoplasty" and f.assertion == "performed"]
+def _fold_into(facts: list[ProcedureFact]) -> list[ProcedureFact]:
+    """Cement injected during a kyphoplasty is part of that kyphoplasty, not a vertebroplasty:
+    a performed action with `folds_into` joins a performed host of that action at its levels."""
     out = []
     for f in facts:
+        into = props().action(f.action).folds_into
         host = next(
             (
                 k
-                for k in kypho
-                if f.action == "vertebroplasty"
+                for k in facts
+                if into
+                and k.action == into
+                and k.assertion == "performed"
                 and f.assertion == "performed"
                 and (not f.levels or not k.levels or set(f.levels) & set(k.levels))
             ),
@@ -865,5 +767,5 @@ def _fold_cement_into_kyphoplasty(facts: list[ProcedureFact]) -> list[ProcedureF
             out.append(f)
         else:
             host.evidence += f.evidence[:2]
-            host.rules.append("merge.cement_in_kyphoplasty")
+            host.rules.append(f"merge.{f.action}_into_{into}")
     return out

@@ -1,10 +1,11 @@
-"""The reader's lexicon and assertion cues, compiled once into token n-gram tables.
+"""The reader's compiled data: lexicon, ConText cues, whole-note cues, token rules and reading
+properties, loaded once through their typed schema (nlp/schema.py).
 
-Matching is a dictionary lookup of token n-grams, longest first, instead of spaCy's
-PhraseMatcher: the literals are whole-word phrases over our own tokens, so a dict keyed by
-token tuples finds every match in one left-to-right pass at a few microseconds per sentence.
-Where two entries share a literal, their attributes are merged; a stop entry (empty `sets`)
-shadows the shorter literals inside it ("spinal needle" is not a spine).
+Every literal of every table goes into one token trie (scanner.py), so a note is scanned once for
+all of them; value rules (patterns.py) run in a second linear pass that can read the mentions
+the first found. Where two lexicon entries share a literal, their attributes are merged; a stop
+entry (empty `sets`) shadows the shorter literals inside it ("spinal needle" is not a spine).
+Matches keep their rule objects, so nothing downstream parses a rule id.
 """
 
 from __future__ import annotations
@@ -16,152 +17,154 @@ from importlib import resources
 
 import yaml
 
-from .reader import TOKEN_RE, Document
+from .patterns import PatternContext, ValueMatch, ValueRules
+from .reader import Document
+from .scanner import Trie
+from .schema import (
+    ContextFile,
+    CueRule,
+    LexiconEntry,
+    LexiconFile,
+    NoteCue,
+    NoteCueFile,
+    ReadingProperties,
+    TokenRuleFile,
+    validate,
+)
 
-
-def _key(literal: str) -> tuple[str, ...]:
-    if not isinstance(literal, str):  # YAML 1.1 reads a bare no/yes/on/off as a boolean
-        raise ValueError(f"literal {literal!r} is not a string: quote it in the YAML file")
-    return tuple(TOKEN_RE.findall(literal.lower().replace("'", " ")))
+TERM, CUE = "term", "cue"
 
 
 @dataclass(slots=True, frozen=True)
 class Mention:
-    """A lexicon match: token range, character span and the attributes its entries set."""
+    """A lexicon match: token range, character span, the attributes its entries set, and the
+    entries themselves."""
 
     tok_start: int
     tok_end: int
     start: int
     end: int
     sets: dict
-    rules: tuple[str, ...]
+    entries: tuple[LexiconEntry, ...]
 
     def get(self, key: str):
         return self.sets.get(key)
 
+    @property
+    def rules(self) -> tuple[str, ...]:
+        return tuple(e.id for e in self.entries)
+
 
 @dataclass(slots=True, frozen=True)
 class Cue:
+    """A ConText cue found in the note, with the rule that gives its category and scope."""
+
     tok_start: int
     tok_end: int
     start: int
     end: int
-    category: str
-    direction: str
-    rule: str
+    rule: CueRule
     scope: int
 
+    @property
+    def category(self) -> str:
+        return self.rule.category.value
 
-class PhraseTable:
-    """Token n-gram -> payload, with longest-match scanning."""
+    @property
+    def direction(self) -> str:
+        return self.rule.direction.value
 
-    def __init__(self) -> None:
-        self.table: dict[tuple[str, ...], list] = {}
-        self.max_len = 1
 
-    def add(self, literal: str, payload, *, plural: bool = False) -> None:
-        key = _key(literal)
-        if not key:
-            raise ValueError(f"literal {literal!r} has no word characters")
-        self.table.setdefault(key, []).append(payload)
-        self.max_len = max(self.max_len, len(key))
-        last = key[-1]
-        if plural and len(last) > 2 and not last.endswith("s") and not last[-1].isdigit():
-            self.table.setdefault(key[:-1] + (last + "s",), []).append(payload)
+@dataclass(slots=True)
+class Scan:
+    """Everything the one pass found in a note."""
 
-    def scan(self, words: list[str], lo: int = 0, hi: int | None = None):
-        """Yield (start, end, payloads) of longest non-overlapping matches in words[lo:hi]."""
-        hi = len(words) if hi is None else hi
-        i = lo
-        table, max_len = self.table, self.max_len
-        while i < hi:
-            for n in range(min(max_len, hi - i), 0, -1):
-                hit = table.get(tuple(words[i : i + n]))
-                if hit is not None:
-                    yield i, i + n, hit
-                    i += n
-                    break
-            else:
-                i += 1
+    mentions: list[Mention]
+    cues: list[Cue]
+    note_spans: dict[str, list[tuple[int, int]]]
+    values: list[ValueMatch] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    terms: PhraseTable
-    cues: PhraseTable
-    max_scope: int
-    note_cues: dict[str, PhraseTable]
+    trie: Trie
+    context: ContextFile
+    note_cues: dict[str, NoteCue]
+    values: ValueRules
+    tokens: TokenRuleFile
+    props: ReadingProperties
     version: str
     patterns: dict[str, list[re.Pattern]] = field(default_factory=dict)
 
-    def mentions(self, doc: Document, words: list[str]) -> list[Mention]:
-        out = []
-        for a, b, entries in self.terms.scan(words):
-            sets: dict = {}
-            for _entry_id, entry_sets in entries:
-                for k, v in entry_sets.items():
-                    sets.setdefault(k, v)
-            rules = tuple(e[0] for e in entries)
-            out.append(Mention(a, b, doc.tokens[a].start, doc.tokens[b - 1].end, sets, rules))
-        return out
-
-    def cues_in(self, doc: Document, words: list[str]) -> list[Cue]:
-        out = []
-        for a, b, hits in self.cues.scan(words):
-            for category, direction, rule, scope in hits:
-                out.append(
-                    Cue(
-                        a,
-                        b,
-                        doc.tokens[a].start,
-                        doc.tokens[b - 1].end,
-                        category,
-                        direction,
-                        rule,
-                        scope,
-                    )
-                )
-        return out
-
-    def note_cue(self, name: str, doc: Document, words: list[str]) -> list[tuple[int, int]]:
-        """Character spans of whole-note cues (aborted, immediate pathology, pain encounter)."""
-        return [
-            (doc.tokens[a].start, doc.tokens[b - 1].end)
-            for a, b, _ in self.note_cues[name].scan(words)
+    def scan(self, doc: Document, words: list[str]) -> Scan:
+        found = self.trie.scan(words)
+        toks = doc.tokens
+        mentions = [_mention(a, b, hits, toks) for a, b, hits in found.get(TERM, ())]
+        scope = self.context.max_scope
+        cues = [
+            Cue(a, b, toks[a].start, toks[b - 1].end, rule, rule.max_scope or scope)
+            for a, b, rules in found.get(CUE, ())
+            for rule in rules
         ]
+        spans = {
+            name: [(toks[a].start, toks[b - 1].end) for a, b, _ in found.get(name, ())]
+            for name in self.note_cues
+        }
+        ctx = PatternContext(doc.text, toks, words, mentions, self.props.number_words)
+        return Scan(mentions, cues, spans, self.values.find(ctx))
+
+
+def _mention(a: int, b: int, entries: list[LexiconEntry], toks) -> Mention:
+    sets: dict = {}
+    for entry in entries:
+        for k, v in entry.sets.items():
+            sets.setdefault(k, v)
+    return Mention(a, b, toks[a].start, toks[b - 1].end, sets, tuple(entries))
 
 
 def _data(name: str) -> dict:
-    return yaml.safe_load((resources.files("case2code.nlp") / "data" / name).read_text())
+    return yaml.load(
+        (resources.files("case2code.nlp") / "data" / name).read_text(encoding="utf-8"),
+        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
+    )
+
+
+def load(name: str, model):
+    return validate(model, _data(name), f"nlp/data/{name}")
 
 
 @lru_cache(maxsize=1)
 def get_lexicon() -> Lexicon:
-    lex, ctx = _data("lexicon.yaml"), _data("context.yaml")
-    terms = PhraseTable()
-    for entry in lex["entries"]:
-        for literal in entry["literals"]:
-            terms.add(literal, (entry["id"], entry.get("sets") or {}), plural=True)
-    cues = PhraseTable()
-    for i, rule in enumerate(ctx["rules"]):
-        scope = rule.get("max_scope", ctx["max_scope"])
-        for literal in rule["literals"]:
-            rid = f"context.{rule['category']}.{rule['direction']}[{i}]:{literal}"
-            cues.add(literal, (rule["category"], rule["direction"], rid, scope))
-    note_cues = {}
-    # Every top-level literal list of context.yaml is a whole-note cue under its own name; the
-    # aborted block holds the stop cues ("literals") and its stage and energy lists.
-    lists = {k: v for k, v in ctx.items() if isinstance(v, list) and k != "rules"}
-    lists |= {("aborted" if k == "literals" else k): v for k, v in ctx["aborted"].items()}
-    for name, literals in lists.items():
-        table = PhraseTable()
-        for literal in literals:
-            table.add(literal, name)
-        note_cues[name] = table
+    lex = load("lexicon.yaml", LexiconFile)
+    ctx = load("context.yaml", ContextFile)
+    notes = load("notecues.yaml", NoteCueFile)
+    tokens = load("tokens.yaml", TokenRuleFile)
+    props = load("properties.yaml", ReadingProperties)
+    trie = Trie()
+    for entry in lex.entries:
+        for literal in entry.literals:
+            trie.add(literal, TERM, entry, plural=True)
+    for rule in ctx.rules:
+        for literal in rule.literals:
+            trie.add(literal, CUE, rule)
+    for cue in notes.cues:
+        for literal in cue.literals:
+            trie.add(literal, cue.name, cue)
     patterns = {
-        name: [re.compile(p, re.IGNORECASE) for p in pats]
-        for name, pats in ctx.get("energy_patterns", {}).items()
+        c.name: [re.compile(p, re.IGNORECASE) for p in c.patterns] for c in notes.cues if c.patterns
     }
+    version = "+".join(f.version for f in (lex, ctx, notes, tokens, props))
     return Lexicon(
-        terms, cues, ctx["max_scope"], note_cues, f"{lex['version']}+{ctx['version']}", patterns
+        trie,
+        ctx,
+        {c.name: c for c in notes.cues},
+        ValueRules(tokens.values, props),
+        tokens,
+        props,
+        version,
+        patterns,
     )
+
+
+def props() -> ReadingProperties:
+    return get_lexicon().props

@@ -6,21 +6,16 @@ sentence or section, never a rescan of the text.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from functools import cached_property
 
-from .context import CONDITION_CATEGORIES, assert_mention
+from .context import assert_mention
 from .lexicon import Cue, Lexicon, Mention
+from .patterns import ValueMatch
 from .reader import Document, section_rules
+from .schema import TargetType
 
-QUIET_SECTIONS = {"history", "plan", "indication"}
-REGION_SITES = {"pelvis"}  # a region, named in scans ("CT of the pelvis"), not a treated bone
-DATE_CUE = re.compile(
-    r":(in \d{4}|.*ago|last (year|month|week)|earlier|originally|initially treated with|"
-    r"at (an )?outside hospital|in (january|february|march|april|may|june|july|august|"
-    r"september|october|november|december)|(weeks|months) prior)$"
-)
+NEGATED = frozenset({"negated"})
 
 
 class NoteContext:
@@ -28,8 +23,10 @@ class NoteContext:
         self.doc = doc
         self.lexicon = lexicon
         self.words = [t.lower for t in doc.tokens]
-        self.mentions = lexicon.mentions(doc, self.words)
-        self.cues = lexicon.cues_in(doc, self.words)
+        scan = lexicon.scan(doc, self.words)
+        self.mentions, self.cues, self.values = scan.mentions, scan.cues, scan.values
+        self.note_cue_spans = scan.note_spans
+        self.props = lexicon.props
         n = len(doc.sentences)
         self._sent_mentions: list[list[Mention]] = [[] for _ in range(n)]
         self._sent_cues: list[list[Cue]] = [[] for _ in range(n)]
@@ -38,6 +35,34 @@ class NoteContext:
             self._sent_mentions[doc.sentence_of(m.tok_start)].append(m)
         for c in self.cues:
             self._sent_cues[doc.sentence_of(c.tok_start)].append(c)
+        self._sent_values: list[list[ValueMatch]] = [[] for _ in range(n)]
+        for v in self.values:
+            self._sent_values[doc.sentence_of(v.tok_start)].append(v)
+
+    def values_of(self, kind: str, sents=None) -> list[ValueMatch]:
+        """Value-rule matches of one kind (count, level, minutes) in these sentences, or in the
+        whole note when `sents` is None."""
+        pool = self.values if sents is None else [v for i in sents for v in self._sent_values[i]]
+        return [v for v in pool if v.rule.kind.value == kind]
+
+    def levels(self, sents=None) -> list[str]:
+        """Spinal levels named in these sentences (or the note), in order, each once."""
+        return list(dict.fromkeys(lv for v in self.values_of("level", sents) for lv in v.value))
+
+    def joints(self, sents=None) -> int | None:
+        """Facet joints named as adjacent level pairs ('L4-L5', 'L5-S1'); None if none."""
+        pairs = {
+            tuple(v.value)
+            for v in self.values_of("level", sents)
+            if v.rule.read == "level_pairs" and self._adjacent(v.value)
+        }
+        return len(pairs) or None
+
+    def _adjacent(self, levels: list[str]) -> bool:
+        if len(levels) != 2:
+            return False
+        (r1, n1), (r2, n2) = ((lv[0], int(lv[1:])) for lv in levels)
+        return (r1 == r2 and n2 == n1 + 1) or list(levels) in map(list, self.props.level_junctions)
 
     def sent_mentions(self, i: int) -> list[Mention]:
         return self._sent_mentions[i]
@@ -57,6 +82,29 @@ class NoteContext:
             return []
         return [m for m in self.mentions if self.section_of(m) == section]
 
+    @cached_property
+    def is_encounter(self) -> bool:
+        """The note documents an encounter, not a procedure in general: it has a section of
+        the procedure itself, or its signs of one patient and of things done ('67-year-old',
+        'the patient', 'was inserted', 'tolerated') outnumber its general statements ('is
+        typically performed', 'most patients', 'treatment option')."""
+        done_sections = {s for s, d in section_rules().defaults.items() if d == "performed"}
+        if any(s.section in done_sections for s in self.doc.sentences):
+            return True
+        general = sum(c.rule.general for c in self.cues)
+        patient = len(self.note_cue_spans["patient"]) + len(self.values_of("age"))
+        done = len(self.values_of("done")) + sum(c.category == "performed" for c in self.cues)
+        return patient + done > general
+
+    def names_its_doing(self, m: Mention, sent: int) -> bool:
+        """A procedure named in the past tense ('the lesion was cryoablated') or with the imaging
+        that guided it ('CT-guided RFA of the left ilium') is one that was done."""
+        if m.get("past"):
+            return True
+        return any(
+            o.get("guidance") and not self.is_negated(o) for o in self._sent_mentions[sent]
+        )
+
     def section_default(self, section: str) -> str:
         return section_rules().defaults.get(section, "performed")
 
@@ -67,15 +115,11 @@ class NoteContext:
         """Dates and 'years ago' date a treatment, not the disease: they do not make a
         condition historical; 'history of', 'prior', 's/p' do."""
         sent = self.doc.sentence_of(m.tok_start)
-        cues = [
-            c
-            for c in self._sent_cues[sent]
-            if not (c.category == "historical" and DATE_CUE.search(c.rule))
-        ]
+        cues = [c for c in self._sent_cues[sent] if not c.rule.dates_event]
         found = assert_mention(
-            m.tok_start, m.tok_end, cues, CONDITION_CATEGORIES, breaks=self.doc.breaks
+            m.tok_start, m.tok_end, cues, TargetType.condition, breaks=self.doc.breaks
         )
-        return (found.value, found.cue.rule) if found else ("present", None)
+        return (found.value, found.cue.rule.id) if found else ("present", None)
 
     def is_negated(self, m: Mention) -> bool:
         return self.condition_assertion(m)[0] == "negated"
@@ -126,7 +170,7 @@ class NoteContext:
         return [
             m
             for m in self.mentions
-            if self.section_of(m) not in QUIET_SECTIONS and not self.is_negated(m)
+            if self.section_of(m) not in self.props.quiet_sections and not self.is_negated(m)
         ]
 
     def note_value(self, key: str):
@@ -151,23 +195,17 @@ class NoteContext:
             if m.get("neoplasm") or m.get("indication") or m.get("action")
         }
         near = [m for m in cands if self.doc.sentence_of(m.tok_start) in lesion_sents]
-        active = [m for m in near if self.section_of(m) not in QUIET_SECTIONS]
+        active = [m for m in near if self.section_of(m) not in self.props.quiet_sections]
         for pool in (active, near, cands):
             specific = sorted(
-                (m for m in pool if m.get("site")), key=lambda m: m.get("site") in REGION_SITES
+                (m for m in pool if m.get("site")),
+                key=lambda m: self.props.site(m.get("site")).region_only,
             )  # a named bone first
             if specific:
                 return specific[0]
             if pool:
                 return pool[0]
         return None
-
-    @cached_property
-    def note_cue_spans(self) -> dict[str, list[tuple[int, int]]]:
-        return {
-            name: self.lexicon.note_cue(name, self.doc, self.words)
-            for name in self.lexicon.note_cues
-        }
 
     def affirmed(self, name: str) -> list[tuple[int, int]]:
         """Spans of a whole-note cue that no negation governs ('no frozen section was sent')."""
@@ -176,7 +214,14 @@ class NoteContext:
             i = next(k for k, t in enumerate(self.doc.tokens) if t.start >= a)
             j = next((k for k, t in enumerate(self.doc.tokens) if t.end >= b), i) + 1
             sent = self.doc.sentence_of(i)
-            found = assert_mention(i, j, self._sent_cues[sent], {"negated"}, breaks=self.doc.breaks)
+            found = assert_mention(
+                i,
+                j,
+                self._sent_cues[sent],
+                TargetType.condition,
+                breaks=self.doc.breaks,
+                only=NEGATED,
+            )
             if found is None:
                 out.append((a, b))
         return out

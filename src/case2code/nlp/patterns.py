@@ -1,0 +1,187 @@
+"""Token patterns with the semantics of a subset of spaCy's Matcher, and the value rules that
+use them (counts, spinal levels, minutes).
+
+Hand-written instead of spaCy's Matcher because the reader does not build spaCy Docs (see
+reader.py: the throughput bar) and needs one thing spaCy's tokens lack: `SEP`, the punctuation
+between two word tokens ("L4-5" is a range, "L4, 5 mm" is not). Rules whose first token is a
+word are indexed by that word, so a pass over the note costs one dict lookup per token plus
+the few rules that start with a regular expression or a number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from .schema import ReadingProperties, TokenSpec, ValueRule
+
+
+@dataclass(slots=True, frozen=True)
+class ValueMatch:
+    """A value rule's match: token range, character span, the value read and the rule itself."""
+
+    tok_start: int
+    tok_end: int
+    start: int
+    end: int
+    value: object
+    rule: ValueRule
+
+
+class TokenTest:
+    """One compiled TokenSpec."""
+
+    __slots__ = ("spec", "words", "not_words", "regex", "sep", "op", "attr")
+
+    def __init__(self, spec: TokenSpec, numbers: dict[str, int]):
+        self.spec = spec
+        words = set(spec.IN or ()) | ({spec.LOWER} if spec.LOWER else set())
+        if spec.LIKE_NUM:
+            words = None  # numbers are tested by shape below
+        self.words = frozenset(words) if words else None
+        self.not_words = frozenset(spec.NOT_IN or ())
+        self.regex = re.compile(spec.REGEX) if spec.REGEX else None
+        self.sep = re.compile(spec.SEP) if spec.SEP is not None else None
+        self.op = spec.OP
+        self.attr = spec.ATTR
+
+    def ok(self, i: int, ctx: PatternContext) -> bool:
+        word = ctx.words[i]
+        if self.words is not None and word not in self.words:
+            return False
+        if word in self.not_words:
+            return False
+        if self.spec.LIKE_NUM and not ctx.like_num(word):
+            return False
+        if self.regex is not None and not self.regex.fullmatch(word):
+            return False
+        if self.sep is not None and not self.sep.fullmatch(ctx.sep_before(i)):
+            return False
+        return self.attr is None or ctx.has_attr(i, self.attr)
+
+
+class PatternContext:
+    """What token tests read of one note: words, separators and the mentions over each token."""
+
+    def __init__(self, text: str, tokens, words: list[str], mentions, numbers: dict[str, int]):
+        self.text, self.tokens, self.words = text, tokens, words
+        self.mentions, self.numbers = mentions, numbers
+
+    def like_num(self, word: str) -> bool:
+        return word.isdigit() or word in self.numbers
+
+    def sep_before(self, i: int) -> str:
+        prev_end = self.tokens[i - 1].end if i > 0 else 0
+        return self.text[prev_end : self.tokens[i].start]
+
+    @cached_property
+    def _cover(self) -> dict[int, list]:
+        cover: dict[int, list] = {}
+        for m in self.mentions:
+            for k in range(m.tok_start, m.tok_end):
+                cover.setdefault(k, []).append(m)
+        return cover
+
+    def has_attr(self, i: int, attr: dict) -> bool:
+        return any(
+            all(m.get(k) is not None and (v is None or m.get(k) == v) for k, v in attr.items())
+            for m in self._cover.get(i, ())
+        )
+
+
+def match_at(tests: list[TokenTest], i: int, ctx: PatternContext) -> int | None:
+    """End of the longest match of `tests` starting at token i, or None (greedy, backtracking)."""
+    return _match(tests, 0, i, ctx)
+
+
+def _match(tests: list[TokenTest], t: int, i: int, ctx: PatternContext) -> int | None:
+    if t == len(tests):
+        return i
+    test, n = tests[t], len(ctx.words)
+    if test.op == "1":
+        return _match(tests, t + 1, i + 1, ctx) if i < n and test.ok(i, ctx) else None
+    run = i  # how far this repeatable token can reach
+    limit = i + 1 if test.op == "?" else n
+    while run < min(limit, n) and test.ok(run, ctx):
+        run += 1
+    low = i + 1 if test.op == "+" else i
+    for stop in range(run, low - 1, -1):
+        end = _match(tests, t + 1, stop, ctx)
+        if end is not None:
+            return end
+    return None
+
+
+class ValueRules:
+    """The compiled value rules of tokens.yaml, indexed by their first word."""
+
+    def __init__(self, rules: tuple[ValueRule, ...], props: ReadingProperties):
+        self.props = props
+        self.by_word: dict[str, list[tuple[ValueRule, list[TokenTest]]]] = {}
+        self.any_start: list[tuple[ValueRule, list[TokenTest]]] = []
+        for rule in rules:
+            tests = [TokenTest(s, props.number_words) for s in rule.pattern]
+            first = tests[0]
+            if first.op == "1" and first.words is not None:
+                for w in first.words:
+                    self.by_word.setdefault(w, []).append((rule, tests))
+            else:
+                self.any_start.append((rule, tests))
+
+    def find(self, ctx: PatternContext) -> list[ValueMatch]:
+        """Every value match, one per start token and kind (the longest), in text order."""
+        out: list[ValueMatch] = []
+        for i, word in enumerate(ctx.words):
+            best: dict[str, tuple[int, ValueRule]] = {}
+            for rule, tests in self.by_word.get(word, []) + self.any_start:
+                end = match_at(tests, i, ctx)
+                if end is None or _blocked(rule, i, ctx):
+                    continue
+                if rule.kind not in best or end > best[rule.kind][0]:
+                    best[rule.kind] = (end, rule)
+            for end, rule in best.values():
+                value = self.read(rule, ctx, i, end)
+                if value is not None:
+                    a, b = ctx.tokens[i].start, ctx.tokens[end - 1].end
+                    out.append(ValueMatch(i, end, a, b, value, rule))
+        return out
+
+    def read(self, rule: ValueRule, ctx: PatternContext, i: int, end: int):
+        if rule.read is None:
+            return rule.value
+        words = ctx.words[i:end]
+        if rule.read in ("int", "number"):
+            return self.number(words[rule.capture or 0])
+        return self.levels(words, expand=rule.read != "level")
+
+    def number(self, word: str) -> int | None:
+        if word in self.props.number_words:
+            return self.props.number_words[word]
+        digits = re.search(r"\d{1,3}", word)
+        return int(digits.group()) if digits else None
+
+    def levels(self, words: list[str], *, expand: bool) -> list[str] | None:
+        """Spinal levels named by the matched words: 't12', 'th', '12', 'l4', '5' ..."""
+        named: list[tuple[str, int]] = []
+        region = None
+        for word in words:
+            head = re.fullmatch(r"([a-z]{1,2})(\d{1,2})?", word) or None
+            if head and head.group(1) in self.props.level_regions:
+                region = self.props.level_regions[head.group(1)]
+                if head.group(2):
+                    named.append((region, int(head.group(2))))
+            elif word.isdigit() and region is not None:
+                named.append((region, int(word)))
+        named = [(r, n) for r, n in named if 1 <= n <= self.props.level_max[r]]
+        if not named:
+            return None
+        if expand and len(named) == 2 and named[0][0] == named[1][0]:
+            (r, a), (_, b) = named
+            if a < b:
+                named = [(r, k) for k in range(a, b + 1)]
+        return list(dict.fromkeys(f"{r}{n}" for r, n in named))
+
+
+def _blocked(rule: ValueRule, i: int, ctx: PatternContext) -> bool:
+    return bool(rule.not_after) and i > 0 and ctx.words[i - 1] in rule.not_after

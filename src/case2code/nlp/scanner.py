@@ -1,0 +1,79 @@
+"""One pass over a note's tokens finds every literal of every table: lexicon terms, ConText cues
+and each whole-note cue list.
+
+Hand-written rather than spaCy's PhraseMatcher or an Aho-Corasick package: the literals are
+whole-word phrases over our own lower-cased tokens, so a trie keyed by token (a dict of dicts)
+walks each position once and stops at the first word no phrase continues with. That is one dict
+lookup per token for most positions, against the 15 tables x every n-gram length the reader
+tried before, and it keeps each table's own rule (longest non-overlapping match, all payloads of
+that literal) without a second pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator
+
+from .reader import TOKEN_RE
+
+END = None  # key of a trie node's payloads: {kind: [payload, ...]}
+
+
+def literal_key(literal: str) -> tuple[str, ...]:
+    """The token sequence of a literal: lower-cased words, hyphens, slashes, quotes read as
+    spaces ("CT-guided" == "ct guided")."""
+    return tuple(TOKEN_RE.findall(literal.lower().replace("'", " ")))
+
+
+class Trie:
+    """Token trie of literal phrases, each tagged with the table (`kind`) it belongs to."""
+
+    def __init__(self) -> None:
+        self.root: dict = {}
+        self.kinds: list[Hashable] = []
+
+    def add(self, literal: str, kind: Hashable, payload, *, plural: bool = False) -> None:
+        key = literal_key(literal)
+        if not key:
+            raise ValueError(f"literal {literal!r} has no word characters: remove it")
+        if kind not in self.kinds:
+            self.kinds.append(kind)
+        self._insert(key, kind, payload)
+        last = key[-1]
+        if plural and len(last) > 2 and not last.endswith("s") and not last[-1].isdigit():
+            self._insert(key[:-1] + (last + "s",), kind, payload)
+
+    def _insert(self, key: tuple[str, ...], kind: Hashable, payload) -> None:
+        node = self.root
+        for word in key:
+            node = node.setdefault(word, {})
+        node.setdefault(END, {}).setdefault(kind, []).append(payload)
+
+    def scan(self, words: list[str]) -> dict[Hashable, list[tuple[int, int, list]]]:
+        """Per table, the longest non-overlapping matches, left to right: (start, end, payloads)."""
+        found: dict[Hashable, list[tuple[int, int, list]]] = {k: [] for k in self.kinds}
+        free = dict.fromkeys(self.kinds, 0)  # per table, the first token not yet matched
+        for i, (kind, end, payloads) in self._longest_at_each(words):
+            if i >= free[kind]:
+                found[kind].append((i, end, payloads))
+                free[kind] = end
+        return found
+
+    def _longest_at_each(self, words: list[str]) -> Iterator[tuple[int, tuple]]:
+        root, n = self.root, len(words)
+        for i in range(n):
+            node = root.get(words[i])
+            if node is None:
+                continue
+            best: dict = {}
+            j = i + 1
+            while node is not None:
+                ends = node.get(END)
+                if ends:
+                    for kind, payloads in ends.items():
+                        best[kind] = (kind, j, payloads)
+                if j >= n:
+                    break
+                node = node.get(words[j])
+                j += 1
+            for hit in best.values():
+                yield i, hit

@@ -1,0 +1,161 @@
+"""Diagnosis scenarios on realistic notes: Neoplasm Table sites with side and subsite, and the
+guideline rules of guidelines.yaml, each asserting the exact ICD-10-CM codes in sequence and
+the words of the note they rest on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from case2code.engine import Coder
+from case2code.model import Note
+
+
+@pytest.fixture(scope="module")
+def coder() -> Coder:
+    return Coder()
+
+
+def run(coder: Coder, text: str, note_id: str = "n"):
+    return coder.code(Note(id=note_id, text=text, date_of_service=date(2026, 6, 2)))
+
+
+def codes(result) -> list[str]:
+    return [d.code for d in result.icd10]
+
+
+def evidence(result, code: str, text: str) -> list[str]:
+    dx = next(d for d in result.icd10 if d.code == code)
+    return [text[s.start : s.end] for s in dx.evidence]
+
+
+PANCREAS_HEAD = (
+    "Indication: 64-year-old woman with biopsy-proven adenocarcinoma of the head of the pancreas "
+    "and a painful metastasis to the left iliac bone. Former smoker, quit 2012.\n"
+    "Procedure: CT-guided radiofrequency ablation of the left iliac bone metastasis. Two "
+    "overlapping ablations were performed.\n"
+    "Impression: Successful RF ablation of left iliac metastasis from pancreatic head "
+    "adenocarcinoma."
+)
+
+
+def test_pancreatic_head_primary_from_the_table_with_the_treated_metastasis_first(coder):
+    """I.C.2.b: the bone metastasis treated today leads; the primary is the table's
+    'pancreas > head' (C25.0), then neoplasm pain and the former-smoker history code."""
+    result = run(coder, PANCREAS_HEAD)
+    assert codes(result) == ["C79.51", "C25.0", "G89.3", "Z87.891"]
+    assert "head of the pancreas" in evidence(result, "C25.0", PANCREAS_HEAD)
+    assert "Neoplasm Table: pancreas > head" in result.icd10[1].rationale
+    assert evidence(result, "Z87.891", PANCREAS_HEAD) == ["Former smoker"]
+
+
+NEPHRECTOMY_HISTORY = (
+    "History: 71-year-old man status post right radical nephrectomy in 2021 for clear cell renal "
+    "cell carcinoma, no current systemic therapy, no evidence of local recurrence. New painful "
+    "lytic metastasis in the T11 vertebral body.\n"
+    "Procedure: CT-guided radiofrequency ablation of the T11 vertebral body metastasis followed by "
+    "vertebral augmentation."
+)
+
+
+def test_excised_kidney_primary_is_history_not_an_active_cancer_of_either_side(coder):
+    """I.C.2.d/m: excised, no treatment, no evidence -> Z85.528, never C64.1 or C64.2."""
+    result = run(coder, NEPHRECTOMY_HISTORY)
+    assert codes(result) == ["C79.51", "Z85.528", "G89.3"]
+    assert not any(c.startswith("C64") for c in codes(result))
+
+
+RLL_SMOKER = (
+    "Indication: 1.8 cm biopsy-proven squamous cell carcinoma of the right lower lobe in a poor "
+    "surgical candidate. Current smoker, 1 ppd.\n"
+    "Procedure: CT-guided percutaneous cryoablation of the right lower lobe tumor."
+)
+
+
+def test_right_lower_lobe_primary_takes_the_lobe_and_side_and_current_smoking(coder):
+    result = run(coder, RLL_SMOKER)
+    assert codes(result) == ["C34.31", "F17.210"]
+    assert evidence(result, "F17.210", RLL_SMOKER) == ["Current smoker"]
+
+
+def test_never_smoker_gets_no_tobacco_code(coder):
+    result = run(coder, RLL_SMOKER.replace("Current smoker, 1 ppd.", "Never smoker."))
+    assert codes(result) == ["C34.31"]
+
+
+BREAST_UOQ = (
+    "Indication: invasive ductal carcinoma of the upper outer quadrant of the left breast, "
+    "1.2 cm, on letrozole; patient declined surgery.\n"
+    "Procedure: ultrasound-guided percutaneous cryoablation of the left breast tumor."
+)
+
+
+def test_breast_quadrant_and_side_resolve_to_the_leaf(coder):
+    result = run(coder, BREAST_UOQ)
+    assert codes(result) == ["C50.412"]
+    assert "upper outer quadrant" in evidence(result, "C50.412", BREAST_UOQ)
+
+
+BILATERAL_LUNG = (
+    "Indication: rectal adenocarcinoma on active chemotherapy with bilateral pulmonary "
+    "metastases.\n"
+    "Procedure: CT-guided microwave ablation of metastases in both lungs in one session."
+)
+
+
+def test_bilateral_lung_metastases_take_one_code_per_side(coder):
+    """I.B.13: C78.0- has no bilateral code, so the right and the left code are both reported."""
+    result = run(coder, BILATERAL_LUNG)
+    assert codes(result)[:2] == ["C78.01", "C78.02"] and "C20" in codes(result)
+
+
+SUSPECTED_RENAL = (
+    "Indication: 2.4 cm enhancing left renal mass, suspicious for renal cell carcinoma.\n"
+    "Procedure: CT-guided cryoablation of the left renal mass was discussed; the patient "
+    "will return after biopsy."
+)
+
+
+def test_suspected_renal_cancer_in_the_outpatient_setting_is_the_mass_not_the_cancer(coder):
+    """IV.H: 'suspicious for' is not coded as cancer outside an inpatient stay; N28.89 is."""
+    result = run(coder, SUSPECTED_RENAL)
+    assert codes(result) == ["N28.89"]
+    assert not any(c.startswith("C64") for c in codes(result))
+
+
+MYELOMA = (
+    "Indication: multiple myeloma with a painful lytic lesion of the right humerus, on "
+    "daratumumab.\nProcedure: CT-guided cryoablation of the right humerus lesion."
+)
+
+
+def test_myeloma_bone_lesion_is_the_myeloma_never_a_metastasis(coder):
+    result = run(coder, MYELOMA)
+    assert codes(result) == ["C90.00", "G89.3"]
+    assert "C79.51" not in codes(result)
+
+
+FEMUR_FRACTURE = (
+    "Indication: metastatic lung adenocarcinoma on pembrolizumab with a painful lytic metastasis "
+    "of the left femoral neck complicated by a pathologic fracture.\n"
+    "Procedure: CT-guided radiofrequency ablation of the left femoral neck metastasis."
+)
+
+
+def test_pathological_fracture_of_the_left_femur_takes_side_and_seventh_character(coder):
+    result = run(coder, FEMUR_FRACTURE)
+    assert "M84.552A" in codes(result) and codes(result)[0] == "C79.51"
+    assert "C34.90" in codes(result)
+
+
+OSTEOID_OSTEOMA = (
+    "Indication: 19-year-old with night pain from an osteoid osteoma of the left femoral neck.\n"
+    "Procedure: CT-guided radiofrequency ablation of the left femoral neck osteoid osteoma."
+)
+
+
+def test_benign_bone_tumor_code_comes_from_the_table_benign_column_with_side(coder):
+    result = run(coder, OSTEOID_OSTEOMA)
+    assert codes(result)[0] == "D16.22"
+    assert "Neoplasm Table: bone > femur" in result.icd10[0].rationale
