@@ -26,8 +26,12 @@ demo: install
 test: install
 	$(BIN)/python -m pytest
 
-bench: install
+bench: install $(VENV)/.bench-installed
 	$(BIN)/python bench/run.py
+
+$(VENV)/.bench-installed: pyproject.toml
+	$(BIN)/python -m pip install -q -e ".[dev,bench]"
+	touch $@
 
 lint: install
 	$(BIN)/ruff check src tests bench

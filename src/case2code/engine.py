@@ -42,6 +42,7 @@ class Coder:
             not_reported=_dedupe(lines),
             facts=facts,
             kb_version=self.kb.version,
+            kb_hash=self.kb.content_hash,
             date_of_service=note.date_of_service,
             setting=note.setting,
         )

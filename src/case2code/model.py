@@ -175,6 +175,7 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     facts: Facts | None = None
     kb_version: str = ""
+    kb_hash: str = ""  # sha256 of the KB data files: which exact KB content coded this note
     date_of_service: date | None = None
     setting: Setting = "professional"
 
@@ -186,6 +187,7 @@ class Result:
             "not_reported": [n.to_dict() for n in self.not_reported],
             "findings": [f.to_dict() for f in self.findings],
             "kb_version": self.kb_version,
+            "kb_hash": self.kb_hash,
             "date_of_service": self.date_of_service.isoformat() if self.date_of_service else None,
             "setting": self.setting,
             "error": None,

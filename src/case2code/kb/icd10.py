@@ -13,7 +13,6 @@ import importlib.util
 import json
 import os
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 CODE_LIST_PREFIX = "code-list-"
@@ -71,6 +70,8 @@ def codes_starting(prefix: str) -> list[str]:
 
 def _cache_path() -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    from importlib import metadata  # here, not at import: it costs the KB start-up ~30 ms
+
     version = metadata.version("simple-icd-10-cm")
     return base / "case2code" / f"icd10cm-{release()}-{version}.json"
 

@@ -6,6 +6,8 @@ cannot: every stated fact has a source that exists, every selection value belong
 vocabulary, every cross-reference (add-on primaries, guidance codes, edits) names a known code,
 and every ICD-10-CM code is a billable leaf of the official set. All problems of all files are
 gathered and raised together in one `KBValidationError`, each with its file and entry path.
+`get_kb()` does this once per KB content: later processes read the compiled snapshot
+(`kb.snapshot`). YAML is parsed with libyaml's CSafeLoader where PyYAML was built with it.
 """
 
 from __future__ import annotations
@@ -17,11 +19,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import CodeNotEffectiveError, KBValidationError, UnknownCodeError
-from . import icd10
+from . import icd10, snapshot
 from .schema import (
     SOURCED_FACTS,
     CodeEntry,
@@ -58,10 +59,12 @@ class KB:
     edits: EditTable
     maps: NeoplasmMaps
     _by_family: dict[str, list[str]] = field(default_factory=dict)
+    content_hash: str = ""  # sha256 of the data files (snapshot.content_hash): results' kb_hash
+    icd10_release: str = ""  # the code set it was validated against, kept in the snapshot
 
     @property
     def version(self) -> str:
-        return f"{self.release}+icd10cm-{icd10.release()}"
+        return f"{self.release}+icd10cm-{self.icd10_release or icd10.release()}"
 
     def entry(self, code: str) -> CodeEntry:
         key = code.strip().upper()
@@ -137,11 +140,16 @@ def _data_dir() -> Path:
 
 
 def _read_yaml(path: Path, problems: _Problems) -> Any:
+    """libyaml's CSafeLoader where PyYAML has it (same YAML, parsed in C); PyYAML is imported
+    here, not at module import, since a start-up from the snapshot never parses YAML."""
+    import yaml
+
     if not path.exists():
         problems.add(path.name, f"file is missing from {path.parent}")
         return None
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         problems.add(path.name, f"cannot be read as YAML ({exc})")
         return None
@@ -157,8 +165,10 @@ def _parse(model: type[BaseModel], raw: Any, where: str, problems: _Problems):
         return None
 
 
-def load_kb(data_dir: str | Path | None = None) -> KB:
-    """Load and validate every file of a KB folder; raise KBValidationError listing all problems."""
+def load_kb(data_dir: str | Path | None = None, content_hash: str | None = None) -> KB:
+    """Load and validate every file of a KB folder; raise KBValidationError listing all problems.
+
+    Always from the YAML (this is what KB authors run); `get_kb()` adds the snapshot."""
     folder = Path(data_dir) if data_dir else _data_dir()
     problems = _Problems()
     problems.broken, problems.where = set(), {}
@@ -192,6 +202,8 @@ def load_kb(data_dir: str | Path | None = None) -> KB:
         vocabulary=vocabulary,
         edits=edits,
         maps=maps,
+        content_hash=content_hash or snapshot.content_hash(folder),
+        icd10_release=icd10.release(),
     )
 
 
@@ -372,8 +384,10 @@ def _map_sources(maps: NeoplasmMaps) -> list[tuple[str, list[str]]]:
 
 @lru_cache(maxsize=1)
 def get_kb() -> KB:
-    """The bundled KB, loaded once per process on first use (never at import)."""
-    return load_kb()
+    """The bundled KB, loaded once per process on first use (never at import): from its
+    snapshot when the data files, package and libraries are those it was built from, else
+    validated from the YAML and snapshotted for the next process."""
+    return snapshot.load_or_build(_data_dir(), load_kb)
 
 
 # ---------------------------------------------------------------- diagnosis data, read lazily
@@ -439,9 +453,15 @@ def load_guidelines(data_dir: str | Path | None = None) -> Guidelines:
 
 @lru_cache(maxsize=1)
 def get_neoplasm_sites() -> NeoplasmSiteMap:
-    return load_neoplasm_sites()
+    """Validated once per KB content, then read from its own snapshot, like the KB."""
+    return snapshot.load_or_build(
+        _data_dir(), lambda folder, _: load_neoplasm_sites(folder), name="neoplasm-sites"
+    )
 
 
 @lru_cache(maxsize=1)
 def get_guidelines() -> Guidelines:
-    return load_guidelines()
+    """Validated once per KB content, then read from its own snapshot, like the KB."""
+    return snapshot.load_or_build(
+        _data_dir(), lambda folder, _: load_guidelines(folder), name="guidelines"
+    )
