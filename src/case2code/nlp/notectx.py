@@ -17,7 +17,7 @@ from .reader import Document, section_rules
 QUIET_SECTIONS = {"history", "plan", "indication"}
 REGION_SITES = {"pelvis"}  # a region, named in scans ("CT of the pelvis"), not a treated bone
 DATE_CUE = re.compile(
-    r":(in \d{4}|.*ago|last (year|month|week)|earlier|originally|initially treated with|"
+    r":(in \d{4}|.{0,200}ago|last (year|month|week)|earlier|originally|initially treated with|"
     r"at (an )?outside hospital|in (january|february|march|april|may|june|july|august|"
     r"september|october|november|december)|(weeks|months) prior)$"
 )
