@@ -17,13 +17,16 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 def test_batch_to_file_keeps_order_and_reports_bad_lines(tmp_path):
     out = tmp_path / "out.jsonl"
-    done = _cli("batch", str(EXAMPLES / "notes.jsonl"), "-o", str(out))
+    done = _cli("batch", str(EXAMPLES / "notes.jsonl"), "-o", str(out), "--workers", "2")
     rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert done.returncode == 0
+    assert done.returncode == 1  # lines failed: the run is complete but not clean
     assert [r.get("id") for r in rows] == ["ex-bone", "ex-lung", "ex-bad", None]
+    assert [r["line"] for r in rows] == [1, 2, 3, 4]
     assert [(c["code"], c["units"]) for c in rows[0]["cpt"]] == [("20983", 1)]
     assert [r["error"]["code"] for r in rows[2:]] == ["E010", "E011"]
-    assert "4 lines, 2 with errors" in done.stderr
+    assert "4 lines, 2 with errors" in done.stderr and "2 line(s) failed" in done.stderr
+    assert not (tmp_path / "out.jsonl.partial").exists()
+    assert done.stdout == ""  # piped: no progress bar
 
 
 def test_facts_prints_the_facet_procedure_with_its_evidence():
