@@ -35,3 +35,30 @@ def test_facts_prints_the_facet_procedure_with_its_evidence():
     assert first[0].startswith("PROCEDURE {'action': 'ablation'")
     assert "'site': 'medial_branch'" in first[0] and "'laterality': 'right'" in first[0]
     assert first[1] == "  evidence: ['Radiofrequency ablation']"
+
+
+def test_batch_shows_a_progress_bar_on_a_terminal_only(tmp_path):
+    import os
+    import pty
+    import select
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "case2code.cli", "batch", str(EXAMPLES / "notes.jsonl"),
+         "-w", "0", "-o", str(tmp_path / "out.jsonl")],
+        stderr=follower, stdout=subprocess.DEVNULL,
+    )
+    os.close(follower)
+    seen = b""
+    while select.select([leader], [], [], 120)[0]:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert proc.wait() == 1
+    assert b"coding" in seen and b"\xe2\x94\x81" in seen  # Rich's bar, drawn on the terminal
+    assert b"4 lines, 2 with errors" in seen
