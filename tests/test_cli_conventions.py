@@ -135,3 +135,16 @@ def test_check_claim_refuses_malformed_claims(claim, code):
     with pytest.raises(InputError) as err:
         case2code.check_claim(claim)
     assert err.value.code == code
+
+
+def test_the_readme_claim_example_is_checked_as_the_readme_says():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("## Checking a claim", 1)[1]
+    example = section.split("\n\n")[2]  # the indented JSON block after the intro paragraph
+    claim = json.loads(example)
+    done = CliRunner().invoke(app, ["check", "-"], input=json.dumps(claim))
+    assert done.exit_code == 1
+    assert done.stdout.splitlines()[0] == (
+        "[error] bundled_guidance: 77013 is imaging guidance; 20982 already includes imaging "
+        "guidance."
+    )

@@ -239,6 +239,10 @@ def batch_cli(
             summary = run_batch(opts, advance)
     except Case2CodeError as exc:
         _fail(exc)
+    except KeyboardInterrupt:
+        if out != "-":
+            typer.echo(f"Interrupted; the same command with --resume continues {out}.", err=True)
+        raise typer.Exit(code=EXIT_INTERRUPTED) from None
     if not is_quiet(quiet):
         typer.echo(summary.text(), err=True)
     if summary.errors:
