@@ -174,14 +174,26 @@ def test_cli_answers_bad_input_with_a_catalogue_error(files, case, args, stdin, 
     assert "Traceback" not in done.output
 
 
-def test_stdout_on_a_full_disk_is_e032_not_a_traceback(files):
+# (input, CLI arguments, expected start of stderr): run as a real process, through main()
+PROCESS = [
+    ("code --json, stdout a full disk (`> /dev/full`)", ["code", "{note}", "--json"],
+     "[E032] Cannot write 'stdout'"),
+    ("code, text, stdout a full disk (`> /dev/full`)", ["code", "{note}"],
+     "[E032] Cannot write 'stdout'"),
+    ("eval: a missing gold file", ["eval", "{tmp}/none.jsonl"], "[E030] Cannot read file"),
+]
+
+
+@pytest.mark.parametrize("case,args,stderr", PROCESS, ids=[c[0] for c in PROCESS])
+def test_process_level_failures_are_catalogue_errors_not_tracebacks(files, case, args, stderr):
+    argv = [a.format(tmp=files, note=files / "note.txt") for a in args]
     with open("/dev/full", "wb") as full:
         done = subprocess.run(
-            [sys.executable, "-m", "case2code.cli", "code", str(files / "note.txt"), "--json"],
+            [sys.executable, "-m", "case2code.cli", *argv],
             stdout=full, stderr=subprocess.PIPE, text=True, check=False,
         )
     assert done.returncode == 2
-    assert done.stderr.startswith("[E032] Cannot write 'stdout'") and "Traceback" not in done.stderr
+    assert done.stderr.startswith(stderr) and "Traceback" not in done.stderr
 
 
 def render_doc(line_answers: list[str]) -> str:
@@ -204,7 +216,7 @@ def render_doc(line_answers: list[str]) -> str:
     out += [f"| {case} | {answer} |" for (case, _, _), answer in rows]
     out += ["", "## Files, options and claims", "", "| Input | Exit | Error |", "|---|---|---|"]
     out += [f"| {case} | {status} | {code} |" for case, _, _, status, code in CLI]
-    out += ["| stdout is a full disk (`> /dev/full`) | 2 | E032 |", ""]
+    out += [f"| {case} | 2 | {err[1:5]} |" for case, _, err in PROCESS] + [""]
     return "\n".join(out)
 
 

@@ -341,24 +341,46 @@ def eval_cli(
 
 
 def main() -> None:
-    """Run the app; a failure to write stdout (a full disk, /dev/full) is E032 and exit 2, a
-    closed pipe (`| head`) ends quietly, Ctrl-C is exit 130: never a traceback."""
-    import os
-
+    """Run the app; a failure to write stdout (a full disk, /dev/full) is E032 and a file the
+    command could not open is E030, both exit 2; a closed pipe (`| head`) ends quietly and
+    Ctrl-C is exit 130: never a traceback."""
     try:
         try:
             app()
         finally:
             sys.stdout.flush()
     except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         sys.exit(EXIT_OK)
     except OSError as exc:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        typer.echo(str(InputError.make("E032", path="stdout", reason=exc.strerror)), err=True)
-        sys.exit(EXIT_INPUT)
+        sys.exit(_os_error(exc))
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
+
+
+def _os_error(exc: OSError) -> int:
+    """E032 when stdout could not take the output (the failed write may have emptied the buffer,
+    so a write error without a file name counts too), E030 for a file a command could not open."""
+    import errno
+
+    try:
+        sys.stdout.flush()
+    except OSError as out:
+        exc = out
+    if exc.filename is None and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO):
+        _silence_stdout()
+        typer.echo(str(InputError.make("E032", path="stdout", reason=exc.strerror)), err=True)
+        return EXIT_INPUT
+    if exc.filename is None:
+        raise exc
+    typer.echo(str(InputError.make("E030", path=exc.filename, reason=exc.strerror)), err=True)
+    return EXIT_INPUT
+
+
+def _silence_stdout() -> None:
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":
