@@ -4,6 +4,7 @@ formats refused, --version, --quiet; and the Python API's typed catalogue errors
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -148,3 +149,15 @@ def test_the_readme_claim_example_is_checked_as_the_readme_says():
         "[error] bundled_guidance: 77013 is imaging guidance; 20982 already includes imaging "
         "guidance."
     )
+
+
+@pytest.mark.parametrize("args,workers", [([], os.cpu_count() or 1), (["-w", "0"], 0),
+                                          (["--workers", "3"], 3)])
+def test_batch_workers_default_to_the_cores(monkeypatch, args, workers):
+    import case2code.batch_run as batch_run
+
+    seen = []
+    monkeypatch.setattr(batch_run, "run_batch", lambda opts, progress: seen.append(opts) or
+                        batch_run.Summary())
+    CliRunner().invoke(app, ["batch", str(EXAMPLES / "notes.jsonl"), *args])
+    assert seen[0].workers == workers and seen[0].timeout_s == 10.0

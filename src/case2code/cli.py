@@ -231,7 +231,7 @@ def batch_cli(
     from .engine import MAX_NOTE_BYTES
 
     opts = BatchOptions(
-        path, out, os.cpu_count() or 1 if workers is None else workers, timeout_s,
+        path, out, (os.cpu_count() or 1) if workers is None else workers, timeout_s,
         max_note_bytes or MAX_NOTE_BYTES, resume, output_format(fmt, as_json),
     )
     try:
