@@ -112,7 +112,7 @@ class Pool:
                 else:
                     queue.append((read, job))
                 read += job is not None
-            self._dispatch(queue)
+            self._dispatch(queue, done)
             while emitted in done:
                 yield done.pop(emitted)
                 emitted += 1
@@ -120,10 +120,14 @@ class Pool:
                 return
             self._collect(done)
 
-    def _dispatch(self, queue: deque) -> None:
-        for w in self.workers:
+    def _dispatch(self, queue: deque, done: dict[int, dict]) -> None:
+        for w in list(self.workers):
             if w.ready and w.job is None and queue:
-                w.give(*queue.popleft(), self.timeout_s)
+                seq, job = queue.popleft()
+                try:
+                    w.give(seq, job, self.timeout_s)
+                except OSError:  # died while idle: the note is lost with it, as E099
+                    done[seq] = self._lost(w, job, "E099")
 
     def _collect(self, done: dict[int, dict]) -> None:
         """Wait for a result, a ready worker or the nearest deadline; then settle what is due."""
