@@ -11,8 +11,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from case2code.batch_io import _keep_complete_lines
 from case2code.batch_run import BatchOptions, run_batch
+from case2code.errors import InputError
 
 GOLD = Path(__file__).resolve().parent / "corpus" / "gold.jsonl"
 
@@ -65,7 +68,7 @@ def test_killed_batch_resumes_to_the_same_output_as_an_uninterrupted_run(tmp_pat
 def test_resume_cuts_a_torn_last_line_and_counts_whole_ones(tmp_path):
     partial = tmp_path / "o.partial"
     partial.write_bytes(b'{"line": 1}\n{"line": 2}\n{"li')
-    assert _keep_complete_lines(partial) == (2, 0)
+    assert _keep_complete_lines(partial) == (2, 0, b'{"line": 2}\n')
     assert partial.read_bytes() == b'{"line": 1}\n{"line": 2}\n'
 
 
@@ -75,7 +78,16 @@ def test_resume_counts_the_failed_lines_the_killed_run_wrote(tmp_path):
         b'{"id": "a", "line": 1, "error": null}\n{"line": 2, "error": {"code": "E011"}}\n'
         b"line 3\tb\t[E010] empty\n"
     )
-    assert _keep_complete_lines(partial) == (3, 2)
+    assert _keep_complete_lines(partial)[:2] == (3, 2)
+
+
+def test_resume_refuses_a_partial_output_written_for_another_input(tmp_path):
+    src = _input(tmp_path, n=3)
+    out = tmp_path / "o.jsonl"
+    Path(str(out) + ".partial").write_text('{"id": "other-note", "line": 1, "error": null}\n')
+    with pytest.raises(InputError) as err:
+        run_batch(BatchOptions(str(src), str(out), workers=0, resume=True))
+    assert err.value.code == "E034" and "'other-note'" in err.value.message
 
 
 def test_resume_without_a_partial_file_starts_afresh(tmp_path):

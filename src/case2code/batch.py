@@ -189,14 +189,37 @@ def code_job(coder: Coder, job: Job) -> dict:
 
 
 def read_jobs(
-    lines: Iterable[tuple[int, bytes | str | None]], reader: LineReader, skip: int = 0
+    lines: Iterable[tuple[int, bytes | str | None]],
+    reader: LineReader,
+    skip: int = 0,
+    kept: tuple[int | None, str | None] | None = None,
 ) -> Iterator[Job]:
     """Jobs for numbered raw lines; the first `skip` lines (already written by a killed run) are
-    read for their ids only, so duplicate warnings come out as in an uninterrupted run."""
+    read for their ids only, so duplicate warnings come out as in an uninterrupted run. `kept`
+    is the (line, id) of the killed run's last line: if the input disagrees, the partial output
+    belongs to another input and resuming would mix the two (E034)."""
+    line_no = 0
     for line_no, raw in lines:
         job = reader.job(line_no, raw)
+        if line_no == skip and kept is not None:
+            _same_line(job, kept, reader.source)
         if line_no > skip:
             yield job
+    if line_no < skip:
+        raise InputError.make(
+            "E034", path=reader.source, reason=f"the input has {line_no} lines but the partial "
+            f"output already has {skip}; it was written for another input"
+        )
+
+
+def _same_line(job: Job, kept: tuple[int | None, str | None], source: str) -> None:
+    note_id = job.note.id if job.note is not None else (job.out or {}).get("id")
+    if kept != (job.line, note_id):
+        raise InputError.make(
+            "E034", path=source, reason=f"the partial output's last line is line {kept[0]} id "
+            f"{kept[1]!r} but line {job.line} of the input has id {note_id!r}; it was written "
+            "for another input: delete it or run without --resume"
+        )
 
 
 def code_lines(

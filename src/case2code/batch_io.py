@@ -9,6 +9,7 @@ and `--resume` keeps its complete lines, drops a torn last line and carries on f
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import sys
@@ -73,6 +74,7 @@ class Output:
         self.path, self.resume = path, resume
         self.partial = None if path == "-" else Path(path + ".partial")
         self.done = self.done_failed = 0  # whole lines (and failed ones) a killed run left
+        self.last_kept: tuple[int | None, str | None] | None = None  # its last line: (line, id)
         _check_target(path, input_path, resume)
         self.stream = self._open()
 
@@ -83,7 +85,8 @@ class Output:
             self.partial = None
             return _open_or_fail(self.path, "wb")
         if self.resume and self.partial.exists():
-            self.done, self.done_failed = _keep_complete_lines(self.partial)
+            self.done, self.done_failed, last = _keep_complete_lines(self.partial)
+            self.last_kept = identity(last) if self.done else None
             return _open_or_fail(str(self.partial), "ab")
         return _open_or_fail(str(self.partial), "wb")
 
@@ -154,18 +157,29 @@ def _write_error(path: str, exc: OSError) -> InputError:
     return InputError.make("E032", path=where, reason=exc.strerror or str(exc))
 
 
-def _keep_complete_lines(partial: Path) -> tuple[int, int]:
+def _keep_complete_lines(partial: Path) -> tuple[int, int, bytes]:
     """Count the whole lines of a killed run's output, and those that failed, and cut a torn
-    last line off. A failed line is an error object in JSON (`"error": {`, a key: quotes inside
-    strings are escaped) or a `[Ennn]` answer in text."""
+    last line off; returns the last whole line too. A failed line is an error object in JSON
+    (`"error": {`, a key: quotes inside strings are escaped) or a `[Ennn]` answer in text."""
     complete = failed = size = 0
-    line_failed = False
+    line_failed, current, last = False, b"", b""
     with open(partial, "rb") as f:
         for data in iter(lambda: f.readline(CHUNK), b""):
             line_failed |= b'"error": {' in data or b"\t[E" in data
+            current += data
             if data.endswith(b"\n"):
                 complete, failed, size = complete + 1, failed + line_failed, f.tell()
-                line_failed = False
+                line_failed, current, last = False, b"", current
     with open(partial, "r+b") as f:
         f.truncate(size)
-    return complete, failed
+    return complete, failed, last
+
+
+def identity(line: bytes) -> tuple[int | None, str | None]:
+    """(input line number, note id) of an output line, JSON or text, to tie it to its input."""
+    if line.startswith(b"{"):
+        obj = json.loads(line)
+        return obj.get("line"), obj.get("id")
+    head, *rest = line.decode("utf-8", "replace").rstrip("\n").split("\t")
+    number = head.removeprefix("line ")
+    return (int(number) if number.isdigit() else None), (rest[0] if len(rest) > 1 else None)

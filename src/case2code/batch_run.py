@@ -53,7 +53,8 @@ def run_batch(opts: BatchOptions, progress: Progress | None = None) -> Summary:
         summary.resumed = summary.lines = out.done
         summary.errors = out.done_failed
         raw = _counted(numbered_lines(stream, opts.max_note_bytes), progress)
-        jobs = read_jobs(raw, LineReader(opts.path, opts.max_note_bytes), skip=out.done)
+        reader = LineReader(opts.path, opts.max_note_bytes)
+        jobs = read_jobs(raw, reader, skip=out.done, kept=out.last_kept)
         for obj in _results(jobs, opts, stack):
             summary.lines += 1
             summary.errors += obj.get("error") is not None

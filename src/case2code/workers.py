@@ -178,7 +178,10 @@ class Pool:
         self.start_failures += 1
         if self.start_failures > 2 * self.size + 2:
             w.stop(kill=True)
-            raise RuntimeError(f"coding workers keep failing to start (exit {w.proc.exitcode})")
+            raise RuntimeError(
+                f"coding workers keep failing to start (exit {w.proc.exitcode}); run with "
+                "--workers 0 to code in this process and see why"
+            )
         self._replace(w, kill=True)
 
     def _replace(self, w: Worker, *, kill: bool = False) -> None:
