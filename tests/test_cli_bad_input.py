@@ -136,6 +136,8 @@ CLI = [
      ["batch", "{tmp}/in.jsonl", "-w", "0", "-o", "/dev/full"], None, 2, "E032"),
     ("batch: --resume onto stdout", ["batch", "{tmp}/in.jsonl", "--resume"], None, 2, "E034"),
     ("batch: a line fails", ["batch", "{tmp}/in.jsonl", "-w", "0"], None, 1, "E011"),
+    ("eval: a gold line that is not JSON", ["eval", "-"], b'{"id": "a"}\nnot json\n', 2,
+     "E011"),
     ("check: not JSON", ["check", "-"], b"{lines", 2, "E020"),
     ("check: a JSON list", ["check", "-"], b"[]", 2, "E020"),
     ("check: an empty claim", ["check", "-"], b'{"lines": []}', 2, "E020"),

@@ -250,11 +250,12 @@ def batch_cli(
         raise typer.Exit(code=EXIT_FINDINGS)
 
 
-def _progress(path: str, *, quiet: bool):
-    """A Rich progress bar over the input's bytes on a terminal; nothing when piped or quiet."""
+def progress_bar(total: int | None, label: str, *, quiet: bool = False):
+    """A context giving `advance(n)`: a Rich progress bar on stderr when it is a terminal, or
+    None when piped or quiet, so long commands show progress to people and nothing to scripts."""
     from contextlib import contextmanager, nullcontext
 
-    if quiet or not sys.stderr.isatty():
+    if is_quiet(quiet) or not sys.stderr.isatty():
         return nullcontext(None)
 
     @contextmanager
@@ -262,13 +263,17 @@ def _progress(path: str, *, quiet: bool):
         from rich.console import Console
         from rich.progress import Progress
 
-        from .batch_io import input_size
-
         with Progress(console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task("coding", total=input_size(path))
-            yield lambda n: progress.advance(task, n)
+            task = progress.add_task(label, total=total)
+            yield lambda n=1: progress.advance(task, n)
 
     return bar()
+
+
+def _progress(path: str, *, quiet: bool):
+    from .batch_io import input_size
+
+    return progress_bar(input_size(path), "coding", quiet=quiet)
 
 
 @app.command("check")
@@ -301,6 +306,28 @@ def check_cli(
         raise typer.Exit(code=EXIT_FINDINGS)
 
 
+def _gold(path: str) -> list[dict]:
+    """Gold cases, one JSON object a line; a bad line is E011 with its number."""
+    cases = []
+    for n, line in enumerate(_read(path, max_bytes=1 << 28).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            cases.append(json.loads(line))
+        except ValueError as exc:
+            _fail(InputError.make("E011", line=n, source=path, reason=exc))
+        if not isinstance(cases[-1], dict):
+            _fail(InputError.make("E011", line=n, source=path, reason="not an object"))
+    return cases
+
+
+def _advancing(items: list, advance):
+    for item in items:
+        yield item
+        if advance is not None:
+            advance()
+
+
 @app.command("eval")
 def eval_cli(
     path: str = typer.Argument(..., help="Gold JSONL with expected codes"),
@@ -309,10 +336,12 @@ def eval_cli(
     show: int = typer.Option(20, help="Failing cases to print"),
 ) -> None:
     """Accuracy against a gold-coded corpus: exact match, per-code precision and recall."""
-    from .evaluation import evaluate, load_gold
+    from .evaluation import evaluate
 
     as_json = output_format(fmt, as_json) == "json"
-    report = evaluate(load_gold(path))
+    gold = _gold(path)
+    with progress_bar(len(gold), "evaluating") as advance:
+        report = evaluate(_advancing(gold, advance))
     if as_json:
         typer.echo(
             json.dumps(
