@@ -107,6 +107,13 @@ def test_code_note_refuses_what_is_not_note_text_with_e010(text):
         assert "decode it first" in err.value.message
 
 
+@pytest.mark.parametrize("text", [b"RFA femur", "", "RFA\x00"])
+def test_read_facts_refuses_what_code_note_refuses(text):
+    with pytest.raises(InputError) as err:
+        case2code.read_facts(text)
+    assert err.value.code == "E010"
+
+
 def test_code_note_accepts_a_date_object():
     result = case2code.code_note(FEMUR, date_of_service=date(2025, 6, 2))
     assert [c.code for c in result.cpt] == ["20982"]

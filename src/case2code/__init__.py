@@ -84,7 +84,9 @@ def lookup(query: str, *, date_of_service: str | date | None = None, limit: int 
 
 
 def read_facts(text: str):
-    """The reader's facts for a note (procedures, conditions, encounter)."""
+    """The reader's facts for a note (procedures, conditions, encounter); text that is not a
+    note (bytes, empty, over 1 MB, binary) raises InputError E010, as `code_note` does."""
+    from .engine import validate_text
     from .nlp import read_facts as _read
 
-    return _read(text)[1]
+    return _read(validate_text(text, "note"))[1]
