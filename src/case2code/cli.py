@@ -208,12 +208,14 @@ def batch_cli(
     path: str = typer.Argument(..., help="JSON lines: {id, text, date_of_service?, setting?}"),
     out: str = typer.Option("-", "-o", "--output", help="Output JSONL file, - for stdout"),
     workers: int = typer.Option(
-        None, "--workers", "-w", help="Worker processes (default: cores; 0: this process, no "
-        "time budget)", show_default=False
+        None, "--workers", "-w", min=0, help="Worker processes (default: cores; 0: this "
+        "process, no time budget)", show_default=False
     ),
-    timeout_s: float = typer.Option(10.0, "--timeout-s", help="Time budget per note, seconds"),
+    timeout_s: float = typer.Option(
+        10.0, "--timeout-s", min=0.1, help="Time budget per note, seconds"
+    ),
     max_note_bytes: int = typer.Option(
-        None, "--max-note-bytes", help="Size limit of one note (default 1000000)",
+        None, "--max-note-bytes", min=1, help="Size limit of one note (default 1000000)",
         show_default=False
     ),
     resume: bool = typer.Option(False, "--resume", help="Continue a killed run's OUT.partial"),
