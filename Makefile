@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench lint clean
+.PHONY: install demo test bench lint clean fuzz
 
 install: $(STAMP)
 
@@ -25,6 +25,9 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+fuzz: install  # the big Hypothesis run: 3,000 examples per property (minutes)
+	C2C_FUZZ_BIG=1 $(BIN)/python -m pytest -m slow tests/test_fuzz.py -q
 
 bench: install $(VENV)/.bench-installed
 	$(BIN)/python bench/run.py

@@ -1,16 +1,26 @@
-"""Command line: thin typer commands over the engine; each parses, calls one function, prints."""
+"""Command line: thin typer commands over the engine; each parses, calls one function, prints.
+
+Conventions every command follows (new commands use the same helpers): `--format text|json`
+(`FORMAT`, `JSON_ALIAS`, `output_format`), `--quiet` before or after the command (`QUIET`,
+`is_quiet`), input read through `_read` and every failure reported through `_fail`. Exit codes:
+0 done; 1 done, but lines failed (batch) or the claim has errors (check); 2 a catalogue error
+(bad input, a file that cannot be read or written, a bad option); 130 interrupted.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
 import typer
 
-from .errors import Case2CodeError, Errors, InputError
+from .errors import Case2CodeError, InputError
+
+FORMATS = ("text", "json")
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+_QUIET = {"on": False}
 
 app = typer.Typer(
     add_completion=False,
@@ -19,9 +29,50 @@ app = typer.Typer(
 )
 
 
+def FORMAT(default: str = "text"):  # noqa: N802 - reads as the option it declares
+    return typer.Option(default, "--format", help="Output format: text or json")
+
+
+JSON_ALIAS = typer.Option(False, "--json", help="Same as --format json")
+QUIET = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr")
+
+
+def output_format(fmt: str, as_json: bool = False) -> str:
+    """The format asked for; an unknown one is refused (E035), never silently printed as text."""
+    if as_json:
+        return "json"
+    if fmt not in FORMATS:
+        _fail(InputError.make("E035", value=fmt, options=", ".join(FORMATS)))
+    return fmt
+
+
+def is_quiet(local: bool = False) -> bool:
+    return local or _QUIET["on"]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+        from .kb import get_kb
+
+        typer.echo(f"case2code {__version__} (KB {get_kb().release})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit"
+    ),
+    quiet: bool = QUIET,
+) -> None:
+    """case2code: clinical note in, CPT and ICD-10-CM codes out, with evidence."""
+    _QUIET["on"] = quiet
+
+
 def _fail(exc: Case2CodeError) -> None:
     typer.echo(str(exc), err=True)
-    raise typer.Exit(code=2)
+    raise typer.Exit(code=EXIT_INPUT)
 
 
 def _date(value: str | None) -> date | None:
@@ -33,25 +84,50 @@ def _date(value: str | None) -> date | None:
         _fail(InputError.make("E004", value=value))
 
 
-def _read(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
+def _read(path: str, max_bytes: int | None = None) -> str:
+    """A note or claim file (or stdin) as text: every way it can be unreadable is a catalogue
+    error (E030 missing, a directory, unreadable; E031 binary or not UTF-8; E010 too large)."""
+    from .engine import MAX_NOTE_BYTES
+
+    limit, where = max_bytes or MAX_NOTE_BYTES, "stdin" if path == "-" else path
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        _fail(InputError("E030", Errors.E030.format(path=path, reason=exc)))
+        data = _read_bytes(path, limit + 1)
+    except OSError as exc:
+        _fail(InputError.make("E030", path=where, reason=exc.strerror or exc))
+    if len(data) > limit:
+        _fail(InputError.make("E010", note_id=where, reason="the file is over the limit",
+                              limit=limit))
+    if b"\x00" in data:
+        at = data.index(b"\x00")
+        _fail(InputError.make("E031", path=where, reason=f"binary data (a NUL byte at byte {at})"))
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        _fail(InputError.make("E031", path=where, reason=f"byte {exc.start} is {exc.reason}"))
+
+
+def _read_bytes(path: str, size: int) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read(size)
+    if Path(path).is_dir():
+        raise IsADirectoryError(21, "it is a directory, not a file")
+    with open(path, "rb") as f:
+        return f.read(size)
 
 
 @app.command("lookup")
 def lookup_cli(
     query: str = typer.Argument(..., help='A code (20982, C79.51) or words ("cryo rib")'),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output"),
+    fmt: str = FORMAT(),
+    as_json: bool = JSON_ALIAS,
     on: str | None = typer.Option(None, "--date", help="Date of service YYYY-MM-DD"),
     limit: int = typer.Option(10, help="Number of search results"),
 ) -> None:
     """Show the reference entry of a code, or search codes by words and abbreviations."""
     from .formats.text import entry_text, hits_text
     from .kb.lookup import lookup
+
+    as_json = output_format(fmt, as_json) == "json"
 
     try:
         found = lookup(query, on=_date(on), limit=limit)
@@ -70,7 +146,8 @@ def lookup_cli(
 @app.command("code")
 def code_cli(
     path: str = typer.Argument(..., help="Note file, or - for stdin"),
-    fmt: str = typer.Option("text", "--format", help="text or json"),
+    fmt: str = FORMAT(),
+    as_json: bool = JSON_ALIAS,
     on: str | None = typer.Option(None, "--date", help="Date of service YYYY-MM-DD"),
     setting: str = typer.Option("professional", help="professional or facility"),
     facts: bool = typer.Option(False, "--facts", help="Include the reader's facts (json)"),
@@ -79,6 +156,7 @@ def code_cli(
     from .engine import code_text
     from .formats.text import result_text
 
+    fmt = output_format(fmt, as_json)
     try:
         result = code_text(
             _read(path),
@@ -97,13 +175,17 @@ def code_cli(
 @app.command("facts")
 def facts_cli(
     path: str = typer.Argument(..., help="Note file, or - for stdin"),
-    as_json: bool = typer.Option(False, "--json"),
+    fmt: str = FORMAT(),
+    as_json: bool = JSON_ALIAS,
 ) -> None:
     """What the reader understood: procedures and conditions with assertion and evidence."""
-    from .nlp import read_facts
+    from .engine import Coder
 
-    _, facts = read_facts(_read(path))
-    data = facts.to_dict()
+    as_json = output_format(fmt, as_json) == "json"
+    try:
+        data = Coder().facts(_read(path), note_id=path).to_dict()
+    except Case2CodeError as exc:
+        _fail(exc)
     if as_json:
         typer.echo(json.dumps(data, indent=2))
         return
@@ -125,30 +207,92 @@ def _fact_line(label: str, fact: dict) -> str:
 def batch_cli(
     path: str = typer.Argument(..., help="JSON lines: {id, text, date_of_service?, setting?}"),
     out: str = typer.Option("-", "-o", "--output", help="Output JSONL file, - for stdout"),
+    workers: int = typer.Option(
+        None, "--workers", "-w", min=0, help="Worker processes (default: cores; 0: this "
+        "process, no time budget)", show_default=False
+    ),
+    timeout_s: float = typer.Option(
+        10.0, "--timeout-s", min=0.1, help="Time budget per note, seconds"
+    ),
+    max_note_bytes: int = typer.Option(
+        None, "--max-note-bytes", min=1, help="Size limit of one note (default 1000000)",
+        show_default=False
+    ),
+    resume: bool = typer.Option(False, "--resume", help="Continue a killed run's OUT.partial"),
+    fmt: str = FORMAT("json"),
+    as_json: bool = JSON_ALIAS,
+    quiet: bool = QUIET,
 ) -> None:
-    """Code many notes; one output line per input line, in order; bad lines get an error object."""
-    from .batch import code_lines
+    """Code many notes; one output line per input line, in order; bad lines get an error object.
 
-    lines = _read(path).splitlines()
-    sink = nullcontext(sys.stdout) if out == "-" else open(out, "w", encoding="utf-8")  # noqa: SIM115
-    errors = 0
-    with sink as stream:
-        for obj in code_lines(lines, source=path):
-            errors += obj.get("error") is not None
-            stream.write(json.dumps(obj) + "\n")
-    typer.echo(f"{len(lines)} lines, {errors} with errors", err=True)
+    Exit 1 when any line failed (the others are coded); exit 2 when a file cannot be read or
+    written. The output file appears only when the run completes (OUT.partial until then)."""
+    import os
+
+    from .batch_run import BatchOptions, run_batch
+    from .engine import MAX_NOTE_BYTES
+
+    opts = BatchOptions(
+        path, out, (os.cpu_count() or 1) if workers is None else workers, timeout_s,
+        max_note_bytes or MAX_NOTE_BYTES, resume, output_format(fmt, as_json),
+    )
+    try:
+        with _progress(path, quiet=is_quiet(quiet)) as advance:
+            summary = run_batch(opts, advance)
+    except Case2CodeError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        if out != "-":
+            typer.echo(f"Interrupted; the same command with --resume continues {out}.", err=True)
+        raise typer.Exit(code=EXIT_INTERRUPTED) from None
+    if not is_quiet(quiet):
+        typer.echo(summary.text(), err=True)
+    if summary.errors:
+        typer.echo(f"{summary.errors} line(s) failed; see their error objects.", err=True)
+        raise typer.Exit(code=EXIT_FINDINGS)
+
+
+def progress_bar(total: int | None, label: str, *, quiet: bool = False):
+    """A context giving `advance(n)`: a Rich progress bar on stderr when it is a terminal, or
+    None when piped or quiet, so long commands show progress to people and nothing to scripts."""
+    from contextlib import contextmanager, nullcontext
+
+    if is_quiet(quiet) or not sys.stderr.isatty():
+        return nullcontext(None)
+
+    @contextmanager
+    def bar():
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task(label, total=total)
+            yield lambda n=1: progress.advance(task, n)
+
+    return bar()
+
+
+def _progress(path: str, *, quiet: bool):
+    from .batch_io import input_size
+
+    return progress_bar(input_size(path), "coding", quiet=quiet)
 
 
 @app.command("check")
 def check_cli(
     path: str = typer.Argument(..., help="Claim JSON: {lines: [...], diagnoses: [...]}"),
-    as_json: bool = typer.Option(False, "--json"),
+    fmt: str = FORMAT(),
+    as_json: bool = JSON_ALIAS,
 ) -> None:
-    """Validate a claim coded elsewhere: bundling, units, modifiers, diagnosis support."""
-    from . import check_claim
+    """Validate a claim coded elsewhere: bundling, units, modifiers, diagnosis support.
 
+    Exit 1 when a finding is an error, 2 when the claim itself cannot be read."""
+    from . import check_claim
+    from .jsonlimits import loads
+
+    as_json = output_format(fmt, as_json) == "json"
     try:
-        raw = json.loads(_read(path))
+        raw = loads(_read(path), source=path)
         found = check_claim(raw, source=path)
     except json.JSONDecodeError as exc:
         _fail(InputError.make("E020", source=path, problems=f"not JSON ({exc})"))
@@ -161,19 +305,45 @@ def check_cli(
             "\n".join(f"[{f.severity}] {f.kind}: {f.message}" for f in found) or "No findings."
         )
     if any(f.severity == "error" for f in found):
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=EXIT_FINDINGS)
+
+
+def _gold(path: str) -> list[dict]:
+    """Gold cases, one JSON object a line; a bad line is E011 with its number."""
+    cases = []
+    for n, line in enumerate(_read(path, max_bytes=1 << 28).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            cases.append(json.loads(line))
+        except ValueError as exc:
+            _fail(InputError.make("E011", line=n, source=path, reason=exc))
+        if not isinstance(cases[-1], dict):
+            _fail(InputError.make("E011", line=n, source=path, reason="not an object"))
+    return cases
+
+
+def _advancing(items: list, advance):
+    for item in items:
+        yield item
+        if advance is not None:
+            advance()
 
 
 @app.command("eval")
 def eval_cli(
     path: str = typer.Argument(..., help="Gold JSONL with expected codes"),
-    as_json: bool = typer.Option(False, "--json"),
+    fmt: str = FORMAT(),
+    as_json: bool = JSON_ALIAS,
     show: int = typer.Option(20, help="Failing cases to print"),
 ) -> None:
     """Accuracy against a gold-coded corpus: exact match, per-code precision and recall."""
-    from .evaluation import evaluate, load_gold
+    from .evaluation import evaluate
 
-    report = evaluate(load_gold(path))
+    as_json = output_format(fmt, as_json) == "json"
+    gold = _gold(path)
+    with progress_bar(len(gold), "evaluating") as advance:
+        report = evaluate(_advancing(gold, advance))
     if as_json:
         typer.echo(
             json.dumps(
@@ -202,7 +372,46 @@ def eval_cli(
 
 
 def main() -> None:
-    app()
+    """Run the app; a failure to write stdout (a full disk, /dev/full) is E032 and a file the
+    command could not open is E030, both exit 2; a closed pipe (`| head`) ends quietly and
+    Ctrl-C is exit 130: never a traceback."""
+    try:
+        try:
+            app()
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(EXIT_OK)
+    except OSError as exc:
+        sys.exit(_os_error(exc))
+    except KeyboardInterrupt:
+        sys.exit(EXIT_INTERRUPTED)
+
+
+def _os_error(exc: OSError) -> int:
+    """E032 when stdout could not take the output (the failed write may have emptied the buffer,
+    so a write error without a file name counts too), E030 for a file a command could not open."""
+    import errno
+
+    try:
+        sys.stdout.flush()
+    except OSError as out:
+        exc = out
+    if exc.filename is None and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO):
+        _silence_stdout()
+        typer.echo(str(InputError.make("E032", path="stdout", reason=exc.strerror)), err=True)
+        return EXIT_INPUT
+    if exc.filename is None:
+        raise exc
+    typer.echo(str(InputError.make("E030", path=exc.filename, reason=exc.strerror)), err=True)
+    return EXIT_INPUT
+
+
+def _silence_stdout() -> None:
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -16,18 +16,20 @@ from .kb import KB, get_kb
 from .model import SETTINGS, CodeLine, DxCode, Facts, Finding, Note, ProcedureFact, Result
 from .nlp import read_facts
 
-MAX_CHARS = 200_000
+MAX_NOTE_BYTES = 1_000_000  # default size limit of one note, UTF-8 bytes
+ICD10CM_START = date(2015, 10, 1)  # ICD-10-CM replaced ICD-9-CM for dates of service from here
 
 
 class Coder:
-    def __init__(self, kb: KB | None = None):
+    def __init__(self, kb: KB | None = None, *, max_note_bytes: int = MAX_NOTE_BYTES):
         self.kb = kb or get_kb()
+        self.max_note_bytes = max_note_bytes
 
-    def facts(self, text: str) -> Facts:
-        return read_facts(text)[1]
+    def facts(self, text: str, note_id: str = "note") -> Facts:
+        return read_facts(validate_text(text, note_id, self.max_note_bytes))[1]
 
     def code(self, note: Note) -> Result:
-        _validate(note)
+        _validate(note, self.max_note_bytes)
         _, facts = read_facts(note.text)
         lines = Lines()
         code_facts(self.kb, facts.procedures, note.date_of_service, note.setting, lines)
@@ -73,25 +75,36 @@ class Coder:
         return out
 
 
-def _validate(note: Note) -> None:
-    if not isinstance(note.text, str) or not note.text.strip():
-        raise InputError.make("E010", note_id=note.id, reason="the text is empty", limit=MAX_CHARS)
-    if len(note.text) > MAX_CHARS:
-        raise InputError.make(
-            "E010",
-            note_id=note.id,
-            reason=f"the text has {len(note.text)} characters",
-            limit=MAX_CHARS,
-        )
-    if "\x00" in note.text:
-        raise InputError.make(
-            "E010",
-            note_id=note.id,
-            reason="the text contains NUL bytes (binary data)",
-            limit=MAX_CHARS,
-        )
-    if note.setting not in SETTINGS:
+def validate_text(text: object, note_id: str, max_bytes: int = MAX_NOTE_BYTES) -> str:
+    """Refuse what is not a clinical note before the reader sees it: every surface (code, facts,
+    batch, API) calls this, so a bad note gets the same E010 everywhere."""
+
+    def refuse(reason: str) -> InputError:
+        return InputError.make("E010", note_id=note_id, reason=reason, limit=max_bytes)
+
+    if isinstance(text, bytes | bytearray):
+        raise refuse("the text is bytes, not str; decode it first, e.g. data.decode('utf-8')")
+    if not isinstance(text, str):
+        raise refuse(f"the text is a {type(text).__name__}, not a string")
+    if not text.strip():
+        raise refuse("the text is empty")
+    if len(text) > max_bytes or (
+        len(text) * 4 > max_bytes and len(text.encode("utf-8", "surrogatepass")) > max_bytes
+    ):
+        raise refuse(f"the text is over {max_bytes} bytes ({len(text)} characters)")
+    if "\x00" in text:
+        raise refuse("the text contains NUL bytes (binary data)")
+    return text
+
+
+def _validate(note: Note, max_bytes: int = MAX_NOTE_BYTES) -> None:
+    validate_text(note.text, note.id, max_bytes)
+    if not isinstance(note.setting, str) or note.setting not in SETTINGS:
         raise InputError.make("E013", value=note.setting, options=", ".join(SETTINGS))
+    if not isinstance(note.date_of_service, date):
+        raise InputError.make("E004", value=note.date_of_service)
+    if note.date_of_service < ICD10CM_START:
+        raise InputError.make("E014", date=note.date_of_service, start=ICD10CM_START)
 
 
 def _target(lines: Lines, facts: Facts) -> ProcedureFact | None:

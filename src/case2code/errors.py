@@ -19,7 +19,7 @@ class Errors:
     E005 = 'Empty search: give a code such as 20982 or words such as "cryoablation rib".'
     E010 = (
         "Note {note_id} cannot be coded: {reason}. Send plain UTF-8 text of the clinical note "
-        "(at most {limit} characters)."
+        "(at most {limit} bytes of UTF-8)."
     )
     E011 = (
         "Line {line} of {source} is not a JSON object: {reason}. Each line must be "
@@ -27,9 +27,52 @@ class Errors:
     )
     E012 = "Line {line} of {source}: field '{field}' {problem}."
     E013 = "Setting '{value}' is not known: use one of {options}."
+    E014 = (
+        "Date of service {date} is before ICD-10-CM took effect on {start}: the diagnoses of "
+        "that date were coded in ICD-9-CM, which case2code does not code. Check the date."
+    )
+    E015 = (
+        "Line {line} of {source} is over {limit} bytes; it was skipped unread. Split the note "
+        "or raise the limit (--max-note-bytes)."
+    )
+    E016 = (
+        "Note {note_id} was still being coded after {seconds} s and was stopped so the batch "
+        "could go on. Check the note for pasted data or raise the budget (--timeout-s)."
+    )
+    E017 = (
+        "{source} holds JSON nested deeper than {limit} levels. Send flat objects such as "
+        '{{"id": "...", "text": "..."}}.'
+    )
+    E018 = (
+        "Line {line} of {source} is not UTF-8 (bad byte at column {column}: {reason}). "
+        "Re-export the notes as UTF-8."
+    )
     E020 = "Claim {source} is invalid: {problems}"
     E030 = "Cannot read file '{path}': {reason}."
+    E031 = (
+        "'{path}' is not UTF-8 text: {reason}. Give the note as plain text (export a PDF or "
+        "word-processor file as .txt first)."
+    )
+    E032 = "Cannot write '{path}': {reason}. Choose a writable file in an existing directory."
+    E033 = (
+        "Output '{path}' is the input file; writing it would destroy the notes. "
+        "Choose another output path."
+    )
+    E034 = "Cannot resume into '{path}': {reason}."
+    E035 = "Output format '{value}' is not known: use one of {options}."
+
     E080 = "Reader data file {file} is invalid: {count} problem(s).\n{problems}"
+
+
+class Warnings:
+    """Problems on an input line that do not stop it from being coded; reported on the line."""
+
+    W001 = (
+        "Line {line} of {source}: field(s) {fields} are not known and were ignored; known fields "
+        "are {known}. A misspelled date_of_service means today's date is used."
+    )
+    W002 = "Line {line} of {source}: id '{note_id}' was already used on line {first}."
+    W003 = "Line {line} of {source} starts with a byte-order mark (BOM); it was removed."
 
 
 class Case2CodeError(Exception):

@@ -5,8 +5,9 @@ orphan add-ons, guidance billed with a code that includes it, pointers out of ra
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from ..errors import InputError
 from ..kb import KB, icd10, is_effective
@@ -14,22 +15,26 @@ from ..kb.schema import CodeKind
 from ..model import CodeLine, DxCode, Finding
 from . import findings
 
+Modifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{2}$")]  # CPT/HCPCS: 2 chars
+
 
 class ClaimLine(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    code: str
-    units: int = Field(default=1, ge=1)
-    modifiers: list[str] = Field(default_factory=list)
-    dx_pointers: list[int] = Field(default_factory=list)
+    code: str = Field(min_length=1, max_length=16)
+    units: int = Field(default=1, ge=1, le=999)
+    modifiers: list[Modifier] = Field(default_factory=list, max_length=4)
+    dx_pointers: list[int] = Field(default_factory=list, max_length=12)
 
 
 class Claim(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = "claim"
     date_of_service: date = Field(default_factory=date.today)
-    setting: str = "professional"
-    lines: list[ClaimLine]
-    diagnoses: list[str] = Field(default_factory=list)
+    setting: Literal["professional", "facility"] = "professional"
+    lines: list[ClaimLine] = Field(min_length=1)
+    diagnoses: list[Annotated[str, StringConstraints(min_length=1, max_length=16)]] = Field(
+        default_factory=list
+    )
 
 
 def parse_claim(raw: dict, source: str = "claim") -> Claim:
