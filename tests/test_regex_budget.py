@@ -26,10 +26,14 @@ FLAG_ARG = {"compile": 1, "search": 2, "match": 2, "fullmatch": 2, "findall": 2,
             "split": 3, "sub": 4, "subn": 4}
 
 
-def _subtype_patterns() -> list[tuple[str, int]]:
-    from case2code.nlp.conditions import SUBTYPE_WORDS
+def _word(word: str) -> tuple[str, int]:
+    return (r"\b" + word.replace(" ", r"[\s-]") + r"\b", 0)
 
-    return [(r"\b" + k.replace(" ", r"[\s-]") + r"\b", 0) for k in SUBTYPE_WORDS]
+
+def _subtype_patterns() -> list[tuple[str, int]]:
+    from case2code.nlp.conditions import props
+
+    return [_word(k) for k in props().subtype_words]
 
 
 def _lexicon_patterns() -> list[tuple[str, int]]:
@@ -38,8 +42,31 @@ def _lexicon_patterns() -> list[tuple[str, int]]:
     return [(p.pattern, p.flags) for ps in get_lexicon().patterns.values() for p in ps]
 
 
+def _token_patterns() -> list[tuple[str, int]]:
+    from case2code.nlp.lexicon import load
+    from case2code.nlp.schema import TokenRuleFile
+
+    specs = [s for rule in load("tokens.yaml", TokenRuleFile).values for s in rule.pattern]
+    return [(p, 0) for s in specs for p in (s.REGEX, s.SEP) if p is not None]
+
+
+def _neoplasm_patterns() -> list[tuple[str, int]]:
+    from case2code.kb.loader import get_neoplasm_sites
+
+    words = {w for s in get_neoplasm_sites().sites for w in s.prefer}
+    return [(rf"\b{w}\b", 0) for w in sorted(words | {"bilateral", "right", "left"})]
+
+
+# YAML whose pattern keys hold token specs, not expressions: their REGEX and SEP are read above
+YAML_READ_BY_DYNAMIC = {"tokens.yaml"}
+
 # source file -> the patterns that file builds at run time, as the running engine builds them
-DYNAMIC = {"nlp/conditions.py": _subtype_patterns, "nlp/lexicon.py": _lexicon_patterns}
+DYNAMIC = {
+    "nlp/conditions.py": _subtype_patterns,
+    "nlp/lexicon.py": _lexicon_patterns,
+    "nlp/patterns.py": _token_patterns,
+    "kb/neoplasm_table.py": _neoplasm_patterns,
+}
 
 
 def _const(node: ast.AST):
@@ -108,6 +135,8 @@ def all_patterns() -> list[tuple[str, str, int]]:
     for rel, build in DYNAMIC.items():
         found += [(f"{rel}:dynamic", p, f) for p, f in build()]
     for path in sorted(PACKAGE.rglob("*.yaml")):
+        if path.name in YAML_READ_BY_DYNAMIC:
+            continue
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         found += list(_yaml_patterns(data, path.relative_to(PACKAGE).as_posix()))
     return found
@@ -145,8 +174,8 @@ PATTERNS = all_patterns()
 
 def test_collection_sees_the_known_pattern_sites():
     sites = {where.split(":")[0] for where, _, _ in PATTERNS}
-    assert {"nlp/reader.py", "nlp/extract.py", "nlp/notectx.py", "kb/lookup.py"} <= sites
-    assert any("energy_patterns.energy" in where for where, _, _ in PATTERNS)
+    assert {"nlp/reader.py", "nlp/patterns.py", "kb/lookup.py"} <= sites
+    assert any(where.startswith("nlp/data/notecues.yaml") for where, _, _ in PATTERNS)
 
 
 @pytest.mark.parametrize("where,pattern,flags", PATTERNS, ids=[p[0] for p in PATTERNS])
