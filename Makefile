@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench lint clean
+.PHONY: install demo test bench lint clean serve
 
 install: $(STAMP)
 
@@ -28,6 +28,9 @@ test: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+serve: install
+	$(BIN)/case2code serve --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 
 lint: install
 	$(BIN)/ruff check src tests bench
