@@ -17,7 +17,8 @@ def _store_params():
         pytest.param(
             "postgresql",
             marks=pytest.mark.skipif(
-                not PG_URL, reason="C2C_TEST_PG_URL is not set (.ci/run sets it up)"
+                not PG_URL and not os.environ.get("CI"),
+                reason="C2C_TEST_PG_URL is not set (.ci/run sets it up)",
             ),
         )
     )
@@ -31,6 +32,8 @@ def db_url(request, tmp_path):
         return
     import sqlalchemy as sa
 
+    if not PG_URL:
+        pytest.fail("CI must run the PostgreSQL store tests: C2C_TEST_PG_URL is not set")
     schema = f"t{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

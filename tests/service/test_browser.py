@@ -5,6 +5,7 @@ reload; notes carrying markup run nothing."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -53,11 +54,19 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 900})
+    outside: list[str] = []
+
+    def offline(route):
+        outside.append(route.request.url)
+        route.abort()
+
+    context.route(re.compile(r"^(?!http://127\.0\.0\.1[:/])"), offline)
     pg = context.new_page()
     pg.dialogs = []
     pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
     yield pg
     context.close()
+    assert outside == [], f"the page reached outside the server: {outside}"
 
 
 def _code_note(page, server, text):
@@ -138,3 +147,9 @@ def test_lookup_links_between_codes(page, server):
     page.locator("a[href='/lookup?q=77013']").first.click()
     page.wait_for_selector("article.entry")
     assert page.locator(".entry h2 .code").inner_text() == "77013"
+
+
+def test_api_docs_render_offline(page, server):
+    page.goto(server + "/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+    assert page.locator(".opblock-summary-path", has_text="/v1/code").count() >= 1

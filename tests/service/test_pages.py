@@ -125,3 +125,33 @@ def test_recent_codings_show_codes_but_never_note_text(client):
     _post_note(client)
     page = client.get("/").text
     assert "20982" in page and "iliac" not in page
+
+
+def test_with_a_token_the_page_asks_for_it_and_then_remembers_it(make_client):
+    client = make_client(C2C_TOKEN="t0ken")
+    r = client.get("/lookup", params={"q": "20982"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/lookup"
+    assert client.post("/code", data={"text": BONE_NOTE}).status_code == 401
+    wrong = client.post("/login", data={"token": "nope", "next": "/lookup"})
+    assert wrong.status_code == 401 and "service token" in wrong.text
+    ok = client.post(
+        "/login", data={"token": "t0ken", "next": "//evil.example"}, follow_redirects=False
+    )
+    assert ok.status_code == 303 and ok.headers["location"] == "/"
+    assert "httponly" in ok.headers["set-cookie"].lower()
+    assert "samesite=strict" in ok.headers["set-cookie"].lower()
+    assert client.get("/lookup", params={"q": "20982"}).status_code == 200
+    assert client.get("/v1/codes/20982").status_code == 401  # the API still wants the header
+
+
+def test_pages_carry_a_strict_content_security_policy(client):
+    csp = client.get("/").headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert client.get("/").headers["x-content-type-options"] == "nosniff"
+
+
+def test_api_docs_are_served_from_the_package(client):
+    page = client.get("/docs").text
+    assert "cdn" not in page.lower()
+    src = re.search(r'src="([^"]+swagger-ui-bundle\.js)"', page).group(1)
+    assert client.get(src).status_code == 200

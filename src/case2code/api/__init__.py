@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from .. import __version__
 from .settings import Settings
@@ -10,11 +11,11 @@ from .settings import Settings
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     from . import errors, pages, routes
-    from .security import BodyLimit, access_log
+    from .security import BodyLimit, access_log, security_headers
     from .service import Service
 
     settings = settings or Settings.from_env()
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs served from the package: no CDN, works offline
         title="case2code",
         version=__version__,
         description="Clinical note in, CPT and ICD-10-CM codes out, each with its evidence.",
@@ -23,6 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.service = Service(settings)
     errors.install(app)
     app.middleware("http")(access_log)
+    app.middleware("http")(security_headers)
     app.include_router(routes.v1)
     app.include_router(routes.health)
     pages.install(app)

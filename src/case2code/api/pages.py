@@ -7,10 +7,12 @@ from note text.
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from datetime import date
 from importlib import resources
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -25,6 +27,7 @@ from ..formats.fhir import to_bundle
 from ..formats.text import REFERENCE_SECTIONS
 from ..kb import get_kb, icd10
 from .models import FeedbackRequest
+from .security import TOKEN_COOKIE, page_allowed, token_matches
 from .service import Service
 
 WEB = resources.files("case2code") / "web"
@@ -206,12 +209,60 @@ async def lookup_page(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(request, "lookup.html", context)
 
 
+async def login_page(request: Request) -> HTMLResponse:
+    context = {"next": _safe_next(request.query_params.get("next")), "error": None}
+    return templates.TemplateResponse(request, "login.html", context)
+
+
+async def login(request: Request) -> Response:
+    """Trade the service token for an HttpOnly, SameSite=Strict cookie the page then sends."""
+    form = await request.form()
+    given, target = form.get("token"), _safe_next(form.get("next"))
+    expected = request.app.state.settings.token
+    if expected is None or not token_matches(given if isinstance(given, str) else None, expected):
+        context = {"next": target, "error": Errors.E060}
+        return templates.TemplateResponse(request, "login.html", context, status_code=401)
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        TOKEN_COOKIE,
+        expected,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+def _safe_next(value) -> str:
+    value = value if isinstance(value, str) else "/"
+    return value if value.startswith("/") and not value.startswith("//") else "/"
+
+
+def _guarded(handler):
+    """Pages need the token too when the server has one: no coding is shown to a stranger."""
+
+    async def guarded(request: Request, **params):
+        if not page_allowed(request):
+            if request.method == "GET":
+                return RedirectResponse(f"/login?next={quote(request.url.path)}", 303)
+            return JSONResponse({"error": {"code": "E060", "message": Errors.E060}}, 401)
+        return await handler(request, **params)
+
+    guarded.__signature__ = inspect.signature(handler)
+    return guarded
+
+
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
-    add = app.add_api_route
-    add("/", index, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
-    add("/code", code_form, methods=["POST"], include_in_schema=False)
-    add("/codings/{coding_id}", coding_page, methods=["GET"], include_in_schema=False)
-    add("/codings/{coding_id}/feedback", feedback_form, methods=["POST"], include_in_schema=False)
-    add("/codings/{coding_id}/download", download, methods=["GET"], include_in_schema=False)
-    add("/lookup", lookup_page, methods=["GET"], include_in_schema=False)
+
+    def add(path, handler, method):
+        app.add_api_route(path, _guarded(handler), methods=[method], include_in_schema=False)
+
+    add("/", index, "GET")
+    add("/code", code_form, "POST")
+    add("/codings/{coding_id}", coding_page, "GET")
+    add("/codings/{coding_id}/feedback", feedback_form, "POST")
+    add("/codings/{coding_id}/download", download, "GET")
+    add("/lookup", lookup_page, "GET")
+    app.add_api_route("/login", login_page, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/login", login, methods=["POST"], include_in_schema=False)

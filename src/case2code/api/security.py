@@ -19,16 +19,50 @@ from .errors import error_response
 log = logging.getLogger("case2code.api")
 
 
+TOKEN_COOKIE = "c2c_token"
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def token_matches(given: str | None, expected: str) -> bool:
+    """Constant-time: the time taken says nothing about how much of the token was right."""
+    return given is not None and hmac.compare_digest(
+        given.strip().encode("utf-8"), expected.encode("utf-8")
+    )
+
+
+def bearer(request: Request) -> str | None:
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    return given if scheme.lower() == "bearer" else None
+
+
 def require_token(request: Request) -> None:
     expected = request.app.state.settings.token
-    if expected is None:
-        return
-    header = request.headers.get("authorization", "")
-    scheme, _, given = header.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        given.strip().encode("utf-8"), expected.encode("utf-8")
-    ):
+    if expected is not None and not token_matches(bearer(request), expected):
         raise Case2CodeError("E060", Errors.E060)
+
+
+def page_allowed(request: Request) -> bool:
+    """The page accepts the bearer header or the cookie set by /login."""
+    expected = request.app.state.settings.token
+    return expected is None or any(
+        token_matches(given, expected)
+        for given in (bearer(request), request.cookies.get(TOKEN_COOKIE))
+    )
+
+
+async def security_headers(request: Request, call_next):
+    """A strict CSP on our pages (scripts only from /static) as a second wall behind escaping."""
+    response = await call_next(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    is_html = response.headers.get("content-type", "").startswith("text/html")
+    if is_html and not request.url.path.startswith(("/docs", "/redoc")):
+        response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
 
 
 class BodyLimit:

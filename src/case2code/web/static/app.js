@@ -62,7 +62,11 @@
       .then(function (r) { return r.json().then(function (body) { return [r.ok, body]; }); })
       .then(function (res) {
         var old = form.parentNode.querySelector(".fb-error"); if (old) old.remove();
-        if (res[0]) { showVerdict(form, res[1]); } else { showError(form, res[1].error.message); }
+        if (res[0]) {
+          showVerdict(form, res[1]);
+          form.querySelector(".reason").value = "";
+          form.querySelector(".new-code").value = "";
+        } else { showError(form, res[1].error.message); }
       })
       .catch(function () { showError(form, "Could not reach the server; the verdict was not saved."); });
   }
