@@ -248,12 +248,17 @@ def serve_cli(
     port: int = typer.Option(8000, help="Port to listen on"),
 ) -> None:
     """Run the REST API and the coder's page (settings from C2C_* environment variables)."""
+    import logging
+
     import uvicorn
 
     from .api import create_app
 
+    # our access log names the path only; uvicorn's would print query strings (search words)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     typer.echo(f"case2code page: http://{host}:{port}/   API docs: http://{host}:{port}/docs")
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(), host=host, port=port, log_level="info", access_log=False)
 
 
 def main() -> None:

@@ -31,3 +31,19 @@ def test_audit_export_and_gold_read_the_store_named_by_c2c_db(tmp_path, monkeypa
     evaluated = runner.invoke(app, ["eval", str(gold), "--json"])
     assert evaluated.exit_code == 0, evaluated.output
     assert json.loads(evaluated.output)["summary"]["cpt_exact"] == 1.0
+
+
+def test_serve_runs_uvicorn_on_the_given_address_without_its_query_logging(tmp_path, monkeypatch):
+    import uvicorn
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
+    monkeypatch.setenv("C2C_DB", f"sqlite:///{tmp_path / 'serve.db'}")
+    result = CliRunner().invoke(app, ["serve", "--host", "127.0.0.1", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8123/" in result.output
+    ((served, kwargs),) = calls
+    assert kwargs["port"] == 8123 and kwargs["access_log"] is False
+    assert {"/v1/code", "/lookup", "/docs"} <= set(served.openapi()["paths"]) | {
+        getattr(r, "path", "") for r in served.routes
+    }

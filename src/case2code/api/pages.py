@@ -95,7 +95,7 @@ async def code_form(request: Request) -> HTMLResponse:
     try:
         on = _form_date(fields["date_of_service"])
         coding_id, result = _svc(request).code(
-            text, on=on, setting=fields["setting"] or "professional", note_id="page"
+            text, on=on, setting=fields["setting"] or "professional", note_id=_note_name(form)
         )
     except Case2CodeError as exc:
         from .errors import STATUS
@@ -115,6 +115,13 @@ async def _note_text(form) -> str:
             return "\x00"  # refused by the engine as binary data, with its own message
     value = form.get("text")
     return value if isinstance(value, str) else ""
+
+
+def _note_name(form) -> str:
+    upload = form.get("file")
+    if isinstance(upload, UploadFile) and upload.filename:
+        return upload.filename[:200]
+    return "from the page"
 
 
 def _form_date(value: str) -> date | None:

@@ -42,6 +42,8 @@
     badge.className = "badge " + row.action;
     badge.textContent = names[row.action] + (row.new_code ? " to " + row.new_code : "");
     box.appendChild(badge);
+    var sum = document.querySelector('[data-sum="' + row.kind + ":" + row.code + '"]');
+    if (sum) sum.classList.toggle("rejected", row.action === "reject");
     if (row.reason) {
       var why = document.createElement("span");
       why.className = "why-verdict"; why.textContent = row.reason; box.appendChild(why);
