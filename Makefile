@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench lint clean fuzz
+.PHONY: install demo test bench lint clean fuzz serve
 
 install: $(STAMP)
 
@@ -35,6 +35,9 @@ bench: install $(VENV)/.bench-installed
 $(VENV)/.bench-installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[dev,bench]"
 	touch $@
+
+serve: install
+	$(BIN)/case2code serve --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -371,6 +371,66 @@ def eval_cli(
         )
 
 
+audit_app = typer.Typer(help="The audit store: export codings, build a gold corpus from reviews.")
+app.add_typer(audit_app, name="audit")
+
+
+def _audit_store(db: str | None):
+    from .api.settings import Settings
+    from .store import Store
+
+    return Store(db or Settings.from_env().db_url)
+
+
+def _audit_out(out: str):
+    return nullcontext(sys.stdout) if out == "-" else open(out, "w", encoding="utf-8")  # noqa: SIM115
+
+
+@audit_app.command("export")
+def audit_export_cli(
+    out: str = typer.Option("-", "-o", "--output", help="JSONL file, - for stdout"),
+    db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL (default: C2C_DB)"),
+) -> None:
+    """Every stored coding with its feedback, one JSON line each, oldest first."""
+    from .store.audit import export_jsonl
+
+    with _audit_out(out) as stream:
+        count = export_jsonl(_audit_store(db), stream)
+    typer.echo(f"{count} codings exported", err=True)
+
+
+@audit_app.command("gold")
+def audit_gold_cli(
+    out: str = typer.Option("-", "-o", "--output", help="Gold JSONL file, - for stdout"),
+    db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL (default: C2C_DB)"),
+) -> None:
+    """Reviewed codings whose text was stored, as a gold corpus for `case2code eval`."""
+    from .store.audit import export_gold
+
+    with _audit_out(out) as stream:
+        count = export_gold(_audit_store(db), stream)
+    typer.echo(f"{count} reviewed codings written as gold cases", err=True)
+
+
+@app.command("serve")
+def serve_cli(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on"),
+    port: int = typer.Option(8000, help="Port to listen on"),
+) -> None:
+    """Run the REST API and the coder's page (settings from C2C_* environment variables)."""
+    import logging
+
+    import uvicorn
+
+    from .api import create_app
+
+    # our access log names the path only; uvicorn's would print query strings (search words)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    typer.echo(f"case2code page: http://{host}:{port}/   API docs: http://{host}:{port}/docs")
+    uvicorn.run(create_app(), host=host, port=port, log_level="info", access_log=False)
+
+
 def main() -> None:
     """Run the app; a failure to write stdout (a full disk, /dev/full) is E032 and a file the
     command could not open is E030, both exit 2; a closed pipe (`| head`) ends quietly and

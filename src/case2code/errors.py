@@ -61,6 +61,31 @@ class Errors:
     E034 = "Cannot resume into '{path}': {reason}."
     E035 = "Output format '{value}' is not known: use one of {options}."
 
+    # REST service (api/): E06x
+    E060 = (
+        "This call needs the service token: send the header 'Authorization: Bearer <token>' "
+        "with the token the server was started with (C2C_TOKEN)."
+    )
+    E061 = (
+        "Note {note_id} is {size} bytes; this server codes at most {limit} bytes per note "
+        "(C2C_MAX_NOTE_BYTES). Send the note alone, without attachments, or raise the limit."
+    )
+    E062 = "Request to {path} is invalid: {problems}. The expected shape is at /docs."
+    E063 = (
+        "Coding '{coding_id}' is not in the audit store: use a coding_id that POST /v1/code "
+        "returned."
+    )
+    E064 = "Setting {name}='{value}' must be a positive whole number."
+    E065 = (
+        "A batch holds at most {limit} notes; this one has {count}. Split it into smaller "
+        "batches."
+    )
+    E066 = "Feedback on coding {coding_id} cannot be stored: {problem}."
+    E067 = (
+        "Request body is larger than {limit} bytes (C2C_MAX_BODY_BYTES): send fewer or smaller "
+        "notes per call."
+    )
+
     E080 = "Reader data file {file} is invalid: {count} problem(s).\n{problems}"
 
 
