@@ -12,7 +12,7 @@ import threading
 from datetime import date
 
 from .. import check_claim, lookup
-from ..engine import MAX_CHARS, Coder
+from ..engine import Coder
 from ..errors import Case2CodeError, Errors, InputError
 from ..kb import get_kb
 from ..model import SETTINGS, Note, Result
@@ -25,7 +25,7 @@ log = logging.getLogger("case2code.api")
 class Service:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.coder = Coder()
+        self.coder = Coder(max_note_bytes=settings.max_note_bytes)
         self.store = Store(settings.db_url, store_text=settings.store_text)
         self._lookup_lock = threading.Lock()  # the search index is one SQLite connection
 
@@ -42,8 +42,8 @@ class Service:
 
     def _check_size(self, text: str, note_id: str) -> None:
         size = len(text.encode("utf-8", "surrogatepass"))
-        if size > self.settings.max_note_bytes or len(text) > MAX_CHARS:
-            limit = min(self.settings.max_note_bytes, MAX_CHARS)
+        if size > self.settings.max_note_bytes:
+            limit = self.settings.max_note_bytes
             raise Case2CodeError(
                 "E061", Errors.E061.format(note_id=note_id, size=size, limit=limit)
             )
