@@ -201,6 +201,71 @@ def eval_cli(
         )
 
 
+kb_app = typer.Typer(no_args_is_help=True, help="Local CMS data: import and list releases.")
+app.add_typer(kb_app, name="kb")
+
+
+@kb_app.command("import")
+def kb_import_cli(
+    kind: str = typer.Argument(..., help="ncci (PTP edits), mue or pfs (PPRRVU file)"),
+    path: str = typer.Argument(..., help="The file as CMS publishes it (unzipped)"),
+    effective: str | None = typer.Option(
+        None, "--effective", help="Date the release applies from (else read from the file)"
+    ),
+    setting: str | None = typer.Option(
+        None, "--setting", help="professional or facility (else read from the file)"
+    ),
+) -> None:
+    """Import a CMS NCCI PTP, MUE or PFS RVU file into the local, versioned tables."""
+    from .kb.cms import db_path, import_file
+
+    try:
+        release = import_file(kind, path, _date(effective), setting)
+    except Case2CodeError as exc:
+        _fail(exc)
+    typer.echo(f"{release.rows} rows imported: {release.label} -> {db_path()}")
+
+
+@kb_app.command("status")
+def kb_status_cli() -> None:
+    """List the imported CMS releases (none: the KB's own edits and MUEs apply)."""
+    from .kb.cms import Store, db_path
+
+    store = Store.existing()
+    releases = store.releases() if store else []
+    if not releases:
+        typer.echo(f"No CMS file imported ({db_path()}); the KB's own edits and MUEs apply.")
+    for r in releases:
+        typer.echo(f"{r.kind:<4} {r.setting:<12} from {r.effective}  {r.rows:>7} rows  {r.source}")
+
+
+@app.command("edits")
+def edits_cli(
+    first: str = typer.Argument(..., help="A CPT/HCPCS code, e.g. 20982"),
+    second: str = typer.Argument(..., help="The other code, e.g. 77013"),
+    on: str | None = typer.Option(None, "--date", help="Date of service YYYY-MM-DD"),
+    setting: str = typer.Option("professional", help="professional or facility"),
+    fmt: str = typer.Option("text", "--format", help="text or json"),
+) -> None:
+    """Answer a pair question: NCCI edits between two codes, both directions, with dates."""
+    from .formats.desk import pair_lines
+    from .kb import get_kb
+    from .kb.pairs import pair_answer
+
+    try:
+        answer = pair_answer(get_kb(), first, second, _date(on), setting)
+    except Case2CodeError as exc:
+        _fail(exc)
+    if fmt == "json":
+        typer.echo(json.dumps(answer, indent=2))
+        return
+    typer.echo(answer["verdict"])
+    typer.echo("\n".join(pair_lines(answer["in_force"])))
+    if answer["history"]:
+        typer.echo("other records (other dates, settings or tables):")
+        typer.echo("\n".join(pair_lines(answer["history"])[1:]))
+
+
 def main() -> None:
     app()
 

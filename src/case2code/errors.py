@@ -29,6 +29,13 @@ class Errors:
     E013 = "Setting '{value}' is not known: use one of {options}."
     E020 = "Claim {source} is invalid: {problems}"
     E030 = "Cannot read file '{path}': {reason}."
+    # CMS data files (kb import, edits)
+    E060 = (
+        "Cannot import {kind} file '{path}': {reason}. Give the file as CMS publishes it "
+        "({layout})."
+    )
+    E061 = "Unknown CMS data kind '{value}': use one of {options}."
+    E062 = "'{code}' is not a CPT/HCPCS code (five characters such as 20982, 0581T, G0463)."
 
 
 class Case2CodeError(Exception):

@@ -1,0 +1,52 @@
+"""`case2code kb import ncci|mue|pfs FILE`: read a CMS file, check its layout, store it as a
+release with the date from which it applies."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from ...errors import InputError
+from . import formats
+from .store import Release, Store, db_path
+
+KINDS = ("ncci", "mue", "pfs")
+
+
+def import_file(
+    kind: str, path: str | Path, effective: date | None = None, setting: str | None = None
+) -> Release:
+    """Import one file. The release date is `effective`, else the one the file names (MUE and
+    PFS file names and titles carry it), else for PTP the newest row's effective date."""
+    kind = kind.lower()
+    if kind not in KINDS:
+        raise InputError.make("E061", value=kind, options=", ".join(KINDS))
+    path = Path(path)
+    if kind == "ncci":
+        rows = list(formats.read_ptp(path))
+        setting = setting or formats.setting_from_name(path) or "professional"
+        when = effective or max((r.effective for r in rows), default=None)
+        return _store(path, "ptp", setting, when, rows, formats.PTP_LAYOUT)
+    if kind == "mue":
+        file_setting, rows = formats.read_mue(path)
+        when = effective or formats.date_from_name(path)
+        return _store(path, "mue", setting or file_setting, when, rows, formats.MUE_LAYOUT)
+    title_date, rows = formats.read_pfs(path)
+    when = effective or formats.date_from_name(path) or title_date
+    return _store(path, "pfs", "professional", when, rows, formats.PFS_LAYOUT)
+
+
+def _store(path: Path, kind: str, setting: str, when, rows: list, layout: str) -> Release:
+    if when is None:
+        raise InputError.make(
+            "E060",
+            kind=kind,
+            path=path,
+            reason="names no release date; give it with --effective YYYY-MM-DD",
+            layout=layout,
+        )
+    if not rows:
+        raise InputError.make(
+            "E060", kind=kind, path=path, reason="has no data rows", layout=layout
+        )
+    return Store(db_path(), create=True).add(kind, setting, when, path, rows)
