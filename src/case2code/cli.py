@@ -167,38 +167,20 @@ def check_cli(
 @app.command("eval")
 def eval_cli(
     path: str = typer.Argument(..., help="Gold JSONL with expected codes"),
-    as_json: bool = typer.Option(False, "--json"),
-    show: int = typer.Option(20, help="Failing cases to print"),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json"),
+    fmt: str = typer.Option("text", "--format", help="text or json"),
+    show: int = typer.Option(0, help="Failing cases to print (0 = every one)"),
 ) -> None:
-    """Accuracy against a gold-coded corpus: exact match, per-code precision and recall."""
+    """Accuracy against a gold-coded corpus: each metric with its count, per-code tables for CPT
+    and ICD-10-CM, every failing case ranked by severity."""
     from .evaluation import evaluate, load_gold
+    from .formats.report import report_text
 
     report = evaluate(load_gold(path))
-    if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "summary": report.summary(),
-                    "per_code": report.per_code(),
-                    "failures": [f.__dict__ for f in report.failures],
-                },
-                indent=2,
-            )
-        )
+    if as_json or fmt == "json":
+        typer.echo(json.dumps(report.to_dict(), indent=2))
         return
-    for k, v in report.summary().items():
-        typer.echo(f"{k:>20}: {v}")
-    typer.echo("\nper code (precision / recall):")
-    for code, s in report.per_code().items():
-        typer.echo(
-            f"  {code:<8} {s['precision']} / {s['recall']}  "
-            f"(tp {s['tp']} fp {s['fp']} fn {s['fn']})"
-        )
-    for f in report.failures[:show]:
-        typer.echo(
-            f"\nFAIL {f.id}\n  cpt want {f.cpt_expected}\n  cpt got  {f.cpt_got}"
-            f"\n  icd want {f.icd_expected}\n  icd got  {f.icd_got}"
-        )
+    typer.echo(report_text(report, show=show))
 
 
 kb_app = typer.Typer(no_args_is_help=True, help="Local CMS data: import and list releases.")

@@ -137,8 +137,6 @@ def lookup_code(code: str, on: date | None = None, kb: KB | None = None) -> Entr
 def close_codes(kb: KB, key: str, limit: int = 5) -> str:
     """Real codes of the same system close to a mistyped one: KB CPT/HCPCS codes for a
     CPT-shaped key, ICD-10-CM codes under the nearest existing category for an ICD-shaped one."""
-    from rapidfuzz import fuzz, process
-
     if ICD_RE.match(key) and not key[:1].isdigit():
         norm = icd10.normalize(key)
         for size in (len(norm), 5, 4, 3, 2):
@@ -147,8 +145,20 @@ def close_codes(kb: KB, key: str, limit: int = 5) -> str:
                 return ", ".join(near[:limit])
         return "none"
     pool = [c for c in kb.codes if c[-1].isalpha() == key[4:5].isalpha()] or list(kb.codes)
-    best = process.extract(key[:5], pool, scorer=fuzz.ratio, limit=limit)
-    return ", ".join(c for c, _, _ in best) or "none"
+    pool.sort(key=lambda c: (-_shared_prefix(c, key), abs(_number(c) - _number(key))))
+    return ", ".join(pool[:limit]) or "none"
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _number(code: str) -> int:
+    digits = "".join(ch for ch in code[:5] if ch.isdigit())
+    return int(digits) if digits else 0
 
 
 def _code_in(query: str, kb: KB) -> str | None:
