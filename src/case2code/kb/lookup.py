@@ -1,9 +1,10 @@
 """Code lookup: an entry by code number, or a ranked search by words, abbreviations and synonyms.
 
-The word index is SQLite FTS5 ranked by bm25, built in memory once per process from the KB and
-the ICD-10-CM codes its maps use (about 50 ms). Queries are expanded with the reviewed
-abbreviation table (search-terms.yaml) and misspelled words are corrected against the index
-vocabulary with difflib before the FTS query, so "cryoablaton rib" finds 20983.
+A code gives its Entry: the KB's reference entry for a CPT code, the official record for an
+ICD-10-CM code, and the coder's-desk panel (kb/desk.py): dates, global period, MUE, NCCI pair
+edits, fee-schedule facts for CPT; the tabular notes of the code and its parents for ICD-10-CM.
+Words are searched over the whole ICD-10-CM set and the KB (kb/search.py). A code-shaped query
+that is no code is an UnknownCodeError naming close codes of the same system.
 """
 
 from __future__ import annotations

@@ -24,7 +24,6 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
-from rapidfuzz import fuzz, process
 
 from . import icd10
 from .loader import KB
@@ -34,7 +33,8 @@ STOPWORDS = frozenset(
     "a an and are as at by code codes cpt do does for from how i icd icd10 icd10cm in is it "
     "me of on or the to what which with".split()
 )
-CANDIDATES = 400
+CANDIDATES = 200
+FULL_MATCHES = 1  # with no full match, the best partial ICD-10-CM matches are ranked too
 ICD_DDL = (
     "CREATE VIRTUAL TABLE icd USING fts5(code, title, terms, billable UNINDEXED,"
     " tokenize='porter unicode61')"
@@ -59,6 +59,7 @@ class Ranked:
     matched: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude shared stem for matching query words to indexed words (metastasis/metastatic,
     bone/bones, rib/ribs): the first six letters of a long word, a short word without its
@@ -165,6 +166,7 @@ class WordIndex:
         self.broader = broader_terms()
         self.procedure_words = word_list("procedure_words")
         self.addon_words = word_list("addon_words")
+        self._stem_cache: dict[tuple[bool, str], tuple[frozenset, frozenset]] = {}
 
     # ------------------------------------------------------------------ query -> concepts
     def concepts(self, query: str) -> list[Concept]:
@@ -205,6 +207,8 @@ class WordIndex:
 
     def correct(self, word: str) -> str | None:
         """The closest indexed word, preferring the KB's own words on a near tie."""
+        from rapidfuzz import fuzz, process  # only a misspelling pays for the import
+
         cutoff = 80 if len(word) >= 7 else 84
         best = process.extractOne(word, self.vocab_list, scorer=fuzz.ratio, score_cutoff=cutoff)
         if best is None:
@@ -219,18 +223,20 @@ class WordIndex:
         concepts = self.concepts(query)
         if not concepts:
             return concepts, []
-        terms = sorted(
-            {w for c in concepts for alt in c.alternatives for w in alt if w not in STOPWORDS}
-        )
-        fts = " OR ".join(f'"{t}"*' if len(t) >= 4 else f'"{t}"' for t in terms)
+        every, anyone = _fts_queries(concepts)
+        full = len(self._kb_candidates(every))
+        icd_rows = self._icd_candidates(every)
+        if full + len(icd_rows) < FULL_MATCHES:  # few meet every concept: add best partials
+            icd_rows = self._icd_candidates(anyone)
+        kb_rows = self._kb_candidates(anyone)  # the KB is small: always every partial match
         typed = set(WORD_RE.findall(query.lower()))
         for c in concepts:
             typed.update(w for alt in c.alternatives for w in alt)
         kb_bonus = 0.3 if typed & self.procedure_words else -0.5
-        ranked = self._score(concepts, self._kb_candidates(fts), kb_bonus)
+        ranked = self._score(concepts, kb_rows, kb_bonus)
         if not typed & self.addon_words:
             ranked = [_primary_first(r, self.kb) for r in ranked]
-        ranked += self._score(concepts, self._icd_candidates(fts), None)
+        ranked += self._score(concepts, icd_rows, None)
         ranked.sort(key=lambda r: -r.score)
         return concepts, ranked[:limit]
 
@@ -256,13 +262,13 @@ class WordIndex:
         """kb_bonus: None for ICD-10-CM rows; for KB rows, +0.3 when the query asks for a
         procedure (this KB's domain first on a tie), -0.5 when it reads as a diagnosis."""
         kb_doc = kb_bonus is not None
+        stemmed = [_stemmed(c) for c in concepts]
         out = []
         for rank, (code, title, strong, weak, system, family, _bm25) in enumerate(rows):
-            strong_words = {stem(w) for w in WORD_RE.findall(f"{title} {strong}".lower())}
-            weak_words = {stem(w) for w in WORD_RE.findall(weak.lower())} | strong_words
+            strong_words, weak_words = self._stems(code, kb_doc, f"{title} {strong}", weak)
             total, hits = 0.0, []
-            for c in concepts:
-                got, alt = _satisfied(c, strong_words, weak_words)
+            for c, st in zip(concepts, stemmed, strict=True):
+                got, alt = _satisfied(st, strong_words, weak_words)
                 total += got * (0.9 if c.corrected else 1.0)
                 hits += [alt] if got else []
             score = 10 * total / len(concepts)
@@ -273,6 +279,37 @@ class WordIndex:
         return out
 
 
+    def _stems(self, code: str, kb_doc: bool, strong: str, weak: str) -> tuple[set, set]:
+        """A document's stem sets, cached per code (documents do not change in a process)."""
+        key = (kb_doc, code)
+        found = self._stem_cache.get(key)
+        if found is None:
+            strong_set = frozenset(stem(w) for w in WORD_RE.findall(strong.lower()))
+            weak_set = strong_set | frozenset(stem(w) for w in WORD_RE.findall(weak.lower()))
+            found = self._stem_cache[key] = (strong_set, weak_set)
+        return found
+
+
+def _term(word: str) -> str:
+    return f'"{word}"*' if len(word) >= 4 else f'"{word}"'
+
+
+def _fts_queries(concepts: list[Concept]) -> tuple[str, str]:
+    """(every concept met, any word met): the first is selective and fast; the second, for
+    queries nothing fully meets, ranks the best partial matches."""
+    groups, words = [], set()
+    for c in concepts:
+        phrases = []
+        for alt in [*c.alternatives, *c.broader]:
+            kept = [w for w in alt if w not in STOPWORDS]
+            if kept:
+                words.update(kept)
+                phrases.append("(" + " AND ".join(_term(w) for w in kept) + ")")
+        if phrases:
+            groups.append("(" + " OR ".join(phrases) + ")")
+    return " AND ".join(groups), " OR ".join(_term(w) for w in sorted(words))
+
+
 def _primary_first(r: Ranked, kb: KB) -> Ranked:
     """An add-on is never reported alone: below its primary unless the query asks for it."""
     entry = kb.codes.get(r.code)
@@ -281,19 +318,27 @@ def _primary_first(r: Ranked, kb: KB) -> Ranked:
     return r
 
 
-def _satisfied(c: Concept, strong: set[str], weak: set[str]) -> tuple[float, str]:
-    """How well a document meets a concept (1 in its title or synonyms, 0.6 in its other
-    text) and the words that met it."""
+def _stemmed(c: Concept) -> tuple[list, list]:
+    """A concept's broader and alternative phrases as stem sets, once per query."""
+    broader = [(frozenset(stem(w) for w in alt), " ".join(alt)) for alt in c.broader]
+    alts = [
+        (frozenset(stem(w) for w in alt if w not in STOPWORDS), " ".join(alt))
+        for alt in c.alternatives
+    ]
+    return broader, [(words, text) for words, text in alts if words]
+
+
+def _satisfied(stemmed: tuple[list, list], strong: set, weak: set) -> tuple[float, str]:
+    """How well a document meets a concept (1 in its title or synonyms, 0.85 through a
+    broader word, 0.6 in its other text) and the words that met it."""
+    broader, alts = stemmed
     best = (0.0, "")
-    for alt in c.broader:
-        if all(stem(w) in strong for w in alt):
-            best = (0.85, " ".join(alt))
-    for alt in c.alternatives:
-        words = [stem(w) for w in alt if w not in STOPWORDS]
-        if not words:
-            continue
-        if all(w in strong for w in words):
-            return 1.0, " ".join(alt)
-        if all(w in weak for w in words) and best[0] < 0.6:
-            best = (0.6, " ".join(alt))
+    for words, text in broader:
+        if words <= strong:
+            best = (0.85, text)
+    for words, text in alts:
+        if words <= strong:
+            return 1.0, text
+        if best[0] < 0.6 and words <= weak:
+            best = (0.6, text)
     return best
