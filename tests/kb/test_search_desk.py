@@ -2,9 +2,9 @@
 set and the KB's CPT entries, ranked so every typed word counts before any nuance, with
 spelling tolerance that cannot pull unrelated codes first; code-shaped non-codes are errors.
 
-The 116 coder-style queries of queries_desk.yaml are measured as a whole (top-1 and top-3);
-the floors below sit just under the measured figures so a regression fails, and the issue's
-own examples are asserted one by one.
+The 116 coder-style queries of queries_desk.yaml (and 23 blind ones written after tuning) are
+measured as a whole (top-1 and top-3); the floors sit at or just under the measured figures so
+a regression fails, and the issue's own examples are asserted one by one.
 """
 
 from __future__ import annotations
@@ -19,9 +19,13 @@ import yaml
 from case2code.errors import UnknownCodeError
 from case2code.kb.lookup import Entry, lookup
 
-QUERIES = yaml.safe_load((Path(__file__).parent / "queries_desk.yaml").read_text())["queries"]
-TOP1_FLOOR = 0.93  # measured 110/116 = 0.948 on 2026-12-02
-TOP3_FLOOR = 0.98  # measured 115/116 = 0.991
+DESK = yaml.safe_load((Path(__file__).parent / "queries_desk.yaml").read_text())
+QUERIES, BLIND = DESK["queries"], DESK["blind"]
+# Measured 2026-12-02. Tuned set: first run 97/116 top-1, 114/116 top-3; after the data fixes
+# its misses showed (search-terms.yaml alternatives) 111/116 = 0.957 and 115/116 = 0.991.
+TOP1_FLOOR, TOP3_FLOOR = 0.95, 0.99
+# Blind set, written after tuning and measured once: 15/23 = 0.652 top-1, 17/23 = 0.739 top-3.
+BLIND_TOP1_FLOOR, BLIND_TOP3_FLOOR = 0.65, 0.73
 
 
 def _answers(query: str) -> list[str]:
@@ -38,21 +42,31 @@ def test_the_desk_queries_are_new_and_many():
 
     old = {q.lower() for q, _ in OLD}
     assert len(QUERIES) >= 80
-    assert not [x["q"] for x in QUERIES if x["q"].lower() in old]
+    assert not [x["q"] for x in QUERIES + BLIND if x["q"].lower() in old]
 
 
-def test_top1_and_top3_over_the_desk_queries():
+def _measure(queries: list[dict]) -> tuple[float, float, str]:
     top1 = top3 = 0
     misses = []
-    for item in QUERIES:
+    for item in queries:
         got = _answers(item["q"])[:3]
         top1 += _fits(got[0], item["want"])
         top3 += any(_fits(c, item["want"]) for c in got)
         if not _fits(got[0], item["want"]):
             misses.append(f"{item['q']!r}: want {item['want']}, got {got}")
-    n = len(QUERIES)
+    n = len(queries)
     report = f"top-1 {top1}/{n} = {top1 / n:.3f}, top-3 {top3}/{n} = {top3 / n:.3f}"
-    assert top1 / n >= TOP1_FLOOR and top3 / n >= TOP3_FLOOR, report + "\n" + "\n".join(misses)
+    return top1 / n, top3 / n, report + "\n" + "\n".join(misses)
+
+
+def test_top1_and_top3_over_the_desk_queries():
+    top1, top3, report = _measure(QUERIES)
+    assert top1 >= TOP1_FLOOR and top3 >= TOP3_FLOOR, report
+
+
+def test_top1_and_top3_over_the_blind_queries():
+    top1, top3, report = _measure(BLIND)
+    assert top1 >= BLIND_TOP1_FLOOR and top3 >= BLIND_TOP3_FLOOR, report
 
 
 @pytest.mark.parametrize(
