@@ -189,7 +189,7 @@ def search_rows() -> list[tuple[str, str, str, bool]]:
     ]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_suffix(f".tmp-{os.getpid()}")
         tmp.write_text(json.dumps(rows))
         tmp.replace(path)
     except OSError:

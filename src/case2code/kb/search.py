@@ -16,6 +16,7 @@ query's concepts they satisfy, so every word of the query counts before any bm25
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -115,7 +116,7 @@ def _open_icd() -> tuple[sqlite3.Connection, list[str]]:
 
 def _build_icd(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".building")
+    tmp = path.with_suffix(f".building-{os.getpid()}")  # two first runs may build at once
     tmp.unlink(missing_ok=True)
     db = sqlite3.connect(tmp)
     db.execute(ICD_DDL)

@@ -139,11 +139,16 @@ def _ymd(value: str) -> date:
 
 
 def read_ptp(path: str | Path) -> Iterator[PtpRow]:
-    """Rows of an NCCI PTP text file; title and legend lines before the first row are skipped."""
+    """Rows of an NCCI PTP text file; title and legend lines before the first row are skipped.
+    The header is checked at once; rows are read as they are consumed (files are large)."""
     path = Path(path)
     lines = _text(path, "NCCI PTP", PTP_LAYOUT).splitlines()
     if not any(line.startswith("Column 1\tColumn 2") for line in lines[:12]):
         raise _refuse("NCCI PTP", path, "has no 'Column 1<TAB>Column 2' header line", PTP_LAYOUT)
+    return _ptp_rows(lines, path)
+
+
+def _ptp_rows(lines: list[str], path: Path) -> Iterator[PtpRow]:
     started = False
     for number, line in enumerate(lines, start=1):
         cells = [c.strip() for c in line.split("\t")]

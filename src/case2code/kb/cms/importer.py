@@ -7,8 +7,9 @@ from datetime import date
 from pathlib import Path
 
 from ...errors import InputError
+from ...model import SETTINGS
 from . import formats
-from .store import Release, Store, db_path
+from .store import EmptyRelease, Release, Store, db_path
 
 KINDS = ("ncci", "mue", "pfs")
 
@@ -21,12 +22,13 @@ def import_file(
     kind = kind.lower()
     if kind not in KINDS:
         raise InputError.make("E061", value=kind, options=", ".join(KINDS))
+    if setting is not None and setting not in SETTINGS:
+        raise InputError.make("E013", value=setting, options=", ".join(SETTINGS))
     path = Path(path)
     if kind == "ncci":
-        rows = list(formats.read_ptp(path))
+        rows = formats.read_ptp(path)  # a generator: PTP files are large
         setting = setting or formats.setting_from_name(path) or "professional"
-        when = effective or max((r.effective for r in rows), default=None)
-        return _store(path, "ptp", setting, when, rows, formats.PTP_LAYOUT)
+        return _store(path, "ptp", setting, effective, rows, formats.PTP_LAYOUT)
     if kind == "mue":
         file_setting, rows = formats.read_mue(path)
         when = effective or formats.date_from_name(path)
@@ -36,17 +38,21 @@ def import_file(
     return _store(path, "pfs", "professional", when, rows, formats.PFS_LAYOUT)
 
 
-def _store(path: Path, kind: str, setting: str, when, rows: list, layout: str) -> Release:
-    if when is None:
-        raise InputError.make(
-            "E060",
-            kind=kind,
-            path=path,
-            reason="names no release date; give it with --effective YYYY-MM-DD",
-            layout=layout,
+def _store(path: Path, kind: str, setting: str, when, rows, layout: str) -> Release:
+    if when is None and kind != "ptp":
+        raise _refused(
+            kind, path, "names no release date; give it with --effective YYYY-MM-DD", layout
         )
-    if not rows:
-        raise InputError.make(
-            "E060", kind=kind, path=path, reason="has no data rows", layout=layout
-        )
-    return Store(db_path(), create=True).add(kind, setting, when, path, rows)
+    if kind != "ptp" and not rows:
+        raise _refused(kind, path, "has no data rows", layout)
+    try:
+        return Store(db_path(), create=True).add(kind, setting, when, path, rows)
+    except EmptyRelease as exc:
+        reason = str(exc)
+        if reason == "names no release date":
+            reason += "; give it with --effective YYYY-MM-DD"
+        raise _refused(kind, path, reason, layout) from exc
+
+
+def _refused(kind: str, path: Path, reason: str, layout: str) -> InputError:
+    return InputError.make("E060", kind=kind, path=path, reason=reason, layout=layout)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import astuple, dataclass, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -43,6 +44,10 @@ CREATE TABLE IF NOT EXISTS pfs (
 CREATE INDEX IF NOT EXISTS pfs_code ON pfs (code);
 """
 TABLES = {"ptp": PtpRow, "mue": MueRow, "pfs": PfsRow}
+
+
+class EmptyRelease(ValueError):
+    """A file that parsed but gave nothing to store: no rows, or no date to apply them from."""
 
 
 @dataclass(frozen=True)
@@ -94,30 +99,54 @@ class Store:
             _OPEN[path] = cached
         return cached[0]
 
-    def add(self, kind: str, setting: str, effective: date, source: Path, rows: list) -> Release:
+    def add(
+        self, kind: str, setting: str, effective: date | None, source: Path, rows: Iterable
+    ) -> Release:
+        """Store one release, streaming its rows (a CMS PTP file holds about a million). With
+        no `effective`, the newest row's effective date (PTP) dates the release. Raises
+        EmptyRelease (and stores nothing) when the file had no rows or no date."""
         sha = hashlib.sha256(source.read_bytes()).hexdigest()
         with self.db:
-            old = self.db.execute(
+            for (old_id,) in self.db.execute(
                 "SELECT id FROM imports WHERE kind=? AND setting=? AND sha256=?",
                 (kind, setting, sha),
-            ).fetchall()
-            for (old_id,) in old:
+            ).fetchall():
                 self.db.execute(f"DELETE FROM {kind} WHERE import_id=?", (old_id,))
                 self.db.execute("DELETE FROM imports WHERE id=?", (old_id,))
-            cur = self.db.execute(
+            import_id = self.db.execute(
                 "INSERT INTO imports (kind, setting, effective, source, sha256, rows, imported_at)"
-                " VALUES (?,?,?,?,?,?,?)",
-                (kind, setting, effective.isoformat(), source.name, sha, len(rows), _now()),
-            )
-            import_id = cur.lastrowid
+                " VALUES (?,?,?,?,?,0,?)",
+                (
+                    kind,
+                    setting,
+                    effective.isoformat() if effective else "",
+                    source.name,
+                    sha,
+                    _now(),
+                ),
+            ).lastrowid
             names = [f.name for f in fields(TABLES[kind])]
             sql = (
                 f"INSERT INTO {kind} (import_id, {', '.join(names)}) "
                 f"VALUES ({', '.join('?' * (len(names) + 1))})"
             )
             self.db.executemany(sql, ((import_id, *map(_plain, astuple(r))) for r in rows))
+            count, newest = self._count(kind, import_id)
+            when = effective or (date.fromisoformat(newest) if newest else None)
+            if not count or when is None:
+                raise EmptyRelease("has no data rows" if not count else "names no release date")
+            self.db.execute(
+                "UPDATE imports SET rows=?, effective=? WHERE id=?",
+                (count, when.isoformat(), import_id),
+            )
         _OPEN.pop(self.path, None)
-        return Release(import_id, kind, setting, effective, source.name, len(rows))
+        return Release(import_id, kind, setting, when, source.name, count)
+
+    def _count(self, kind: str, import_id: int) -> tuple[int, str | None]:
+        newest = "MAX(effective)" if kind == "ptp" else "NULL"
+        return self.db.execute(
+            f"SELECT COUNT(*), {newest} FROM {kind} WHERE import_id=?", (import_id,)
+        ).fetchone()
 
     def releases(self, kind: str | None = None, setting: str | None = None) -> list[Release]:
         sql = "SELECT id, kind, setting, effective, source, rows FROM imports"
