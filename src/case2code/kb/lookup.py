@@ -34,6 +34,7 @@ class Hit:
     score: float
     family: str = ""
     matched: list[str] = field(default_factory=list)
+    billable: bool = True
 
     def to_dict(self) -> dict:
         return {
@@ -43,6 +44,7 @@ class Hit:
             "score": round(self.score, 3),
             "family": self.family,
             "matched": self.matched,
+            "billable": self.billable,
         }
 
 
@@ -105,7 +107,9 @@ class SearchIndex:
             entry = self.kb.codes.get(r.code)
             if on and entry and not is_effective(entry, on):
                 continue
-            hits.append(Hit(r.code, r.system, r.title, r.score, r.family, r.matched))
+            icd = r.system == "ICD-10-CM"
+            family, billable = ("", r.family == "leaf") if icd else (r.family, True)
+            hits.append(Hit(r.code, r.system, r.title, r.score, family, r.matched, billable))
         return hits[:limit]
 
 

@@ -276,7 +276,7 @@ class WordIndex:
             score += kb_bonus or 0.0
             score += 0.3 if kb_doc or family == "leaf" else 0.0  # a billable code over a header
             score += 0.5 / (1 + rank) - len(title) / 2000
-            out.append(Ranked(code, system, title, score, "" if not kb_doc else family, hits))
+            out.append(Ranked(code, system, title, score, family, hits))
         return out
 
 
