@@ -47,6 +47,8 @@ def desk_lines(panel: dict) -> list[str]:
 
 def _fee_lines(panel: dict) -> list[str]:
     fee = panel["fee_schedule"]
+    if not fee and panel.get("fee_release"):
+        return [f"fee schedule: the code is not in {panel['fee_release']}"]
     if not fee:
         return ["fee schedule: no PFS file imported (`case2code kb import pfs PPRRVU...csv`)"]
     ind = ", ".join(f"{k} {v}" for k, v in fee["indicators"].items())

@@ -43,6 +43,7 @@ def cpt_panel(kb: KB, entry: CodeEntry, on: date | None) -> dict:
         "mue": mue.to_dict() if mue else None,
         "pair_edits": [e.to_dict() for e in _ordered(kb, code, edits)],
         "fee_schedule": _fee(fee),
+        "fee_release": _fee_release(on),
         "fee_history": [
             {"release": r.label, "effective": r.effective.isoformat(), "listed": row is not None}
             for r, row in cms.fee_history(code)
@@ -67,6 +68,13 @@ def _ordered(kb: KB, code: str, edits: list[cms.PairEdit]) -> list[cms.PairEdit]
         return (other not in kb.codes, other, e.source)
 
     return sorted(edits, key=key)
+
+
+def _fee_release(on: date | None) -> str | None:
+    """The PFS release in force on the date, named even when it lacks the code."""
+    store = cms.Store.existing()
+    release = store.release_on("pfs", "professional", on) if store else None
+    return release.label if release else None
 
 
 def _fee(fee) -> dict | None:
