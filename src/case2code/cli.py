@@ -335,40 +335,87 @@ def eval_cli(
     path: str = typer.Argument(..., help="Gold JSONL with expected codes"),
     fmt: str = FORMAT(),
     as_json: bool = JSON_ALIAS,
-    show: int = typer.Option(20, help="Failing cases to print"),
+    show: int = typer.Option(0, help="Failing cases to print (0 = every one)"),
 ) -> None:
-    """Accuracy against a gold-coded corpus: exact match, per-code precision and recall."""
+    """Accuracy against a gold-coded corpus: each metric with its count, per-code tables for CPT
+    and ICD-10-CM, every failing case ranked by severity."""
     from .evaluation import evaluate
+    from .formats.report import report_text
 
     as_json = output_format(fmt, as_json) == "json"
     gold = _gold(path)
     with progress_bar(len(gold), "evaluating") as advance:
         report = evaluate(_advancing(gold, advance))
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "summary": report.summary(),
-                    "per_code": report.per_code(),
-                    "failures": [f.__dict__ for f in report.failures],
-                },
-                indent=2,
-            )
-        )
+        typer.echo(json.dumps(report.to_dict(), indent=2))
         return
-    for k, v in report.summary().items():
-        typer.echo(f"{k:>20}: {v}")
-    typer.echo("\nper code (precision / recall):")
-    for code, s in report.per_code().items():
-        typer.echo(
-            f"  {code:<8} {s['precision']} / {s['recall']}  "
-            f"(tp {s['tp']} fp {s['fp']} fn {s['fn']})"
-        )
-    for f in report.failures[:show]:
-        typer.echo(
-            f"\nFAIL {f.id}\n  cpt want {f.cpt_expected}\n  cpt got  {f.cpt_got}"
-            f"\n  icd want {f.icd_expected}\n  icd got  {f.icd_got}"
-        )
+    typer.echo(report_text(report, show=show))
+
+
+kb_app = typer.Typer(no_args_is_help=True, help="Local CMS data: import and list releases.")
+app.add_typer(kb_app, name="kb")
+
+
+@kb_app.command("import")
+def kb_import_cli(
+    kind: str = typer.Argument(..., help="ncci (PTP edits), mue or pfs (PPRRVU file)"),
+    path: str = typer.Argument(..., help="The file as CMS publishes it (unzipped)"),
+    effective: str | None = typer.Option(
+        None, "--effective", help="Date the release applies from (else read from the file)"
+    ),
+    setting: str | None = typer.Option(
+        None, "--setting", help="professional or facility (else read from the file)"
+    ),
+) -> None:
+    """Import a CMS NCCI PTP, MUE or PFS RVU file into the local, versioned tables."""
+    from .kb.cms import db_path, import_file
+
+    try:
+        release = import_file(kind, path, _date(effective), setting)
+    except Case2CodeError as exc:
+        _fail(exc)
+    typer.echo(f"{release.rows} rows imported: {release.label} -> {db_path()}")
+
+
+@kb_app.command("status")
+def kb_status_cli() -> None:
+    """List the imported CMS releases (none: the KB's own edits and MUEs apply)."""
+    from .kb.cms import Store, db_path
+
+    store = Store.existing()
+    releases = store.releases() if store else []
+    if not releases:
+        typer.echo(f"No CMS file imported ({db_path()}); the KB's own edits and MUEs apply.")
+    for r in releases:
+        typer.echo(f"{r.kind:<4} {r.setting:<12} from {r.effective}  {r.rows:>7} rows  {r.source}")
+
+
+@app.command("edits")
+def edits_cli(
+    first: str = typer.Argument(..., help="A CPT/HCPCS code, e.g. 20982"),
+    second: str = typer.Argument(..., help="The other code, e.g. 77013"),
+    on: str | None = typer.Option(None, "--date", help="Date of service YYYY-MM-DD"),
+    setting: str = typer.Option("professional", help="professional or facility"),
+    fmt: str = FORMAT(),
+    as_json: bool = JSON_ALIAS,
+) -> None:
+    """Answer a pair question: NCCI edits between two codes, both directions, with dates."""
+    from .formats.desk import pair_lines
+    from .kb import get_kb
+    from .kb.pairs import pair_answer
+
+    try:
+        answer = pair_answer(get_kb(), first, second, _date(on), setting)
+    except Case2CodeError as exc:
+        _fail(exc)
+    if output_format(fmt, as_json) == "json":
+        typer.echo(json.dumps(answer, indent=2))
+        return
+    typer.echo(answer["verdict"])
+    typer.echo("\n".join(pair_lines(answer["in_force"])))
+    if answer["history"]:
+        typer.echo("other records (other dates, settings or tables):")
+        typer.echo("\n".join(pair_lines(answer["history"])[1:]))
 
 
 audit_app = typer.Typer(help="The audit store: export codings, build a gold corpus from reviews.")

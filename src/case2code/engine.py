@@ -48,12 +48,14 @@ class Coder:
             date_of_service=note.date_of_service,
             setting=note.setting,
         )
-        result.findings = lines.findings + self._checks(lines, facts, dx)
+        result.findings = lines.findings + self._checks(lines, facts, dx, note)
         result.findings += getattr(dx, "findings", [])  # documentation gaps of the diagnoses
         return result
 
-    def _checks(self, lines: Lines, facts: Facts, dx: list[DxCode]) -> list[Finding]:
-        out = findings.pair_edits(self.kb, lines.cpt) + findings.mue(self.kb, lines.cpt)
+    def _checks(self, lines: Lines, facts: Facts, dx: list[DxCode], note: Note) -> list[Finding]:
+        on, setting = note.date_of_service, note.setting
+        out = findings.pair_edits(self.kb, lines.cpt, on, setting)
+        out += findings.mue(self.kb, lines.cpt, on, setting) + findings.before_icd10(on, dx)
         out += findings.dx_support(self.kb, lines.cpt, dx)
         for i, line in enumerate(lines.cpt):
             entry, fact = self.kb.codes[line.code], lines.facts_of.get(i)

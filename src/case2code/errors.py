@@ -61,6 +61,14 @@ class Errors:
     E034 = "Cannot resume into '{path}': {reason}."
     E035 = "Output format '{value}' is not known: use one of {options}."
 
+    # CMS data files (kb import, edits)
+    E050 = (
+        "Cannot import {kind} file '{path}': {reason}. Give the file as CMS publishes it "
+        "({layout})."
+    )
+    E051 = "Unknown CMS data kind '{value}': use one of {options}."
+    E052 = "'{code}' is not a CPT/HCPCS code (five characters such as 20982, 0581T, G0463)."
+
     # REST service (api/): E06x
     E060 = (
         "This call needs the service token: send the header 'Authorization: Bearer <token>' "

@@ -1,15 +1,71 @@
-"""Accuracy against a gold-coded corpus: case-level exact match and per-code precision/recall."""
+"""Accuracy against a gold-coded corpus, in the terms a coding lead reviews: case-level exact
+match per metric with its count, per-code precision and recall for CPT and ICD-10-CM, and every
+failing case ranked by severity, naming the metrics it failed.
+
+A metric is one entry of METRICS: a name, the words a lead reads, a severity weight and a check
+on (expected, result). A new metric (a review-route metric, say) is one more entry; the summary,
+counts, failure list and both renderings pick it up. `Report.summary()` keeps its original keys.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
 from .engine import Coder
-from .model import Note
+from .model import Note, Result
+
+
+@dataclass
+class Scored:
+    """What one case's metrics read: the gold expectations and the engine's lines, with the
+    optional codes (either answer is right) removed from both sides."""
+
+    exp: dict
+    result: Result
+    cpt_got: list = field(default_factory=list)
+    cpt_want: list = field(default_factory=list)
+    mods_got: list = field(default_factory=list)
+    mods_want: list = field(default_factory=list)
+    icd_got: list = field(default_factory=list)
+    nr_missing: list = field(default_factory=list)
+
+    @property
+    def first_got(self) -> str | None:
+        return self.result.icd10[0].code if self.result.icd10 else None
+
+    @property
+    def first_want(self) -> str | None:
+        return self.exp["icd10"][0] if self.exp["icd10"] else None
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str  # key in summary() and counts()
+    label: str  # what a coding lead reads
+    weight: int  # severity of a failure: higher is worse
+    check: Callable[[Scored], bool]
+
+
+METRICS: list[Metric] = [
+    Metric("cpt_exact", "CPT codes and units", 5, lambda s: s.cpt_got == s.cpt_want),
+    Metric(
+        "first_listed_exact", "first-listed diagnosis", 4, lambda s: s.first_got == s.first_want
+    ),
+    Metric(
+        "icd10_set_exact",
+        "ICD-10-CM set",
+        3,
+        lambda s: set(s.icd_got) == set(s.exp["icd10"]),
+    ),
+    Metric("modifiers_exact", "modifiers", 2, lambda s: s.mods_got == s.mods_want),
+    Metric("not_reported_ok", "not-reported codes", 1, lambda s: not s.nr_missing),
+]
+CRASH_WEIGHT = 9
 
 
 @dataclass
@@ -20,6 +76,14 @@ class CaseDiff:
     icd_expected: list
     icd_got: list
     not_reported_missing: list
+    failed: list[str] = field(default_factory=list)
+    severity: int = 0
+    first_line: str = ""
+    error: str | None = None
+    icd_optional: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 @dataclass
@@ -34,32 +98,66 @@ class Report:
     fp: Counter = field(default_factory=Counter)
     fn: Counter = field(default_factory=Counter)
     failures: list[CaseDiff] = field(default_factory=list)
+    passed: Counter = field(default_factory=Counter)
+    icd_tp: Counter = field(default_factory=Counter)
+    icd_fp: Counter = field(default_factory=Counter)
+    icd_fn: Counter = field(default_factory=Counter)
 
     def rate(self, n: int) -> float:
         return n / self.cases if self.cases else 0.0
 
     def summary(self) -> dict:
+        """Rates per metric (original keys first; later metrics are added, never renamed)."""
+        out: dict = {"cases": self.cases}
+        out.update({m.name: round(self.rate(self.passed[m.name]), 4) for m in METRICS})
+        return out
+
+    def counts(self) -> dict[str, dict]:
+        """Each metric as passed / cases with its rate, so no fraction is read without its count."""
         return {
-            "cases": self.cases,
-            "cpt_exact": round(self.rate(self.cpt_exact), 4),
-            "modifiers_exact": round(self.rate(self.modifiers_exact), 4),
-            "icd10_set_exact": round(self.rate(self.icd_set_exact), 4),
-            "first_listed_exact": round(self.rate(self.first_dx_exact), 4),
-            "not_reported_ok": round(self.rate(self.not_reported_ok), 4),
+            m.name: {
+                "label": m.label,
+                "passed": self.passed[m.name],
+                "cases": self.cases,
+                "rate": round(self.rate(self.passed[m.name]), 4),
+            }
+            for m in METRICS
         }
 
     def per_code(self) -> dict[str, dict]:
-        out = {}
-        for code in sorted(set(self.tp) | set(self.fp) | set(self.fn)):
-            tp, fp, fn = self.tp[code], self.fp[code], self.fn[code]
-            out[code] = {
-                "precision": round(tp / (tp + fp), 3) if tp + fp else None,
-                "recall": round(tp / (tp + fn), 3) if tp + fn else None,
-                "tp": tp,
-                "fp": fp,
-                "fn": fn,
-            }
-        return out
+        """CPT precision and recall per code."""
+        return _per_code(self.tp, self.fp, self.fn)
+
+    def per_icd_code(self) -> dict[str, dict]:
+        """ICD-10-CM precision and recall per code."""
+        return _per_code(self.icd_tp, self.icd_fp, self.icd_fn)
+
+    def ranked_failures(self) -> list[CaseDiff]:
+        """Most severe first: a crash, then by the worst metric failed, then by how many."""
+        return sorted(self.failures, key=lambda f: (-f.severity, -len(f.failed), f.id))
+
+    def to_dict(self) -> dict:
+        return {
+            "summary": self.summary(),
+            "counts": self.counts(),
+            "per_code": self.per_code(),
+            "per_icd_code": self.per_icd_code(),
+            "failures": [f.to_dict() for f in self.ranked_failures()],
+        }
+
+
+def _per_code(tp: Counter, fp: Counter, fn: Counter) -> dict[str, dict]:
+    out = {}
+    for code in sorted(set(tp) | set(fp) | set(fn)):
+        t, p, n = tp[code], fp[code], fn[code]
+        out[code] = {
+            "precision": round(t / (t + p), 3) if t + p else None,
+            "recall": round(t / (t + n), 3) if t + n else None,
+            "tp": t,
+            "fp": p,
+            "fn": n,
+        }
+    return out
 
 
 def load_gold(path: str | Path) -> list[dict]:
@@ -74,12 +172,50 @@ def evaluate(gold: list[dict], coder: Coder | None = None) -> Report:
             _score(report, case, coder)
         except Exception as exc:  # noqa: BLE001 - a crashing case is a failing case, not a crash
             report.cases += 1
-            report.failures.append(CaseDiff(case.get("id", "?"), [], [f"error: {exc}"], [], [], []))
+            report.failures.append(
+                CaseDiff(
+                    case.get("id", "?"),
+                    [],
+                    [f"error: {exc}"],
+                    [],
+                    [],
+                    [],
+                    failed=["crash"],
+                    severity=CRASH_WEIGHT,
+                    first_line=_first_line(case.get("text")),
+                    error=f"{type(exc).__name__}: {exc}",
+                )
+            )
     return report
 
 
-def _score(report: Report, case: dict, coder: Coder) -> None:
+def _first_line(text) -> str:
+    if not isinstance(text, str):
+        return ""
+    line = next((x.strip() for x in text.splitlines() if x.strip()), "")
+    return line if len(line) <= 120 else line[:117] + "..."
+
+
+def _scored(case: dict, result: Result) -> Scored:
     exp = case["expected"]
+    optional = {c["code"] for c in exp.get("cpt_optional", [])}
+    lines = [c for c in result.cpt if c.code not in optional]
+    icd_opt = set(exp.get("icd10_optional", []))
+    return Scored(
+        exp,
+        result,
+        cpt_got=sorted((c.code, c.units) for c in lines),
+        cpt_want=sorted((c["code"], c["units"]) for c in exp["cpt"]),
+        mods_got=sorted((c.code, tuple(sorted(c.modifiers))) for c in lines),
+        mods_want=sorted((c["code"], tuple(sorted(c.get("modifiers", [])))) for c in exp["cpt"]),
+        icd_got=[d.code for d in result.icd10 if d.code not in icd_opt],
+        nr_missing=[
+            c for c in exp.get("not_reported", []) if c not in {n.code for n in result.not_reported}
+        ],
+    )
+
+
+def _score(report: Report, case: dict, coder: Coder) -> None:
     note = Note(
         case["text"],
         case["id"],
@@ -87,54 +223,55 @@ def _score(report: Report, case: dict, coder: Coder) -> None:
         case.get("setting", "professional"),
     )
     result = coder.code(note)
-    optional = {c["code"] for c in exp.get("cpt_optional", [])}
-    got = sorted((c.code, c.units) for c in result.cpt if c.code not in optional)
-    want = sorted((c["code"], c["units"]) for c in exp["cpt"])
-    got_mods = sorted(
-        (c.code, tuple(sorted(c.modifiers))) for c in result.cpt if c.code not in optional
-    )
-    want_mods = sorted((c["code"], tuple(sorted(c.get("modifiers", [])))) for c in exp["cpt"])
-    got_lines = sorted(
-        (c.code, c.units, *sorted(c.modifiers)) for c in result.cpt if c.code not in optional
-    )
-    want_lines = sorted(
-        (c["code"], c["units"], *sorted(c.get("modifiers", []))) for c in exp["cpt"]
-    )
-    icd_opt = set(exp.get("icd10_optional", []))
-    icd_got = [d.code for d in result.icd10 if d.code not in icd_opt]
-    nr_missing = [
-        c for c in exp.get("not_reported", []) if c not in {n.code for n in result.not_reported}
-    ]
+    s = _scored(case, result)
     report.cases += 1
-    report.cpt_exact += got == want
-    report.modifiers_exact += got_mods == want_mods
-    report.icd_set_exact += set(icd_got) == set(exp["icd10"])
-    first = result.icd10[0].code if result.icd10 else None
-    report.first_dx_exact += first == (exp["icd10"][0] if exp["icd10"] else None)
-    report.not_reported_ok += not nr_missing
-    _count(report, {c for c, _ in got}, {c for c, _ in want})
-    if (
-        got != want
-        or got_mods != want_mods
-        or set(icd_got) != set(exp["icd10"])
-        or (first != (exp["icd10"][0] if exp["icd10"] else None))
-    ):
-        report.failures.append(
-            CaseDiff(
-                case["id"],
-                want_lines,
-                got_lines,
-                exp["icd10"],
-                [d.code for d in result.icd10],
-                nr_missing,
-            )
-        )
+    failed = []
+    for metric in METRICS:
+        if metric.check(s):
+            report.passed[metric.name] += 1
+        else:
+            failed.append(metric)
+    _legacy_counts(report)
+    _count(report.tp, report.fp, report.fn, {c for c, _ in s.cpt_got}, {c for c, _ in s.cpt_want})
+    icd_opt = set(s.exp.get("icd10_optional", []))
+    _count(
+        report.icd_tp, report.icd_fp, report.icd_fn, set(s.icd_got), set(s.exp["icd10"]) - icd_opt
+    )
+    if failed:
+        report.failures.append(_diff(case, s, failed))
 
 
-def _count(report: Report, got: set, want: set) -> None:
+def _diff(case: dict, s: Scored, failed: list[Metric]) -> CaseDiff:
+    optional = {c["code"] for c in s.exp.get("cpt_optional", [])}
+    return CaseDiff(
+        case["id"],
+        sorted((c["code"], c["units"], *sorted(c.get("modifiers", []))) for c in s.exp["cpt"]),
+        sorted(
+            (c.code, c.units, *sorted(c.modifiers)) for c in s.result.cpt if c.code not in optional
+        ),
+        s.exp["icd10"],
+        [d.code for d in s.result.icd10],
+        s.nr_missing,
+        failed=[m.name for m in failed],
+        severity=max(m.weight for m in failed),
+        first_line=_first_line(case.get("text")),
+        icd_optional=list(s.exp.get("icd10_optional", [])),
+    )
+
+
+def _legacy_counts(report: Report) -> None:
+    """The original integer fields, kept in step for callers that read them."""
+    report.cpt_exact = report.passed["cpt_exact"]
+    report.modifiers_exact = report.passed["modifiers_exact"]
+    report.icd_set_exact = report.passed["icd10_set_exact"]
+    report.first_dx_exact = report.passed["first_listed_exact"]
+    report.not_reported_ok = report.passed["not_reported_ok"]
+
+
+def _count(tp: Counter, fp: Counter, fn: Counter, got: set, want: set) -> None:
     for code in got & want:
-        report.tp[code] += 1
+        tp[code] += 1
     for code in got - want:
-        report.fp[code] += 1
+        fp[code] += 1
     for code in want - got:
-        report.fn[code] += 1
+        fn[code] += 1

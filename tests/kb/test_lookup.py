@@ -19,7 +19,9 @@ from case2code.kb.lookup import Entry, Hit, lookup
 QUERIES = [
     # bone
     ("RFA bone mets", "20982"),
-    ("bone mets", "20982"),
+    ("bone mets ablation", "20982"),
+    # diagnosis words alone read as a diagnosis question (issue 14): "bone mets" -> C79.51
+    ("bone mets", "C79.51"),
     ("RFA femur metastasis", "20982"),
     ("osteoid osteoma RFA", "20982"),
     ("cryoablaton rib", "20983"),  # misspelled, as typed

@@ -68,9 +68,10 @@ def check(kb: KB, claim: Claim) -> list[Finding]:
                 )
             )
     out += (
-        findings.pair_edits(kb, known)
-        + findings.mue(kb, known)
+        findings.pair_edits(kb, known, claim.date_of_service, claim.setting)
+        + findings.mue(kb, known, claim.date_of_service, claim.setting)
         + findings.dx_support(kb, known, dx)
+        + findings.before_icd10(claim.date_of_service, dx)
     )
     for ln in known:
         out += findings.laterality(kb, ln, None) + findings.unlisted(kb.codes[ln.code])
@@ -96,7 +97,7 @@ def _line_checks(kb: KB, ln: CodeLine, claim: Claim, lines: list[CodeLine]) -> l
                 "error",
                 "code_date",
                 f"{ln.code} is not valid on "
-                f"{claim.date_of_service} (effective {entry.effective} to "
+                f"{claim.date_of_service} (effective {entry.effective or 'unknown'} to "
                 f"{entry.end or 'present'}).",
                 [ln.code],
                 rule="claim.date",

@@ -4,7 +4,9 @@ coded by someone else (`check_claim`), so every check reads lines, not note text
 
 from __future__ import annotations
 
-from ..kb import KB
+from datetime import date
+
+from ..kb import KB, cms
 from ..kb.schema import CodeEntry, CodeKind, Laterality
 from ..model import CodeLine, ConditionFact, DxCode, Finding, ProcedureFact
 
@@ -23,15 +25,15 @@ GAP_CHECKS = {
 }
 
 
-def pair_edits(kb: KB, lines: list[CodeLine]) -> list[Finding]:
+def pair_edits(
+    kb: KB, lines: list[CodeLine], on: date | None = None, setting: str = "professional"
+) -> list[Finding]:
+    """NCCI pair edits in force on the date of service: the imported CMS table when one
+    applies on that date, else the KB's own edits."""
     out = []
     by_code = {line.code: line for line in lines}
-    for edit in kb.edits.edits:
-        if edit.modifier_indicator == 9:
-            continue
-        col1, col2 = by_code.get(edit.column1), by_code.get(edit.column2)
-        if not col1 or not col2:
-            continue
+    for edit in cms.pair_edits(kb, list(by_code), on, setting):
+        col1, col2 = by_code[edit.column1], by_code[edit.column2]
         if edit.modifier_indicator == 0:
             out.append(
                 Finding(
@@ -39,7 +41,7 @@ def pair_edits(kb: KB, lines: list[CodeLine]) -> list[Finding]:
                     "pair_edit",
                     f"{col2.code} is not reportable with "
                     f"{col1.code} ({edit.rationale}; NCCI modifier indicator 0, no modifier "
-                    "bypasses it).",
+                    f"bypasses it{_source(edit.source)}).",
                     [col1.code, col2.code],
                     rule=f"edit.{col1.code}.{col2.code}",
                 )
@@ -51,7 +53,7 @@ def pair_edits(kb: KB, lines: list[CodeLine]) -> list[Finding]:
                     "pair_edit",
                     f"{col2.code} bundles into {col1.code} "
                     f"({edit.rationale}); report it only for a distinct service, with 59 or "
-                    "an X modifier.",
+                    f"an X modifier{_source(edit.source)}.",
                     [col1.code, col2.code],
                     rule=f"edit.{col1.code}.{col2.code}",
                 )
@@ -59,21 +61,30 @@ def pair_edits(kb: KB, lines: list[CodeLine]) -> list[Finding]:
     return out
 
 
-def mue(kb: KB, lines: list[CodeLine]) -> list[Finding]:
+def _source(source: str) -> str:
+    """Imported CMS releases are named in the message; the KB's own data is the default."""
+    return "" if source.startswith("KB ") else f"; {source}"
+
+
+def mue(
+    kb: KB, lines: list[CodeLine], on: date | None = None, setting: str = "professional"
+) -> list[Finding]:
+    """Units beyond the MUE in force on the date (imported CMS table, else the KB entry)."""
     out = []
     totals: dict[str, int] = {}
     for line in lines:
         totals[line.code] = totals.get(line.code, 0) + line.units
     for code, units in totals.items():
-        entry = kb.codes.get(code)
-        if entry and entry.mue and units > entry.mue.value:
-            sev = "warning" if entry.mue.mai == 1 else "error"
+        limit = cms.mue_for(kb, code, on, setting)
+        if limit and units > limit.value:
+            sev = "warning" if limit.mai == 1 else "error"
+            why = limit.rationale or cms.MAI_WORDS.get(limit.mai, "")
             out.append(
                 Finding(
                     sev,
                     "mue",
                     f"{code} has {units} units; its MUE is "
-                    f"{entry.mue.value} per day (MAI {entry.mue.mai}: {entry.mue.rationale}).",
+                    f"{limit.value} per day (MAI {limit.mai}: {why}{_source(limit.source)}).",
                     [code],
                     rule=f"mue.{code}",
                 )
@@ -180,5 +191,22 @@ def unlisted(entry: CodeEntry) -> list[Finding]:
             "note, describe the service and name a comparable code for pricing.",
             [entry.code],
             rule=f"unlisted.{entry.code}",
+        )
+    ]
+
+
+def before_icd10(on: date | None, dx: list) -> list[Finding]:
+    """A date of service before ICD-10-CM existed: said plainly, not as a documentation gap."""
+    from ..kb.desk import ICD10CM_START, date_note
+
+    if on is None or on >= ICD10CM_START or not dx:
+        return []
+    return [
+        Finding(
+            "warning",
+            "code_set_date",
+            date_note(on) + " The ICD-10-CM codes shown are not valid for that claim.",
+            [getattr(d, "code", str(d)) for d in dx],
+            rule="dx.before_icd10cm",
         )
     ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from ..kb.desk import dates
 from ..kb.lookup import Entry, Hit
 from ..model import Result
+from .desk import dates_line, desk_lines
 
 REFERENCE_SECTIONS = [
     ("what_it_is", "What it is"),
@@ -55,12 +57,9 @@ def entry_text(e: Entry) -> str:
         for key, values in e.icd.items():
             if isinstance(values, list) and values:
                 out.append(f"{key.replace('_', ' ')}: " + "; ".join(values))
-        return "\n".join(out)
+        return "\n".join(out + desk_lines(e.desk))
     c = e.cpt
-    out.append(
-        f"family: {c.family}   kind: {c.kind.value}   effective: {c.effective}"
-        f"{' to ' + str(c.end) if c.end else ''}"
-    )
+    out.append(f"family: {c.family}   kind: {c.kind.value}   " + dates_line(dates(c)))
     facts = [
         ("global period", c.global_days),
         ("MUE", c.mue and f"{c.mue.value} (MAI {c.mue.mai})"),
@@ -73,6 +72,7 @@ def entry_text(e: Entry) -> str:
         ("diagnoses that support it", ", ".join(c.dx_support)),
     ]
     out += [f"{k}: {v}" for k, v in facts if v]
+    out += desk_lines(e.desk)
     ref = c.reference
     for key, label in REFERENCE_SECTIONS:
         if getattr(ref, key):

@@ -110,7 +110,89 @@ def notes(code: str) -> dict[str, list[str]]:
         "inclusion_terms": list(sicd.get_inclusion_term(key)),
         "excludes1": list(sicd.get_excludes1(key)),
         "excludes2": list(sicd.get_excludes2(key)),
-        "code_also": list(sicd.get_code_also(key)),
-        "use_additional_code": list(sicd.get_use_additional_code(key)),
+        "code_also": _as_list(sicd.get_code_also(key)),
+        "use_additional_code": _as_list(sicd.get_use_additional_code(key)),
         "seven_chr_note": [sicd.get_seven_chr_note(key)] if sicd.get_seven_chr_note(key) else [],
     }
+
+
+# --------------------------------------------------------------------------- search side
+
+ICD10CM_START = "2015-10-01"  # ICD-10-CM replaced ICD-9-CM in the US on this date of service
+NOTE_KINDS = (
+    "excludes1",
+    "excludes2",
+    "code_first",
+    "code_also",
+    "use_additional_code",
+    "seven_chr_note",
+)
+
+
+def _as_list(value) -> list[str]:
+    """The package returns some notes as a list and some as one string ('' = none)."""
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def _notes_of(sicd, key: str) -> dict[str, list[str]]:
+    return {
+        "excludes1": _as_list(sicd.get_excludes1(key)),
+        "excludes2": _as_list(sicd.get_excludes2(key)),
+        "code_first": _as_list(sicd.get_code_first(key)),
+        "code_also": _as_list(sicd.get_code_also(key)),
+        "use_additional_code": _as_list(sicd.get_use_additional_code(key)),
+        "seven_chr_note": _as_list(sicd.get_seven_chr_note(key)),
+    }
+
+
+def inherited_notes(code: str) -> list[dict]:
+    """The tabular notes a coder reads for a code: its own, then each parent's (category,
+    block, chapter), because Excludes, Code also and Use additional notes at a category or
+    chapter apply to every code below it. Only levels that carry a note are listed."""
+    import simple_icd_10_cm as sicd
+
+    key = normalize(code)
+    if not sicd.is_valid_item(key) and not sicd.is_valid_item(code.strip()):
+        return []
+    key = key if sicd.is_valid_item(key) else code.strip()
+    out = []
+    for level in [key, *sicd.get_ancestors(key)]:
+        notes = {k: v for k, v in _notes_of(sicd, level).items() if v}
+        if notes:
+            out.append({"code": dotted(level), "title": sicd.get_description(level), **notes})
+    return out
+
+
+def _search_cache_path() -> Path:
+    return _cache_path().with_name(_cache_path().stem + "-search.json")
+
+
+@lru_cache(maxsize=1)
+def search_rows() -> list[tuple[str, str, str, bool]]:
+    """(dotted code, official title, inclusion terms, billable) for every category and code of
+    the set, for the word index. Inclusion terms need the package's full parse (seconds), so
+    the rows are cached on disk per release, like the descriptions."""
+    path = _search_cache_path()
+    try:
+        return [tuple(r) for r in json.loads(path.read_text())]
+    except (OSError, ValueError):
+        pass
+    import simple_icd_10_cm as sicd
+
+    _, leaves = _index()
+    names = descriptions()
+    rows = [
+        (dotted(c), names.get(c, ""), " ; ".join(sicd.get_inclusion_term(c)), c in leaves)
+        for c in _code_list()[0]
+        if "-" not in c and not c.isdigit()
+    ]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp-{os.getpid()}")
+        tmp.write_text(json.dumps(rows))
+        tmp.replace(path)
+    except OSError:
+        pass
+    return rows

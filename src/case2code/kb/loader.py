@@ -82,7 +82,7 @@ class KB:
                 "E003",
                 code=entry.code,
                 date=on.isoformat(),
-                effective=entry.effective,
+                effective=entry.effective or _unknown_start(entry),
                 end=entry.end or "present",
                 replacement=self._replacement_hint(entry, on),
             )
@@ -108,8 +108,15 @@ class KB:
         return [c for c in self.codes.values() if is_effective(c, on)]
 
 
+def _unknown_start(entry: CodeEntry) -> str:
+    seen = f" (in use by {entry.seen_from})" if entry.seen_from else ""
+    return f"from an unknown start{seen}"
+
+
 def is_effective(entry: CodeEntry, on: date) -> bool:
-    return entry.effective <= on and (entry.end is None or on <= entry.end)
+    """A code with no sourced start date is in effect on any date up to its end."""
+    started = entry.effective is None or entry.effective <= on
+    return started and (entry.end is None or on <= entry.end)
 
 
 class _Problems(list):

@@ -1,31 +1,29 @@
 """Code lookup: an entry by code number, or a ranked search by words, abbreviations and synonyms.
 
-The word index is SQLite FTS5 ranked by bm25, built in memory once per process from the KB and
-the ICD-10-CM codes its maps use (about 50 ms). Queries are expanded with the reviewed
-abbreviation table (search-terms.yaml) and misspelled words are corrected against the index
-vocabulary with difflib before the FTS query, so "cryoablaton rib" finds 20983.
+A code gives its Entry: the KB's reference entry for a CPT code, the official record for an
+ICD-10-CM code, and the coder's-desk panel (kb/desk.py): dates, global period, MUE, NCCI pair
+edits, fee-schedule facts for CPT; the tabular notes of the code and its parents for ICD-10-CM.
+Words are searched over the whole ICD-10-CM set and the KB (kb/search.py). A code-shaped query
+that is no code is an UnknownCodeError naming close codes of the same system.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from ..errors import InputError, UnknownCodeError
-from . import icd10
+from . import desk, icd10
 from .loader import KB, get_kb, is_effective
 from .schema import CodeEntry
 
 CPT_RE = re.compile(r"^\s*(\d{4}[0-9TFU])\s*$", re.IGNORECASE)
 ICD_RE = re.compile(r"^\s*([A-TV-Z]\d[0-9A-Z](?:\.?[0-9A-Z]{1,4})?)\s*$", re.IGNORECASE)
 WORD_RE = re.compile(r"[a-z0-9]+")
+# One token of letters and digits with at least three digits: a code someone meant to type.
+CODE_SHAPED = re.compile(r"^\s*(?=(?:[A-Z.]*\d){3})[A-Z0-9.]{4,8}\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -36,6 +34,7 @@ class Hit:
     score: float
     family: str = ""
     matched: list[str] = field(default_factory=list)
+    billable: bool = True
 
     def to_dict(self) -> dict:
         return {
@@ -45,6 +44,7 @@ class Hit:
             "score": round(self.score, 3),
             "family": self.family,
             "matched": self.matched,
+            "billable": self.billable,
         }
 
 
@@ -58,6 +58,7 @@ class Entry:
     cpt: CodeEntry | None = None
     icd: dict | None = None
     note: str | None = None
+    desk: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         out = {"code": self.code, "system": self.system, "title": self.title, "note": self.note}
@@ -65,6 +66,7 @@ class Entry:
             out["entry"] = self.cpt.model_dump(mode="json", exclude_defaults=True)
         if self.icd is not None:
             out["icd10cm"] = self.icd
+        out.update(self.desk)
         return out
 
 
@@ -85,81 +87,30 @@ def _select_words(e: CodeEntry) -> str:
 
 
 class SearchIndex:
+    """The word search (kb/search.py) with the KB's effective dates applied."""
+
     def __init__(self, kb: KB):
+        from .search import WordIndex
+
         self.kb = kb
-        self.db = sqlite3.connect(":memory:", check_same_thread=False)
-        self.db.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5(code, title, synonyms, attrs, body,"
-            " system UNINDEXED, family UNINDEXED, tokenize='porter unicode61')"
-        )
-        rows = [
-            (
-                e.code,
-                e.title,
-                " ".join(e.synonyms),
-                _select_words(e),
-                _body(e),
-                e.system.value,
-                e.family,
-            )
-            for e in kb.codes.values()
-        ]
-        rows += [(c, icd10.describe(c), "", "", "", "ICD-10-CM", "icd10cm") for c in _map_codes(kb)]
-        self.db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?)", rows)
-        text = " ".join(" ".join(r[:5]) for r in rows).lower()
-        self.vocab = sorted(set(WORD_RE.findall(text)))
-        self.expansions = _expansions()
+        self.words = WordIndex(kb)
 
     def terms(self, query: str) -> list[str]:
-        out: list[str] = []
-        for word in WORD_RE.findall(query.lower()):
-            expanded = self.expansions.get(word, word)
-            for w in WORD_RE.findall(expanded):
-                if w not in self.vocab and len(w) > 3:
-                    close = difflib.get_close_matches(w, self.vocab, n=1, cutoff=0.8)
-                    w = close[0] if close else w
-                if w not in out:
-                    out.append(w)
-        return out
+        return [c.text for c in self.words.concepts(query)]
 
     def search(self, query: str, limit: int = 10, on: date | None = None) -> list[Hit]:
-        terms = self.terms(query)
-        if not terms:
+        concepts, ranked = self.words.search(query, limit=limit * 2)
+        if not concepts:
             raise InputError.make("E005")
-        quoted = [f'"{t}"*' if len(t) >= 4 else f'"{t}"' for t in terms]
-        sql = (
-            "SELECT code, system, title, family, bm25(docs, 10.0, 6.0, 5.0, 3.0, 1.0) AS s "
-            "FROM docs WHERE docs MATCH ? ORDER BY s LIMIT ?"
-        )
-        rows = self.db.execute(sql, (" AND ".join(quoted), limit * 3)).fetchall()
-        if len(rows) < limit:  # every word first, then any word
-            seen = {r[0] for r in rows}
-            rows += [
-                r
-                for r in self.db.execute(sql, (" OR ".join(quoted), limit * 3))
-                if r[0] not in seen
-            ]
         hits = []
-        for code, system, title, family, score in rows:
-            entry = self.kb.codes.get(code)
+        for r in ranked:
+            entry = self.kb.codes.get(r.code)
             if on and entry and not is_effective(entry, on):
                 continue
-            hits.append(Hit(code, system, title, -score, family, terms))
+            icd = r.system == "ICD-10-CM"
+            family, billable = ("", r.family == "leaf") if icd else (r.family, True)
+            hits.append(Hit(r.code, r.system, r.title, r.score, family, r.matched, billable))
         return hits[:limit]
-
-
-def _map_codes(kb: KB) -> list[str]:
-    from .loader import _map_codes as pairs
-
-    return sorted({c for _, c in pairs(kb.maps) if icd10.is_billable(c)})
-
-
-@lru_cache(maxsize=1)
-def _expansions() -> dict[str, str]:
-    raw = yaml.safe_load(
-        (resources.files("case2code.kb") / "data" / "search-terms.yaml").read_text()
-    )
-    return {str(k).lower(): str(v) for k, v in raw["expansions"].items()}
 
 
 @lru_cache(maxsize=1)
@@ -172,24 +123,67 @@ def lookup_code(code: str, on: date | None = None, kb: KB | None = None) -> Entr
     key = code.strip().upper()
     if key in kb.codes:
         entry = kb.entry_on(key, on) if on else kb.codes[key]
-        return Entry(entry.code, entry.system.value, entry.title, cpt=entry)
+        found = Entry(entry.code, entry.system.value, entry.title, cpt=entry)
+        found.desk = desk.cpt_panel(kb, entry, on)
+        return found
     if icd10.is_valid(key):
         dotted = icd10.dotted(key)
         billable = icd10.is_billable(key)
         info = {"description": icd10.describe(key), "billable": billable, **icd10.notes(key)}
         note = None if billable else "Not billable: a category or header; code to a leaf below it."
-        return Entry(dotted, "ICD-10-CM", info["description"], icd=info, note=note)
-    suggestions = kb.suggest(key)
-    if ICD_RE.match(key):
-        near = icd10.codes_starting(key[:3])[:5]
-        suggestions = ", ".join(near) or suggestions
-    raise UnknownCodeError.make("E002", code=code, release=kb.version, suggestions=suggestions)
+        found = Entry(dotted, "ICD-10-CM", info["description"], icd=info, note=note)
+        found.desk = desk.icd_panel(key, on)
+        return found
+    raise UnknownCodeError.make(
+        "E002", code=code, release=kb.version, suggestions=close_codes(kb, key)
+    )
+
+
+def close_codes(kb: KB, key: str, limit: int = 5) -> str:
+    """Real codes of the same system close to a mistyped one: KB CPT/HCPCS codes for a
+    CPT-shaped key, ICD-10-CM codes under the nearest existing category for an ICD-shaped one."""
+    if ICD_RE.match(key) and not key[:1].isdigit():
+        norm = icd10.normalize(key)
+        for size in (len(norm), 5, 4, 3, 2):
+            near = icd10.codes_starting(norm[:size])
+            if near:
+                return ", ".join(near[:limit])
+        return "none"
+    pool = [c for c in kb.codes if c[-1].isalpha() == key[4:5].isalpha()] or list(kb.codes)
+    pool.sort(key=lambda c: (-_shared_prefix(c, key), abs(_number(c) - _number(key))))
+    return ", ".join(pool[:limit]) or "none"
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _number(code: str) -> int:
+    digits = "".join(ch for ch in code[:5] if ch.isdigit())
+    return int(digits) if digits else 0
+
+
+def _code_in(query: str, kb: KB) -> str | None:
+    """A real code inside a question ("what is 20982", "C79.51 excludes")."""
+    for token in re.findall(r"[A-Za-z0-9.]+", query):
+        if (CPT_RE.match(token) and token.upper() in kb.codes) or (
+            ICD_RE.match(token) and not token[:1].isdigit() and icd10.is_valid(token)
+        ):
+            return token
+    return None
 
 
 def lookup(query: str, *, on: date | None = None, limit: int = 10) -> Entry | list[Hit]:
-    """A code ('20982', 'C79.51', 'c7951') gives its Entry; words give ranked Hits."""
+    """A code ('20982', 'C79.51', 'c7951') gives its Entry; words give ranked Hits; a
+    code-shaped query that is no code is an UnknownCodeError naming close codes."""
     if not query or not query.strip():
         raise InputError.make("E005")
-    if CPT_RE.match(query) or ICD_RE.match(query):
+    if CPT_RE.match(query) or ICD_RE.match(query) or CODE_SHAPED.match(query):
         return lookup_code(query, on)
+    inside = _code_in(query, get_kb())
+    if inside and len(WORD_RE.findall(query.lower())) <= 4:
+        return lookup_code(inside, on)
     return get_index().search(query, limit=limit, on=on)

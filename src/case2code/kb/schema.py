@@ -159,11 +159,22 @@ class CodeEntry(Strict):
     kind: CodeKind = CodeKind.procedure
     title: str
     family: str
-    effective: date
+    effective: date | None = Field(
+        default=None,
+        description="The date the code took effect, only when a source gives it (a CPT change "
+        "note, the first CMS fee-schedule file listing a code absent from the year before). "
+        "Omitted = start unknown: the code is never refused for a date before its end.",
+    )
     effective_note: str | None = Field(
         default=None,
-        description="Why this date: introduction date, or first release it was seen in.",
+        description="Why this date: the source that dates the code's introduction.",
     )
+    seen_from: date | None = Field(
+        default=None,
+        description="Earliest date a source shows the code in use (first file of a series that "
+        "lists it); not its start, which is older or unknown. Shown, never used to refuse.",
+    )
+    seen_from_note: str | None = None
     end: date | None = None
     select: Selection | None = None
     units: Units | None = None
@@ -187,6 +198,7 @@ class CodeEntry(Strict):
 SOURCED_FACTS: tuple[str, ...] = (
     "title",
     "effective",
+    "seen_from",
     "select",
     "units",
     "includes",
