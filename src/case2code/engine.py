@@ -13,11 +13,11 @@ from .coding.diagnosis import assign
 from .coding.lines import Lines, code_facts
 from .errors import InputError
 from .kb import KB, get_kb
+from .kb.desk import ICD10CM_START
 from .model import SETTINGS, CodeLine, DxCode, Facts, Finding, Note, ProcedureFact, Result
 from .nlp import read_facts
 
 MAX_NOTE_BYTES = 1_000_000  # default size limit of one note, UTF-8 bytes
-ICD10CM_START = date(2015, 10, 1)  # ICD-10-CM replaced ICD-9-CM for dates of service from here
 
 
 class Coder:
@@ -55,7 +55,7 @@ class Coder:
     def _checks(self, lines: Lines, facts: Facts, dx: list[DxCode], note: Note) -> list[Finding]:
         on, setting = note.date_of_service, note.setting
         out = findings.pair_edits(self.kb, lines.cpt, on, setting)
-        out += findings.mue(self.kb, lines.cpt, on, setting) + findings.before_icd10(on, dx)
+        out += findings.mue(self.kb, lines.cpt, on, setting)
         out += findings.dx_support(self.kb, lines.cpt, dx)
         for i, line in enumerate(lines.cpt):
             entry, fact = self.kb.codes[line.code], lines.facts_of.get(i)

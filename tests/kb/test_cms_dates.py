@@ -13,6 +13,7 @@ import pytest
 
 import case2code
 from case2code.engine import code_text
+from case2code.errors import InputError
 from case2code.kb import cms, get_kb
 from case2code.kb.lookup import lookup
 from case2code.kb.pairs import pair_answer
@@ -120,11 +121,13 @@ def test_a_sourced_start_date_still_refuses_earlier_dates():
 
 
 def test_a_date_before_icd10cm_is_said_plainly(nothing_imported):
-    result = code_text(NOTE, on=date(2014, 6, 2))
-    era = _by_kind(result.findings, "code_set_date")
-    assert len(era) == 1 and "2015-10-01" in era[0].message and "ICD-9-CM" in era[0].message
-    assert not [f for f in result.findings if f.kind == "documentation"]
-    assert _by_kind(_claim([{"code": "20982"}], on="2014-06-02"), "code_set_date")
+    with pytest.raises(InputError) as refused:  # a note of that date is refused, with the reason
+        code_text(NOTE, on=date(2014, 6, 2))
+    assert refused.value.code == "E014" and "2015-10-01" in refused.value.message
+    assert "ICD-9-CM" in refused.value.message
+    with pytest.raises(InputError) as claim_refused:
+        _claim([{"code": "20982"}], on="2014-06-02")
+    assert claim_refused.value.code == "E014"
     assert "ICD-9-CM" in lookup("C79.51", on=date(2014, 6, 2)).desk["date_note"]
 
 

@@ -71,7 +71,6 @@ def check(kb: KB, claim: Claim) -> list[Finding]:
         findings.pair_edits(kb, known, claim.date_of_service, claim.setting)
         + findings.mue(kb, known, claim.date_of_service, claim.setting)
         + findings.dx_support(kb, known, dx)
-        + findings.before_icd10(claim.date_of_service, dx)
     )
     for ln in known:
         out += findings.laterality(kb, ln, None) + findings.unlisted(kb.codes[ln.code])

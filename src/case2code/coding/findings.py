@@ -193,20 +193,3 @@ def unlisted(entry: CodeEntry) -> list[Finding]:
             rule=f"unlisted.{entry.code}",
         )
     ]
-
-
-def before_icd10(on: date | None, dx: list) -> list[Finding]:
-    """A date of service before ICD-10-CM existed: said plainly, not as a documentation gap."""
-    from ..kb.desk import ICD10CM_START, date_note
-
-    if on is None or on >= ICD10CM_START or not dx:
-        return []
-    return [
-        Finding(
-            "warning",
-            "code_set_date",
-            date_note(on) + " The ICD-10-CM codes shown are not valid for that claim.",
-            [getattr(d, "code", str(d)) for d in dx],
-            rule="dx.before_icd10cm",
-        )
-    ]
