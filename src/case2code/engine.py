@@ -31,7 +31,7 @@ class Coder:
         _, facts = read_facts(note.text)
         lines = Lines()
         code_facts(self.kb, facts.procedures, note.date_of_service, note.setting, lines)
-        companions.apply(lines)
+        companions.apply(lines, self.kb)
         target = _target(lines, facts)
         dx = assign(self.kb, facts, target)
         _pointers(self.kb, lines.cpt, dx)

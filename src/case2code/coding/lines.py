@@ -180,8 +180,9 @@ def _guidance(kb, entry: CodeEntry, fact: ProcedureFact, on, setting, lines: Lin
         if code and reported is None and fact.assertion != "aborted":
             reported = code
             g = kb.codes[code]
+            what = "and monitoring of the ablation " if fact.action == "ablation" else ""
             reason = (
-                f"{modality} guidance and monitoring of the ablation is reported separately "
+                f"{modality} guidance {what}is reported separately "
                 f"with {entry.code}"
                 + (
                     "; modifier 26 for the professional claim."
