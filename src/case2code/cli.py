@@ -181,6 +181,7 @@ def eval_cli(
                     "summary": report.summary(),
                     "per_code": report.per_code(),
                     "failures": [f.__dict__ for f in report.failures],
+                    "auto_wrong": report.auto_wrong,
                 },
                 indent=2,
             )
@@ -188,6 +189,8 @@ def eval_cli(
         return
     for k, v in report.summary().items():
         typer.echo(f"{k:>20}: {v}")
+    if report.auto_wrong:
+        typer.echo(f"{'auto but wrong':>20}: {', '.join(report.auto_wrong)}")
     typer.echo("\nper code (precision / recall):")
     for code, s in report.per_code().items():
         typer.echo(

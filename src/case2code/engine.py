@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .coding import companions, findings
+from .coding import companions, findings, review
 from .coding.diagnosis import assign
 from .coding.lines import Lines, code_facts
 from .errors import InputError
@@ -46,6 +46,9 @@ class Coder:
             setting=note.setting,
         )
         result.findings = lines.findings + self._checks(lines, facts, dx)
+        if not result.cpt:
+            result.findings.append(review.nothing_coded(result))
+        result.review = review.route(self.kb, result, lines, note.text)
         return result
 
     def _checks(self, lines: Lines, facts: Facts, dx: list[DxCode]) -> list[Finding]:

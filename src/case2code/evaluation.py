@@ -34,6 +34,16 @@ class Report:
     fp: Counter = field(default_factory=Counter)
     fn: Counter = field(default_factory=Counter)
     failures: list[CaseDiff] = field(default_factory=list)
+    # the review route (issue 9): case-exact = CPT lines (codes, units, modifiers) / ICD-10-CM set
+    # and first-listed code, split by the route the engine gave the note
+    routed_auto: int = 0
+    auto_cpt_ok: int = 0
+    auto_icd_ok: int = 0
+    auto_ok: int = 0
+    review_cpt_ok: int = 0
+    review_icd_ok: int = 0
+    review_ok: int = 0
+    auto_wrong: list[str] = field(default_factory=list)
 
     def rate(self, n: int) -> float:
         return n / self.cases if self.cases else 0.0
@@ -46,6 +56,23 @@ class Report:
             "icd10_set_exact": round(self.rate(self.icd_set_exact), 4),
             "first_listed_exact": round(self.rate(self.first_dx_exact), 4),
             "not_reported_ok": round(self.rate(self.not_reported_ok), 4),
+            **self.route_summary(),
+        }
+
+    def route_summary(self) -> dict:
+        auto, review = self.routed_auto, self.cases - self.routed_auto
+
+        def share(n: int, d: int):
+            return round(n / d, 4) if d else None
+
+        return {
+            "auto_share": share(auto, self.cases),
+            "auto_cpt_exact": share(self.auto_cpt_ok, auto),
+            "auto_icd10_exact": share(self.auto_icd_ok, auto),
+            "auto_case_exact": share(self.auto_ok, auto),
+            "review_cpt_exact": share(self.review_cpt_ok, review),
+            "review_icd10_exact": share(self.review_icd_ok, review),
+            "review_case_exact": share(self.review_ok, review),
         }
 
     def per_code(self) -> dict[str, dict]:
@@ -113,6 +140,14 @@ def _score(report: Report, case: dict, coder: Coder) -> None:
     report.first_dx_exact += first == (exp["icd10"][0] if exp["icd10"] else None)
     report.not_reported_ok += not nr_missing
     _count(report, {c for c, _ in got}, {c for c, _ in want})
+    first_want = exp["icd10"][0] if exp["icd10"] else None
+    _route(
+        report,
+        case["id"],
+        result,
+        got_lines == want_lines,
+        set(icd_got) == set(exp["icd10"]) and first == first_want,
+    )
     if (
         got != want
         or got_mods != want_mods
@@ -129,6 +164,22 @@ def _score(report: Report, case: dict, coder: Coder) -> None:
                 nr_missing,
             )
         )
+
+
+def _route(report: Report, case_id: str, result, cpt_ok: bool, icd_ok: bool) -> None:
+    """Tally case-exact CPT and ICD-10-CM by the route the engine gave the note."""
+    auto = result.review is not None and result.review.route == "auto"
+    if auto:
+        report.routed_auto += 1
+        report.auto_cpt_ok += cpt_ok
+        report.auto_icd_ok += icd_ok
+        report.auto_ok += cpt_ok and icd_ok
+        if not (cpt_ok and icd_ok):
+            report.auto_wrong.append(case_id)
+    else:
+        report.review_cpt_ok += cpt_ok
+        report.review_icd_ok += icd_ok
+        report.review_ok += cpt_ok and icd_ok
 
 
 def _count(report: Report, got: set, want: set) -> None:

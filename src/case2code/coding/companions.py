@@ -47,9 +47,7 @@ def _host(lines: Lines, rule: CompanionRule, i: int) -> int | None:
         (
             j
             for j, line in enumerate(lines.cpt)
-            if j != i
-            and line.rule.startswith("select.")
-            and _matches(rule.host, lines.facts_of[j])
+            if j != i and line.rule.startswith("select.") and _matches(rule.host, lines.facts_of[j])
         ),
         None,
     )
@@ -73,9 +71,7 @@ def _outcome(lines: Lines, rule: CompanionRule, i: int, host: int) -> set[int]:
     message = rule.message.strip().format(host=lines.cpt[host].code, companion=line.code)
     own = [j for j, f in lines.facts_of.items() if f is fact and j != i]
     if rule.outcome == "bundle":
-        lines.not_reported.append(
-            NotReported(line.code, message, list(fact.evidence[:2]), rule.id)
-        )
+        lines.not_reported.append(NotReported(line.code, message, list(fact.evidence[:2]), rule.id))
         for j in own:
             lines.not_reported.append(
                 NotReported(

@@ -177,8 +177,9 @@ def load_kb(data_dir: str | Path | None = None) -> KB:
         problems,
     )
     families = _load_families(folder, problems)
-    review, companion_rules = _optional(folder, "review.yaml", ReviewPolicy, problems), _optional(
-        folder, "companion-rules.yaml", CompanionRules, problems
+    review, companion_rules = (
+        _optional(folder, "review.yaml", ReviewPolicy, problems),
+        _optional(folder, "companion-rules.yaml", CompanionRules, problems),
     )
     source_ids = {s.id for s in catalog.sources} if catalog else set()
     codes = _index_codes(families, problems)

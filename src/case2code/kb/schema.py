@@ -329,7 +329,8 @@ class CompanionRules(Strict):
 
 class ReviewRule(Strict):
     """Why a coded note goes to a coder before billing. `check` names the test in
-    coding/review.py; `finding_kinds` / `finding_rules` (prefixes) route on findings."""
+    coding/review.py; `finding_kinds` / `finding_rules` (prefixes) route on findings;
+    `modifiers` are the line modifiers a `line_modifiers` check routes on."""
 
     id: str
     check: str
@@ -337,6 +338,7 @@ class ReviewRule(Strict):
     why: str
     finding_kinds: list[str] = Field(default_factory=list)
     finding_rules: list[str] = Field(default_factory=list)
+    modifiers: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
 
 
@@ -347,4 +349,14 @@ class ReviewPolicy(Strict):
         default_factory=list,
         description="ICD-10-CM codes whose title says unspecified but which are the specific "
         "code for what they name (C80.1 cancer of unknown primary).",
+    )
+    patient_markers: list[str] = Field(
+        default_factory=list,
+        description="Regular expressions for words that show a note is about one patient (age, "
+        "sex, pronoun, title); a coded note with none of them goes to review.",
+    )
+    histology_sites_unsure: list[str] = Field(
+        default_factory=list,
+        description="Histologies found in several organs (melanoma: skin, eye, mucosa), whose "
+        "site a coder confirms when the reader took it from the histology word.",
     )
