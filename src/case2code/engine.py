@@ -46,6 +46,7 @@ class Coder:
             setting=note.setting,
         )
         result.findings = lines.findings + self._checks(lines, facts, dx)
+        result.findings += review.scope_findings(self.kb, note.text)
         if not result.cpt:
             result.findings.append(review.nothing_coded(result))
         result.review = review.route(self.kb, result, lines, note.text)

@@ -284,3 +284,20 @@ def test_a_note_with_only_a_planned_procedure_says_so_in_one_line(coder):
     assert len(nothing) == 1
     assert "no performed procedure was found" in nothing[0].message
     assert "planned" in nothing[0].message
+
+
+def test_anesthesia_by_anesthesiology_is_a_finding_not_a_code(coder):
+    text = (
+        "PROCEDURE: CT-guided percutaneous cryoablation of right renal mass.\n"
+        "INDICATION: 77-year-old man with biopsy-proven clear cell renal cell carcinoma of the "
+        "right kidney.\nANESTHESIA: General anesthesia by anesthesiology.\n"
+        "TECHNIQUE: Three cryoprobes were placed in the right renal tumor under CT guidance and "
+        "two freeze-thaw cycles were performed."
+    )
+    r = coder.code(Note(text=text, id="ga", date_of_service=date(2025, 6, 2)))
+    assert [(c.code, c.modifiers) for c in r.cpt] == [("50593", ["RT"]), ("77013", ["26"])]
+    scope = next(f for f in r.findings if f.rule == "scope.anesthesia")
+    assert scope.evidence[0].text == "General anesthesia"
+    assert text[scope.evidence[0].start : scope.evidence[0].end] == "General anesthesia"
+    assert "not coded by case2code: code it manually" in scope.message
+    assert not {"99152", "99153"} & {c.code for c in r.cpt}

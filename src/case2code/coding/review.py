@@ -244,6 +244,19 @@ def _no_procedure(coded: Coded, rule: ReviewRule) -> list[Objection]:
     return [Objection([], nothing_coded(coded.result).message, [])]
 
 
+def scope_findings(kb: KB, text: str) -> list[Finding]:
+    """Services documented in the note that case2code never codes (review.yaml scope_cues)."""
+    out = []
+    for cue in kb.review.scope_cues if kb.review else []:
+        m = re.search(cue.pattern, text, re.IGNORECASE)
+        if m:
+            span = Span(m.start(), m.end(), text[m.start() : m.end()])
+            where = f'"{span.text}" at {span.start}'
+            msg = f"{cue.message.strip()} ({where})"
+            out.append(Finding("info", "out_of_scope_service", msg, [], [span], cue.id))
+    return out
+
+
 def nothing_coded(result: Result) -> Finding:
     """The one line a note with no CPT line carries: nothing codable, and whether the note
     documents procedures that case2code does not code."""

@@ -342,9 +342,19 @@ class ReviewRule(Strict):
     sources: list[str] = Field(default_factory=list)
 
 
+class ScopeCue(Strict):
+    """A service the note may document that case2code never codes (anesthesia by an anesthesia
+    provider): a case-insensitive regular expression and the finding's message."""
+
+    id: str
+    pattern: str
+    message: str
+
+
 class ReviewPolicy(Strict):
     release: str
     rules: list[ReviewRule]
+    scope_cues: list[ScopeCue] = Field(default_factory=list)
     unspecified_ok: list[str] = Field(
         default_factory=list,
         description="ICD-10-CM codes whose title says unspecified but which are the specific "
