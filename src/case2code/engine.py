@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .coding import companions, findings
+from .coding import companions, findings, review
 from .coding.diagnosis import assign
 from .coding.lines import Lines, code_facts
 from .errors import InputError
@@ -33,7 +33,7 @@ class Coder:
         _, facts = read_facts(note.text)
         lines = Lines()
         code_facts(self.kb, facts.procedures, note.date_of_service, note.setting, lines)
-        companions.apply(lines)
+        companions.apply(lines, self.kb)
         target = _target(lines, facts)
         dx = assign(self.kb, facts, target)
         _pointers(self.kb, lines.cpt, dx)
@@ -50,6 +50,10 @@ class Coder:
         )
         result.findings = lines.findings + self._checks(lines, facts, dx, note)
         result.findings += getattr(dx, "findings", [])  # documentation gaps of the diagnoses
+        result.findings += review.scope_findings(self.kb, note.text)
+        if not result.cpt:
+            result.findings.append(review.nothing_coded(result))
+        result.review = review.route(self.kb, result, lines, note.text)
         return result
 
     def _checks(self, lines: Lines, facts: Facts, dx: list[DxCode], note: Note) -> list[Finding]:

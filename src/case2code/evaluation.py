@@ -102,6 +102,16 @@ class Report:
     icd_tp: Counter = field(default_factory=Counter)
     icd_fp: Counter = field(default_factory=Counter)
     icd_fn: Counter = field(default_factory=Counter)
+    # the review route (issue 9): case-exact CPT lines (codes, units, modifiers) and ICD-10-CM
+    # (set and first-listed), split by the route the engine gave the note
+    routed_auto: int = 0
+    auto_cpt_ok: int = 0
+    auto_icd_ok: int = 0
+    auto_ok: int = 0
+    review_cpt_ok: int = 0
+    review_icd_ok: int = 0
+    review_ok: int = 0
+    auto_wrong: list[str] = field(default_factory=list)
 
     def rate(self, n: int) -> float:
         return n / self.cases if self.cases else 0.0
@@ -110,7 +120,25 @@ class Report:
         """Rates per metric (original keys first; later metrics are added, never renamed)."""
         out: dict = {"cases": self.cases}
         out.update({m.name: round(self.rate(self.passed[m.name]), 4) for m in METRICS})
+        out.update(self.route_summary())
         return out
+
+    def route_summary(self) -> dict:
+        """How often the engine said 'auto', and how right it was on each route."""
+        auto, review = self.routed_auto, self.cases - self.routed_auto
+
+        def share(n: int, d: int):
+            return round(n / d, 4) if d else None
+
+        return {
+            "auto_share": share(auto, self.cases),
+            "auto_cpt_exact": share(self.auto_cpt_ok, auto),
+            "auto_icd10_exact": share(self.auto_icd_ok, auto),
+            "auto_case_exact": share(self.auto_ok, auto),
+            "review_cpt_exact": share(self.review_cpt_ok, review),
+            "review_icd10_exact": share(self.review_icd_ok, review),
+            "review_case_exact": share(self.review_ok, review),
+        }
 
     def counts(self) -> dict[str, dict]:
         """Each metric as passed / cases with its rate, so no fraction is read without its count."""
@@ -143,6 +171,7 @@ class Report:
             "per_code": self.per_code(),
             "per_icd_code": self.per_icd_code(),
             "failures": [f.to_dict() for f in self.ranked_failures()],
+            "auto_wrong": self.auto_wrong,
         }
 
 
@@ -237,8 +266,26 @@ def _score(report: Report, case: dict, coder: Coder) -> None:
     _count(
         report.icd_tp, report.icd_fp, report.icd_fn, set(s.icd_got), set(s.exp["icd10"]) - icd_opt
     )
+    cpt_ok = s.cpt_got == s.cpt_want and s.mods_got == s.mods_want
+    icd_ok = set(s.icd_got) == set(s.exp["icd10"]) and s.first_got == s.first_want
+    _route(report, case["id"], result, cpt_ok, icd_ok)
     if failed:
         report.failures.append(_diff(case, s, failed))
+
+
+def _route(report: Report, case_id: str, result, cpt_ok: bool, icd_ok: bool) -> None:
+    """Tally case-exact CPT and ICD-10-CM by the route the engine gave the note."""
+    if result.review is not None and result.review.route == "auto":
+        report.routed_auto += 1
+        report.auto_cpt_ok += cpt_ok
+        report.auto_icd_ok += icd_ok
+        report.auto_ok += cpt_ok and icd_ok
+        if not (cpt_ok and icd_ok):
+            report.auto_wrong.append(case_id)
+    else:
+        report.review_cpt_ok += cpt_ok
+        report.review_icd_ok += icd_ok
+        report.review_ok += cpt_ok and icd_ok
 
 
 def _diff(case: dict, s: Scored, failed: list[Metric]) -> CaseDiff:

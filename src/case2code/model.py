@@ -165,6 +165,25 @@ class Finding(AsDict):
 
 
 @dataclass(slots=True)
+class ReviewReason(AsDict):
+    """One reason a coder must see the note: the review rule (kb/data/review.yaml), a sentence,
+    the codes it concerns and the words of the note it rests on."""
+
+    rule: str
+    message: str
+    codes: list[str] = field(default_factory=list)
+    evidence: list[Span] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Review(AsDict):
+    """The route of a coded note: `auto` (bill as is) or `review` (a coder must look), with why."""
+
+    route: Literal["auto", "review"] = "review"
+    reasons: list[ReviewReason] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class Result:
     """The one canonical output of the engine; every surface renders this."""
 
@@ -178,6 +197,7 @@ class Result:
     kb_hash: str = ""  # sha256 of the KB data files: which exact KB content coded this note
     date_of_service: date | None = None
     setting: Setting = "professional"
+    review: Review | None = None
 
     def to_dict(self, *, with_facts: bool = False) -> dict:
         out = {
@@ -190,6 +210,7 @@ class Result:
             "kb_hash": self.kb_hash,
             "date_of_service": self.date_of_service.isoformat() if self.date_of_service else None,
             "setting": self.setting,
+            "review": self.review.to_dict() if self.review else None,
             "error": None,
         }
         if with_facts and self.facts is not None:

@@ -129,13 +129,13 @@ PANCREAS = (
 )
 
 
-def test_pancreatic_cryoablation_never_takes_the_bone_cryoablation_code(coder):
+def test_pancreatic_cryoablation_takes_the_pancreas_unlisted_code_never_another_organs(coder):
     r = _code(coder, PANCREAS)
-    assert r.cpt == []
-    assert [d.code for d in r.icd10] == ["C25.0"]  # the table's pancreas > head
-    gap = next(f for f in r.findings if f.rule == "gap.no_code")
-    assert "pancreas" in gap.message
-    assert gap.evidence[0].text == "cryoablation"
+    # no pancreatic ablation code exists: the unlisted code of the pancreas section (issue 9)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("48999", 1, [])]
+    assert r.cpt[0].evidence[0].text == "cryoablation"
+    assert [d.code for d in r.icd10] == ["C25.9"]
+    assert "unlisted.48999" in [f.rule for f in r.findings]
 
 
 COUNSELLING = (

@@ -1,74 +1,104 @@
-"""Same-session companions of an ablation: bone biopsy and vertebral augmentation.
+"""Same-session companions of a host procedure (biopsy with ablation, augmentation with ablation,
+biopsy with augmentation), decided by the NCCI rules of `kb/data/companion-rules.yaml`.
 
-NCCI policy (KB source S41): a biopsy of the lesion that is ablated is part of the ablation,
-unless its immediate pathology read decided the ablation (then it is reported, modifier 59); a
-biopsy of a different lesion is reported with a distinct-site modifier (XS).
+A rule matches a companion line to a host line by action (and organ), then by relation: the
+biopsied lesion is the ablated one or another (the reader's `same_lesion_biopsy`), the vertebral
+levels overlap or not. Its outcome bundles the companion into the host (a not-reported line with
+the reason, its guidance line too), adds a distinct-service modifier, or raises a review finding.
 """
 
 from __future__ import annotations
 
-from ..model import CodeLine, Finding, NotReported
+from ..kb import KB
+from ..kb.schema import CompanionRule, FactMatch
+from ..model import Finding, NotReported, ProcedureFact
 from .lines import Lines
 
-TUMOR_ACTIONS = {"ablation"}
+
+def apply(lines: Lines, kb: KB | None = None) -> None:
+    rules = kb.companion_rules.rules if kb and kb.companion_rules else _default_rules()
+    drop: set[int] = set()
+    for i, line in enumerate(lines.cpt):
+        fact = lines.facts_of[i]
+        if not line.rule.startswith("select.") or i in drop:
+            continue
+        for rule in rules:
+            host = _host(lines, rule, i)
+            if host is not None and _fires(rule, fact, lines.facts_of[host]):
+                drop |= _outcome(lines, rule, i, host)
+                break
+    _keep(lines, [i for i in range(len(lines.cpt)) if i not in drop])
 
 
-def apply(lines: Lines) -> None:
-    ablation = next(
+def _default_rules() -> list[CompanionRule]:
+    from ..kb import get_kb
+
+    return get_kb().companion_rules.rules
+
+
+def _matches(match: FactMatch, fact: ProcedureFact) -> bool:
+    return fact.action in match.action and (match.organ is None or fact.organ in match.organ)
+
+
+def _host(lines: Lines, rule: CompanionRule, i: int) -> int | None:
+    if not _matches(rule.companion, lines.facts_of[i]):
+        return None
+    return next(
         (
-            i
-            for i, f in lines.facts_of.items()
-            if f.action in TUMOR_ACTIONS and lines.cpt[i].rule.startswith("select.")
+            j
+            for j, line in enumerate(lines.cpt)
+            if j != i and line.rule.startswith("select.") and _matches(rule.host, lines.facts_of[j])
         ),
         None,
     )
-    if ablation is None:
-        return
-    keep: list[int] = []
-    for i, line in enumerate(lines.cpt):
-        fact = lines.facts_of[i]
-        if fact.action == "biopsy" and line.rule.startswith("select."):
-            if not _biopsy(lines, line, fact, lines.cpt[ablation].code):
-                continue
-        if fact.action in ("vertebroplasty", "kyphoplasty") and line.rule.startswith("select."):
-            lines.findings.append(
-                Finding(
-                    "warning",
-                    "review",
-                    f"Vertebral augmentation {line.code} and ablation "
-                    f"{lines.cpt[ablation].code} in one session: NCCI has no pair edit, both are "
-                    "reported; confirm the levels and payer policy before release.",
-                    [line.code, lines.cpt[ablation].code],
+
+
+def _fires(rule: CompanionRule, fact: ProcedureFact, host: ProcedureFact) -> bool:
+    if rule.when_pathology is not None and bool(fact.immediate_pathology) != rule.when_pathology:
+        return False
+    same_level = not fact.levels or not host.levels or bool(set(fact.levels) & set(host.levels))
+    return {
+        "separate_lesion": fact.same_lesion_biopsy is False,
+        "same_lesion": fact.same_lesion_biopsy is not False,
+        "same_level": same_level,
+        "other_level": not same_level,
+        "any": True,
+    }.get(rule.relation, False)
+
+
+def _outcome(lines: Lines, rule: CompanionRule, i: int, host: int) -> set[int]:
+    line, fact = lines.cpt[i], lines.facts_of[i]
+    message = rule.message.strip().format(host=lines.cpt[host].code, companion=line.code)
+    own = [j for j, f in lines.facts_of.items() if f is fact and j != i]
+    if rule.outcome == "bundle":
+        lines.not_reported.append(NotReported(line.code, message, list(fact.evidence[:2]), rule.id))
+        for j in own:
+            lines.not_reported.append(
+                NotReported(
+                    lines.cpt[j].code,
+                    f"Guidance of the bundled {line.code} is not reported either.",
                     list(fact.evidence[:1]),
-                    "review.augmentation_with_ablation",
+                    rule.id,
                 )
             )
-        keep.append(i)
-    _keep(lines, keep)
-
-
-def _biopsy(lines: Lines, line: CodeLine, fact, ablation_code: str) -> bool:
-    if fact.same_lesion_biopsy is False:
-        line.modifiers.append("XS")
-        line.rationale += " Biopsy of a different lesion than the one ablated: XS (separate site)."
-        return True
-    if fact.immediate_pathology:
-        line.modifiers.append("59")
-        line.rationale += (
-            " Same lesion as the ablation, but its immediate pathology read decided"
-            " the ablation: reported with 59."
-        )
-        return True
-    lines.not_reported.append(
-        NotReported(
-            line.code,
-            f"Biopsy of the same lesion that was ablated is included in {ablation_code} "
-            "(NCCI general policy); no immediate pathology result drove the decision.",
-            list(fact.evidence[:2]),
-            "bundle.biopsy_same_lesion",
+        return {i, *own}
+    if rule.outcome == "modifier":
+        for j in (i, *own):
+            if rule.modifier not in lines.cpt[j].modifiers:
+                lines.cpt[j].modifiers.append(rule.modifier)
+        line.rationale += " " + message
+        return set()
+    lines.findings.append(
+        Finding(
+            "warning",
+            "review",
+            message,
+            [line.code, lines.cpt[host].code],
+            list(fact.evidence[:1]),
+            rule.id,
         )
     )
-    return False
+    return set()
 
 
 def _keep(lines: Lines, keep: list[int]) -> None:

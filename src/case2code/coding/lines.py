@@ -56,7 +56,7 @@ def code_facts(
             continue
         chosen = choose(kb, fact, on)
         if chosen is None:
-            _no_code(fact, lines)
+            _no_code(kb, fact, lines)
             continue
         if time_qualifies(chosen.entry, fact.minutes):
             groups.setdefault((chosen.entry.code, fact.assertion), [chosen, []])[1].append(fact)
@@ -64,8 +64,29 @@ def code_facts(
         _code_group(kb, chosen, merge_facts(members), on, setting, lines)
 
 
-def _no_code(fact: ProcedureFact, lines: Lines) -> None:
+def _no_code(kb: KB, fact: ProcedureFact, lines: Lines) -> None:
+    """A performed procedure with no code: out of scope when no KB code covers its action (an E/M
+    visit) or its organ (a procedure on an organ the KB has no code for), else a documentation gap.
+    Never another organ's code (selection.no_organ_guess)."""
     if fact.action in ("sedation", "resection", "curettage"):
+        return
+    where = ", ".join(f'"{e.text}" at {e.start}' for e in fact.evidence[:2])
+    if not _covered(kb, fact):
+        scope = (
+            "an E/M visit: E/M levels are out of scope for case2code"
+            if fact.action == "evaluation"
+            else f"{_describe(fact)}: no code in the KB covers it"
+        )
+        lines.findings.append(
+            Finding(
+                "warning",
+                "out_of_scope",
+                f"Documented {scope} ({where}); not coded by case2code: code it manually.",
+                [],
+                list(fact.evidence),
+                f"scope.{fact.action}",
+            )
+        )
         return
     lines.findings.append(
         Finding(
@@ -77,6 +98,16 @@ def _no_code(fact: ProcedureFact, lines: Lines) -> None:
             list(fact.evidence),
             "gap.no_code",
         )
+    )
+
+
+def _covered(kb: KB, fact: ProcedureFact) -> bool:
+    """Whether any KB code is selected by this action on this organ (organ blank: any organ)."""
+    return any(
+        e.select is not None
+        and fact.action in e.select.action
+        and (fact.organ is None or e.select.organ is None or fact.organ in e.select.organ)
+        for e in kb.codes.values()
     )
 
 
@@ -181,14 +212,9 @@ def _guidance(kb, entry: CodeEntry, fact: ProcedureFact, on, setting, lines: Lin
         if code and reported is None and fact.assertion != "aborted":
             reported = code
             g = kb.codes[code]
-            reason = (
-                f"{modality} guidance and monitoring of the ablation is reported separately "
-                f"with {entry.code}"
-                + (
-                    "; modifier 26 for the professional claim."
-                    if setting == "professional"
-                    else "."
-                )
+            what = "and monitoring of the ablation " if fact.action == "ablation" else ""
+            reason = f"{modality} guidance {what}is reported separately with {entry.code}" + (
+                "; modifier 26 for the professional claim." if setting == "professional" else "."
             )
             _add(
                 lines,

@@ -29,6 +29,8 @@ class Selected:
 def _matches(entry: CodeEntry, fact: ProcedureFact) -> tuple[bool, int, tuple[str, ...]]:
     """(matches, constraints met, constrained attributes the fact leaves blank)."""
     sel = entry.select
+    if any(getattr(fact, key, None) in values for key, values in sel.exclude.items()):
+        return False, 0, ()
     met, blank = 0, []
     for key in FACT_KEYS:
         allowed = getattr(sel, key)
@@ -41,8 +43,10 @@ def _matches(entry: CodeEntry, fact: ProcedureFact) -> tuple[bool, int, tuple[st
         if value not in allowed:
             return False, 0, ()
         met += 1
-    if sel.guidance is not None and not set(fact.guidance) & set(sel.guidance):
-        return False, 0, ()
+    if sel.guidance is not None:
+        if not set(fact.guidance) & set(sel.guidance):
+            return False, 0, ()
+        met += 1
     return True, met, tuple(blank)
 
 
@@ -61,7 +65,7 @@ def candidates(kb: KB, fact: ProcedureFact, on: date) -> list[tuple[CodeEntry, i
 
 def choose(kb: KB, fact: ProcedureFact, on: date) -> Selected | None:
     """The best code for a fact on a date, or None when nothing in the KB fits."""
-    found = candidates(kb, fact, on)
+    found = no_organ_guess(candidates(kb, fact, on), fact)
     complete = [c for c in found if not c[2]]
     pool = complete or found
     if not pool:
@@ -71,6 +75,18 @@ def choose(kb: KB, fact: ProcedureFact, on: date) -> Selected | None:
     if entry.kind == CodeKind.unlisted and blank:
         return None
     return Selected(entry, primary_units(entry, fact), blank)
+
+
+def no_organ_guess(found: list, fact: ProcedureFact) -> list:
+    """Drop the codes that constrain an organ the fact leaves blank, when codes of more than one
+    organ would match: picking one would map the procedure to a guessed organ's code (an adrenal
+    or pancreas ablation must never become a liver, kidney or bone code)."""
+    if fact.organ is not None:
+        return found
+    organs = {o for entry, _, _ in found for o in (entry.select.organ or [])}
+    if len(organs) <= 1:
+        return found
+    return [c for c in found if c[0].select.organ is None]
 
 
 def _by_covers(pool, fact: ProcedureFact):

@@ -46,7 +46,17 @@ def result_text(r: Result) -> str:
     out += [f"  {n.code}: {n.reason}  {_quote(n.evidence)}" for n in r.not_reported] or ["  (none)"]
     out += ["", "Findings"]
     out += [f"  [{f.severity}] {f.kind}: {f.message}" for f in r.findings] or ["  (none)"]
-    return "\n".join(out)
+    return "\n".join(out + _review_text(r))
+
+
+def _review_text(r: Result) -> list[str]:
+    if r.review is None:
+        return []
+    if r.review.route == "auto":
+        return ["", "Route: auto (no reason for review: bill as coded)"]
+    return ["", f"Route: review ({len(r.review.reasons)} reason(s))"] + [
+        f"  - {x.message}  [{x.rule}]" for x in r.review.reasons
+    ]
 
 
 def entry_text(e: Entry) -> str:

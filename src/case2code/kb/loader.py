@@ -27,10 +27,12 @@ from .schema import (
     SOURCED_FACTS,
     CodeEntry,
     CodeFamily,
+    CompanionRules,
     EditTable,
     Guidelines,
     NeoplasmMaps,
     NeoplasmSiteMap,
+    ReviewPolicy,
     SourceCatalog,
 )
 
@@ -43,6 +45,8 @@ SPECIAL_FILES = {
     "search-terms.yaml",
     "neoplasm-sites.yaml",
     "guidelines.yaml",
+    "review.yaml",
+    "companion-rules.yaml",
 }
 VOCAB_KEYS = ("action", "organ", "approach", "modality", "region", "guidance", "nature")
 
@@ -58,6 +62,8 @@ class KB:
     vocabulary: dict[str, list[str]]
     edits: EditTable
     maps: NeoplasmMaps
+    review: ReviewPolicy | None = None
+    companion_rules: CompanionRules | None = None
     _by_family: dict[str, list[str]] = field(default_factory=dict)
     content_hash: str = ""  # sha256 of the data files (snapshot.content_hash): results' kb_hash
     icd10_release: str = ""  # the code set it was validated against, kept in the snapshot
@@ -192,6 +198,10 @@ def load_kb(data_dir: str | Path | None = None, content_hash: str | None = None)
         problems,
     )
     families = _load_families(folder, problems)
+    review, companion_rules = (
+        _optional(folder, "review.yaml", ReviewPolicy, problems),
+        _optional(folder, "companion-rules.yaml", CompanionRules, problems),
+    )
     source_ids = {s.id for s in catalog.sources} if catalog else set()
     codes = _index_codes(families, problems)
     _check_codes(codes, families, source_ids, vocabulary, problems)
@@ -199,6 +209,7 @@ def load_kb(data_dir: str | Path | None = None, content_hash: str | None = None)
         _check_edits(edits, codes, source_ids, problems)
     if maps:
         _check_maps(maps, source_ids, problems)
+    _check_rule_sources(review, companion_rules, source_ids, problems)
     if problems:
         raise KBValidationError(list(problems))
     return KB(
@@ -211,7 +222,23 @@ def load_kb(data_dir: str | Path | None = None, content_hash: str | None = None)
         maps=maps,
         content_hash=content_hash or snapshot.content_hash(folder),
         icd10_release=icd10.release(),
+        review=review,
+        companion_rules=companion_rules,
     )
+
+
+def _optional(folder: Path, name: str, model: type[BaseModel], problems: _Problems):
+    """A rule file that a KB folder may leave out (test KBs); when present it must validate."""
+    path = folder / name
+    return _parse(model, _read_yaml(path, problems), name, problems) if path.exists() else None
+
+
+def _check_rule_sources(review, companion_rules, source_ids, problems: _Problems) -> None:
+    for fname, table in (("review.yaml", review), ("companion-rules.yaml", companion_rules)):
+        for i, rule in enumerate(table.rules if table else []):
+            for sid in rule.sources:
+                if sid not in source_ids:
+                    problems.add(f"{fname}: rules[{i}] ({rule.id})", f"unknown source id '{sid}'")
 
 
 def _load_families(folder: Path, problems: _Problems) -> list[tuple[str, CodeFamily]]:
@@ -302,6 +329,11 @@ def _check_sources(entry: CodeEntry, where: str, source_ids: set[str], problems)
 def _check_selection(entry: CodeEntry, where: str, vocabulary, problems) -> None:
     if entry.select is None:
         return
+    for key, values in entry.select.exclude.items():
+        if key not in VOCAB_KEYS and key != "site":
+            problems.add(f"{where} -> select -> exclude", f"'{key}' is not a fact attribute")
+        elif key != "site" and set(values) - set(vocabulary.get(key, [])):
+            problems.add(f"{where} -> select -> exclude -> {key}", "value not in vocabulary.yaml")
     for key in VOCAB_KEYS:
         allowed = set(vocabulary.get(key, []))
         for value in getattr(entry.select, key) or []:

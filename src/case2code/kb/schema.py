@@ -85,6 +85,12 @@ class Selection(Strict):
     site: list[str] | None = None
     nature: list[str] | None = None
     guidance: list[str] | None = None
+    exclude: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Fact attribute -> values that rule this code out even when every other "
+        "constraint holds (pulsed radiofrequency is not a facet neurotomy; cement in a long bone "
+        "is not a vertebroplasty).",
+    )
 
 
 class Units(Strict):
@@ -360,3 +366,79 @@ class Guidelines(Strict):
 
     def rule(self, rule_id: str) -> GuidelineRule:
         return next(r for r in self.rules if r.id == rule_id)
+class FactMatch(Strict):
+    """Procedure-fact attributes, each "any of" (action, organ, site ...)."""
+
+    action: list[str]
+    organ: list[str] | None = None
+    site: list[str] | None = None
+
+
+class CompanionRule(Strict):
+    """An NCCI policy for a procedure done in the session of another (its host), as data.
+
+    relation: same_lesion / separate_lesion (biopsy and ablation of one lesion or another),
+    same_level / other_level (vertebral levels), any. `when_pathology`: true only when an
+    immediate pathology read decided the host, false only when it did not, null either way.
+    outcome: bundle (not reported, with `message`), modifier (add `modifier`), review (a finding
+    that routes the note to a coder)."""
+
+    id: str
+    companion: FactMatch
+    host: FactMatch
+    relation: str
+    when_pathology: bool | None = None
+    outcome: str
+    modifier: str | None = None
+    message: str
+    sources: list[str]
+
+
+class CompanionRules(Strict):
+    release: str
+    rules: list[CompanionRule]
+
+
+class ReviewRule(Strict):
+    """Why a coded note goes to a coder before billing. `check` names the test in
+    coding/review.py; `finding_kinds` / `finding_rules` (prefixes) route on findings;
+    `modifiers` are the line modifiers a `line_modifiers` check routes on."""
+
+    id: str
+    check: str
+    reason: str
+    why: str
+    finding_kinds: list[str] = Field(default_factory=list)
+    finding_rules: list[str] = Field(default_factory=list)
+    modifiers: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+
+
+class ScopeCue(Strict):
+    """A service the note may document that case2code never codes (anesthesia by an anesthesia
+    provider): a case-insensitive regular expression and the finding's message."""
+
+    id: str
+    pattern: str
+    message: str
+
+
+class ReviewPolicy(Strict):
+    release: str
+    rules: list[ReviewRule]
+    scope_cues: list[ScopeCue] = Field(default_factory=list)
+    unspecified_ok: list[str] = Field(
+        default_factory=list,
+        description="ICD-10-CM codes whose title says unspecified but which are the specific "
+        "code for what they name (C80.1 cancer of unknown primary).",
+    )
+    patient_markers: list[str] = Field(
+        default_factory=list,
+        description="Regular expressions for words that show a note is about one patient (age, "
+        "sex, pronoun, title); a coded note with none of them goes to review.",
+    )
+    histology_sites_unsure: list[str] = Field(
+        default_factory=list,
+        description="Histologies found in several organs (melanoma: skin, eye, mucosa), whose "
+        "site a coder confirms when the reader took it from the histology word.",
+    )

@@ -1,0 +1,299 @@
+"""The review route: from the findings and the rules used, `auto` (a coder can bill the note as
+is) or `review` with the reasons a coder understands.
+
+The rules are data (`kb/data/review.yaml`: id, the check to run, the reason and why); this module
+holds only the checks, each a function from the coded note to the items it objects to. A route is
+`auto` only when no rule objects, so every rule added makes auto-routed notes safer and fewer; the
+trade is measured by `case2code eval` (share routed auto, accuracy of those notes).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..kb import KB
+from ..kb.schema import CodeKind, ReviewRule
+from ..model import Finding, ProcedureFact, Result, Review, ReviewReason, Span
+from .lines import Lines
+
+TUMOR_ACTIONS = {"ablation"}
+NOT_TODAY = {"planned", "historical", "hypothetical", "negated"}
+
+
+@dataclass(slots=True)
+class Objection:
+    """What one check found: the codes concerned, a short detail and the evidence."""
+
+    codes: list[str]
+    detail: str
+    evidence: list[Span]
+
+
+@dataclass(slots=True)
+class Coded:
+    """What the checks read: the result, its lines' facts and the blank constrained attributes."""
+
+    kb: KB
+    result: Result
+    lines: Lines
+    text: str = ""
+
+
+def route(kb: KB, result: Result, lines: Lines, text: str = "") -> Review:
+    """The route of one coded note; every rule of review.yaml that objects adds a reason."""
+    reasons = []
+    coded = Coded(kb, result, lines, text)
+    for rule in kb.review.rules if kb.review else []:
+        for obj in CHECKS[rule.check](coded, rule):
+            message = rule.reason.format(codes=", ".join(obj.codes) or "-", detail=obj.detail)
+            reasons.append(ReviewReason(rule.id, message, obj.codes, obj.evidence[:2]))
+    return Review("review" if reasons else "auto", reasons)
+
+
+def _findings(coded: Coded, rule: ReviewRule) -> list[Objection]:
+    return [
+        Objection(f.codes, f.message, f.evidence)
+        for f in coded.result.findings
+        if f.kind in rule.finding_kinds or any(f.rule.startswith(p) for p in rule.finding_rules)
+    ]
+
+
+def _unlisted(coded: Coded, rule: ReviewRule) -> list[Objection]:
+    return [
+        Objection([c.code], "", c.evidence)
+        for c in coded.result.cpt
+        if (e := coded.kb.codes.get(c.code)) is not None and e.kind == CodeKind.unlisted
+    ]
+
+
+def _line_modifiers(coded: Coded, rule: ReviewRule) -> list[Objection]:
+    out = []
+    for c in coded.result.cpt:
+        hits = [m for m in c.modifiers if m in rule.modifiers]
+        if hits:
+            out.append(Objection([c.code], "-".join(hits), c.evidence))
+    return out
+
+
+def _units_from_levels(coded: Coded, rule: ReviewRule) -> list[Objection]:
+    """Codes counted per joint or vertebral body whose units differ from the levels the note
+    lists: nerves named per level (L3, L4, L5, S1 medial branches treat three joints) and joints
+    named as level pairs read alike, so the count is the coder's to confirm."""
+    out = []
+    for i, line in enumerate(coded.result.cpt):
+        entry, fact = coded.kb.codes.get(line.code), coded.lines.facts_of.get(i)
+        if not line.rule.startswith("select.") or entry is None or fact is None:
+            continue
+        family = [line] + [
+            c
+            for j, c in enumerate(coded.result.cpt)
+            if j != i and coded.lines.facts_of.get(j) is fact and c.rule.startswith("addon.")
+        ]
+        item = entry.units.item if entry.units else None
+        if item not in rule.modifiers or not fact.levels:
+            continue
+        items = (entry.units.covers - 1) + sum(c.units for c in family)
+        fits = {len(fact.levels)} | ({len(fact.levels) - 1} if item == "joint" else set())
+        if items not in fits:
+            detail = f"{items} {item}(s) coded for levels {', '.join(fact.levels)}"
+            out.append(Objection([c.code for c in family], detail, line.evidence))
+    return out
+
+
+def _blank(coded: Coded, rule: ReviewRule) -> list[Objection]:
+    out = []
+    for i, line in enumerate(coded.result.cpt):
+        missing = [m for m in coded.lines.missing.get(i, ()) if m != "nature"]
+        if missing and line.rule.startswith("select."):
+            out.append(Objection([line.code], ", ".join(missing), line.evidence))
+    return out
+
+
+def _unspecified(coded: Coded, rule: ReviewRule) -> list[Objection]:
+    ok = set(coded.kb.review.unspecified_ok) if coded.kb.review else set()
+    return [
+        Objection([d.code], d.description, d.evidence)
+        for d in coded.result.icd10
+        if "unspecified" in d.description.lower() and d.code not in ok
+    ]
+
+
+def _performed_tumor(coded: Coded) -> list[ProcedureFact]:
+    facts = coded.result.facts.procedures if coded.result.facts else []
+    return [f for f in facts if f.action in TUMOR_ACTIONS and f.assertion == "performed"]
+
+
+def _several_organs(coded: Coded, rule: ReviewRule) -> list[Objection]:
+    coded_facts = [
+        f for i, f in coded.lines.facts_of.items() if coded.result.cpt[i].rule.startswith("select.")
+    ]
+    organs = {f.organ for f in coded_facts if f.action in TUMOR_ACTIONS and f.organ}
+    organs.discard("nerve")
+    if len(organs) < 2:
+        return []
+    codes = [c.code for c in coded.result.cpt if c.rule.startswith("select.")]
+    return [Objection(codes, ", ".join(sorted(organs)), [])]
+
+
+def _conflicting(coded: Coded, rule: ReviewRule) -> list[Objection]:
+    facts = coded.result.facts.procedures if coded.result.facts else []
+    done = [f for f in facts if f.assertion in ("performed", "aborted")]
+    out = []
+    for f in facts:
+        if f.assertion not in NOT_TODAY:
+            continue
+        spans = {(e.start, e.end) for e in f.evidence}
+        for g in done:
+            if (g.action, g.organ) == (f.action, f.organ) and spans & {
+                (e.start, e.end) for e in g.evidence
+            }:
+                where = g.organ or "an unnamed site"
+                what = f"{g.action} of {where} read as {g.assertion} and {f.assertion}"
+                out.append(
+                    Objection([], what, [e for e in g.evidence if (e.start, e.end) in spans])
+                )
+    return out[:1]
+
+
+def _dx_roles(kb: KB) -> dict[str, tuple[str, str]]:
+    """ICD-10-CM code -> (role, organ) from the Neoplasm Table maps: primary, history, secondary,
+    unknown; the organ is the map site's first word (lung_upper_lobe -> lung)."""
+    out: dict[str, tuple[str, str]] = {}
+    for p in kb.maps.primary_sites:
+        organ = p.site.split("_")[0]
+        for sided in (p.codes, p.male):
+            for code in sided.model_dump().values() if sided else []:
+                if code:
+                    out[code] = ("primary", organ)
+        out.setdefault(p.history, ("history", organ))
+    for s in kb.maps.secondary_sites:
+        for code in s.codes.model_dump().values():
+            if code:
+                out[code] = ("secondary", s.site.split("_")[0])
+    for b in kb.maps.bone_sites:
+        for code in b.primary.model_dump().values():
+            if code:
+                out.setdefault(code, ("primary", "bone"))
+    for ind in kb.maps.indications:
+        for code in ind.codes.values():
+            out.setdefault(code, ("indication", ind.indication))
+    out[kb.maps.unknown_primary.code] = ("unknown", "")
+    return out
+
+
+def _dx_conflict(coded: Coded, rule: ReviewRule) -> list[Objection]:
+    roles = _dx_roles(coded.kb)
+    seen = [(d.code, *roles[d.code]) for d in coded.result.icd10 if d.code in roles]
+    by_organ: dict[str, list[tuple[str, str]]] = {}
+    for code, role, organ in seen:
+        by_organ.setdefault(organ, []).append((code, role))
+    out = []
+    primaries = [c for c, r, _ in seen if r == "primary"]
+    if primaries and any(r == "unknown" for _, r, _ in seen):
+        out.append(Objection(primaries, "a named primary and a primary-unknown code", []))
+    for organ, items in by_organ.items():
+        kinds = [r for _, r in items]
+        if (
+            organ
+            and "indication" not in kinds
+            and (len(set(kinds)) > 1 or kinds.count("primary") > 1)
+        ):
+            out.append(
+                Objection([c for c, _ in items], f"{organ} coded as {' and '.join(kinds)}", [])
+            )
+    for role, what in (
+        ("secondary", "several metastatic sites"),
+        ("indication", "two indications"),
+    ):
+        codes = [c for c, r, _ in seen if r == role]
+        if len({roles[c][1] for c in codes}) > 1:
+            out.append(Objection(codes, what, []))
+    return out
+
+
+def _site_from_histology(coded: Coded, rule: ReviewRule) -> list[Objection]:
+    """A neoplasm whose site came only from its histology word (melanoma read as skin), for the
+    histologies review.yaml lists as found in several organs."""
+    unsure = set(coded.kb.review.histology_sites_unsure) if coded.kb.review else set()
+    conds = coded.result.facts.conditions if coded.result.facts else []
+    return [
+        Objection([], f"{c.histology} placed in {c.site}", c.evidence)
+        for c in conds
+        if c.kind == "neoplasm" and c.histology in unsure and c.assertion == "present"
+    ][:1]
+
+
+def _no_patient(coded: Coded, rule: ReviewRule) -> list[Objection]:
+    """Text that names no patient (an article, a patient page, a policy) is not an encounter;
+    the markers (age, pronoun, title) are review.yaml data."""
+    if not coded.result.cpt or not coded.text:
+        return []
+    markers = coded.kb.review.patient_markers if coded.kb.review else []
+    if any(re.search(p, coded.text, re.IGNORECASE) for p in markers):
+        return []
+    return [
+        Objection([c.code for c in coded.result.cpt], "no age, sex or pronoun of a patient", [])
+    ]
+
+
+def _no_procedure(coded: Coded, rule: ReviewRule) -> list[Objection]:
+    if coded.result.cpt:
+        return []
+    return [Objection([], nothing_coded(coded.result).message, [])]
+
+
+def scope_findings(kb: KB, text: str) -> list[Finding]:
+    """Services documented in the note that case2code never codes (review.yaml scope_cues)."""
+    out = []
+    for cue in kb.review.scope_cues if kb.review else []:
+        m = re.search(cue.pattern, text, re.IGNORECASE)
+        if m:
+            span = Span(m.start(), m.end(), text[m.start() : m.end()])
+            where = f'"{span.text}" at {span.start}'
+            msg = f"{cue.message.strip()} ({where})"
+            out.append(Finding("info", "out_of_scope_service", msg, [], [span], cue.id))
+    return out
+
+
+def nothing_coded(result: Result) -> Finding:
+    """The one line a note with no CPT line carries: nothing codable, and whether the note
+    documents procedures that case2code does not code."""
+    facts = result.facts.procedures if result.facts else []
+    done = [f for f in facts if f.assertion in ("performed", "aborted")]
+    others = sorted({f.assertion for f in facts if f.assertion not in ("performed", "aborted")})
+    if done:
+        what = ", ".join(sorted({_name(f) for f in done}))
+        msg = (
+            "No codable procedure in this note: it documents "
+            f"{what}, which case2code does not code; code it manually."
+        )
+        evidence = [e for f in done for e in f.evidence[:1]]
+    else:
+        seen = f" (procedures read only as {', '.join(others)})" if others else ""
+        msg = f"No codable procedure in this note: no performed procedure was found{seen}."
+        evidence = []
+    return Finding("info", "no_procedure", msg, [], evidence[:3], "scope.nothing_coded")
+
+
+def _name(fact: ProcedureFact) -> str:
+    if fact.action == "evaluation":
+        return "an E/M visit (E/M levels are out of scope)"
+    return " ".join(x for x in (fact.modality, fact.action, fact.organ and f"of {fact.organ}") if x)
+
+
+CHECKS: dict[str, Callable[[Coded, ReviewRule], list[Objection]]] = {
+    "findings": _findings,
+    "unlisted_code": _unlisted,
+    "line_modifiers": _line_modifiers,
+    "units_from_levels": _units_from_levels,
+    "blank_attribute": _blank,
+    "unspecified_dx": _unspecified,
+    "several_organs": _several_organs,
+    "conflicting_assertions": _conflicting,
+    "no_procedure": _no_procedure,
+    "dx_conflict": _dx_conflict,
+    "site_from_histology": _site_from_histology,
+    "patient_named": _no_patient,
+}

@@ -1,0 +1,119 @@
+"""The review route (issue 9): every result says `auto` (bill as coded) or `review` with reasons,
+in the JSON, the batch line, the text output and the eval; no auto-routed note of the tuning
+corpora is wrong."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from case2code.batch import code_lines
+from case2code.coding.review import CHECKS
+from case2code.engine import Coder
+from case2code.evaluation import evaluate, load_gold
+from case2code.formats.text import result_text
+from case2code.kb import get_kb
+from case2code.model import Note
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+RENAL = (
+    "PROCEDURE: CT-guided percutaneous cryoablation of right renal mass\n"
+    "INDICATION: 77-year-old man with a 2.7 cm exophytic lower-pole right renal mass, "
+    "biopsy-proven clear cell renal cell carcinoma (prior encounter).\n"
+    "TECHNIQUE: Prone. Under CT guidance three 17G cryoprobes were positioned in the tumor."
+    " Two 10-minute freeze cycles with an 8-minute passive thaw; CT monitoring of the ice "
+    "ball confirmed coverage of the tumor.\n"
+    "IMPRESSION: Successful CT-guided cryoablation, right renal cell carcinoma."
+)
+LIVER_MWA = (
+    "PROCEDURE: Ultrasound-guided percutaneous microwave ablation of a segment 7 liver "
+    "metastasis.\n"
+    "HISTORY: 58-year-old man with sigmoid colon adenocarcinoma on FOLFOX, now with a "
+    "single hepatic metastasis.\n"
+    "TECHNIQUE: Under ultrasound guidance a microwave antenna was placed into the lesion. "
+    "Ablation was performed at 100 W for 5 minutes.\n"
+    "COMPLICATIONS: None."
+)
+TWO_ORGANS = (
+    "PROCEDURE: CT-guided percutaneous radiofrequency ablation of a segment 8 liver "
+    "metastasis and of a right lower lobe lung metastasis.\n"
+    "HISTORY: 61-year-old man with rectal adenocarcinoma, resected, with one liver and one "
+    "lung metastasis.\n"
+    "TECHNIQUE: Under CT guidance the RF electrode was placed in the segment 8 liver lesion"
+    " and a 12-minute ablation was performed; the electrode was then placed in the right "
+    "lower lobe nodule and a 10-minute ablation was performed."
+)
+
+
+@pytest.fixture(scope="module")
+def coder() -> Coder:
+    return Coder()
+
+
+def _code(coder, text):
+    return coder.code(Note(text=text, id="t", date_of_service=date(2025, 6, 2)))
+
+
+def test_a_clean_renal_cryoablation_is_routed_auto(coder):
+    r = _code(coder, RENAL)
+    assert [(c.code, c.modifiers) for c in r.cpt] == [("50593", ["RT"]), ("77013", ["26"])]
+    assert [d.code for d in r.icd10] == ["C64.1"]
+    assert r.review.route == "auto" and r.review.reasons == []
+
+
+def test_microwave_with_the_rf_code_is_a_contested_rule(coder):
+    r = _code(coder, LIVER_MWA)
+    assert [c.code for c in r.cpt] == ["47382", "76940"]
+    reason = next(x for x in r.review.reasons if x.rule == "route.contested_rule")
+    assert "Microwave" in reason.message and reason.codes == ["47382"]
+    assert r.review.route == "review"
+
+
+def test_an_unspecified_primary_code_is_a_reason_for_review(coder):
+    r = _code(
+        coder,
+        "A patient with lung cancer has developed multiple bone tumors in the ribs. "
+        "The provider performs percutaneous radiofrequency ablation of these lesions.",
+    )
+    assert "C34.90" in [d.code for d in r.icd10]
+    reason = next(x for x in r.review.reasons if x.rule == "route.unspecified_diagnosis")
+    assert reason.codes == ["C34.90"]
+
+
+def test_ablations_of_two_organs_in_one_note_go_to_review(coder):
+    r = _code(coder, TWO_ORGANS)
+    assert {"47382", "32998"} <= {c.code for c in r.cpt}
+    reason = next(x for x in r.review.reasons if x.rule == "route.several_organs")
+    assert "liver" in reason.message and "lung" in reason.message
+    assert r.review.route == "review"
+
+
+def test_review_is_in_the_json_the_batch_line_and_the_text(coder):
+    r = _code(coder, RENAL)
+    assert r.to_dict()["review"] == {"route": "auto", "reasons": []}
+    line = json.dumps({"id": "n1", "text": LIVER_MWA, "date_of_service": "2025-06-02"})
+    out = next(iter(code_lines([line], coder=coder)))
+    assert out["review"]["route"] == "review"
+    assert out["review"]["reasons"][0]["rule"].startswith("route.")
+    assert "Route: review" in result_text(_code(coder, LIVER_MWA))
+    assert "Route: auto" in result_text(r)
+
+
+def test_every_review_rule_names_a_check_that_exists():
+    policy = get_kb().review
+    assert policy is not None and policy.rules
+    assert {rule.check for rule in policy.rules} <= set(CHECKS)
+    assert len({rule.id for rule in policy.rules}) == len(policy.rules)
+
+
+@pytest.mark.parametrize("name", ["gold.jsonl", "holdout.jsonl", "holdout2.jsonl"])
+def test_no_auto_routed_note_of_the_tuning_corpora_is_wrong(name):
+    report = evaluate(load_gold(CORPUS / name))
+    summary = report.summary()
+    assert report.auto_wrong == [], report.auto_wrong
+    assert summary["auto_case_exact"] == 1.0
+    assert summary["auto_share"] >= 0.4, summary
