@@ -120,7 +120,7 @@ def test_cli_eval_json_and_text(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
-    assert set(data) == {"summary", "counts", "per_code", "per_icd_code", "failures"}
+    assert set(data) == {"summary", "counts", "per_code", "per_icd_code", "failures", "auto_wrong"}
     assert [f["id"] for f in data["failures"]] == ["nr-only"]
     assert data["counts"]["not_reported_ok"]["passed"] == 1
     text = subprocess.run(

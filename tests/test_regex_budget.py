@@ -57,6 +57,14 @@ def _neoplasm_patterns() -> list[tuple[str, int]]:
     return [(rf"\b{w}\b", 0) for w in sorted(words | {"bilateral", "right", "left"})]
 
 
+def _review_patterns() -> list[tuple[str, int]]:
+    from case2code.kb import get_kb
+
+    policy = get_kb().review
+    found = [*policy.patient_markers, *(c.pattern for c in policy.scope_cues)]
+    return [(p, re.IGNORECASE) for p in found]
+
+
 # YAML whose pattern keys hold token specs, not expressions: their REGEX and SEP are read above
 YAML_READ_BY_DYNAMIC = {"tokens.yaml"}
 
@@ -66,6 +74,7 @@ DYNAMIC = {
     "nlp/lexicon.py": _lexicon_patterns,
     "nlp/patterns.py": _token_patterns,
     "kb/neoplasm_table.py": _neoplasm_patterns,
+    "coding/review.py": _review_patterns,
 }
 
 

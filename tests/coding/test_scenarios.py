@@ -134,7 +134,7 @@ def test_pancreatic_cryoablation_takes_the_pancreas_unlisted_code_never_another_
     # no pancreatic ablation code exists: the unlisted code of the pancreas section (issue 9)
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("48999", 1, [])]
     assert r.cpt[0].evidence[0].text == "cryoablation"
-    assert [d.code for d in r.icd10] == ["C25.9"]
+    assert [d.code for d in r.icd10] == ["C25.0"]  # the table's pancreas > head
     assert "unlisted.48999" in [f.rule for f in r.findings]
 
 
@@ -151,3 +151,18 @@ def test_counselling_about_renal_cryoablation_codes_no_procedure(coder):
     assert r.cpt == []
     assert [n.code for n in r.not_reported] == ["50593"]
     assert r.not_reported[0].evidence[0].text == "cryoablation"
+
+
+TUMOR_BOARD = (
+    "THORACIC TUMOR BOARD\nCase: 70-year-old woman with a 1.8 cm adenocarcinoma of the right upper "
+    "lobe, diagnosed on a CT-guided core biopsy last spring; not a surgical candidate.\n"
+    "Recommendation: CT-guided percutaneous microwave ablation of the RUL tumor, to be scheduled "
+    "by interventional radiology.\nNo procedure was performed at this conference."
+)
+
+
+def test_tumor_board_that_says_no_procedure_was_performed_codes_nothing(coder):
+    r = _code(coder, TUMOR_BOARD)
+    assert r.cpt == []
+    assert [d.code for d in r.icd10] == ["C34.11"]
+    assert r.review.route == "review"

@@ -157,59 +157,83 @@ def _conflicting(coded: Coded, rule: ReviewRule) -> list[Objection]:
     return out[:1]
 
 
-def _dx_roles(kb: KB) -> dict[str, tuple[str, str]]:
-    """ICD-10-CM code -> (role, organ) from the Neoplasm Table maps: primary, history, secondary,
-    unknown; the organ is the map site's first word (lung_upper_lobe -> lung)."""
-    out: dict[str, tuple[str, str]] = {}
+COLUMN_OF_ROLE = {"primary": "malignant_primary", "secondary": "malignant_secondary"}
+
+
+def _dx_roles(kb: KB) -> dict[str, tuple[str, frozenset[str]]]:
+    """ICD-10-CM code -> (role, organs) from the hand maps (history, unknown primary,
+    indications, bone sites), widened by the Neoplasm Table's top-level terms so a table-given
+    primary and its secondary meet on one organ (C34.11 and C78.01 both under 'lung')."""
+    out: dict[str, tuple[str, frozenset[str]]] = {}
+
+    def put(code: str | None, role: str, organ: str) -> None:
+        if code and code not in out:
+            out[code] = (role, frozenset({organ}) if organ else frozenset())
+
     for p in kb.maps.primary_sites:
         organ = p.site.split("_")[0]
         for sided in (p.codes, p.male):
             for code in sided.model_dump().values() if sided else []:
-                if code:
-                    out[code] = ("primary", organ)
-        out.setdefault(p.history, ("history", organ))
+                put(code, "primary", organ)
+        put(p.history, "history", organ)
     for s in kb.maps.secondary_sites:
-        for code in s.codes.model_dump().values():
-            if code:
-                out[code] = ("secondary", s.site.split("_")[0])
+        for code in s.codes.model_dump().values() if s.codes else []:
+            put(code, "secondary", s.site.split("_")[0])
     for b in kb.maps.bone_sites:
-        for code in b.primary.model_dump().values():
-            if code:
-                out.setdefault(code, ("primary", "bone"))
+        for code in b.primary.model_dump().values() if b.primary else []:
+            put(code, "primary", "bone")
     for ind in kb.maps.indications:
         for code in ind.codes.values():
-            out.setdefault(code, ("indication", ind.indication))
-    out[kb.maps.unknown_primary.code] = ("unknown", "")
+            put(code, "indication", ind.indication)
+    out[kb.maps.unknown_primary.code] = ("unknown", frozenset())
     return out
+
+
+def _role_of(roles: dict, code: str) -> tuple[str, frozenset[str]] | None:
+    from ..kb.neoplasm_table import get_table
+
+    role, organs = roles.get(code, (_neoplasm_role(code), frozenset()))
+    if role in COLUMN_OF_ROLE:
+        organs = organs | get_table().roots_of(code, COLUMN_OF_ROLE[role])
+    return (role, organs) if role else None
+
+
+def _neoplasm_role(code: str) -> str | None:
+    """The ICD-10-CM chapter 2 blocks: C77-C79 secondary, C80 unknown, other C primary."""
+    if not code.startswith("C"):
+        return None
+    return {"C77": "secondary", "C78": "secondary", "C79": "secondary", "C80": "unknown"}.get(
+        code[:3], "primary"
+    )
 
 
 def _dx_conflict(coded: Coded, rule: ReviewRule) -> list[Objection]:
     roles = _dx_roles(coded.kb)
-    seen = [(d.code, *roles[d.code]) for d in coded.result.icd10 if d.code in roles]
-    by_organ: dict[str, list[tuple[str, str]]] = {}
-    for code, role, organ in seen:
-        by_organ.setdefault(organ, []).append((code, role))
+    seen = [(d.code, *r) for d in coded.result.icd10 if (r := _role_of(roles, d.code))]
     out = []
     primaries = [c for c, r, _ in seen if r == "primary"]
     if primaries and any(r == "unknown" for _, r, _ in seen):
         out.append(Objection(primaries, "a named primary and a primary-unknown code", []))
-    for organ, items in by_organ.items():
+    by_organ: dict[str, list[tuple[str, str]]] = {}
+    for code, role, organs in seen:
+        for organ in organs:
+            by_organ.setdefault(organ, []).append((code, role))
+    objected: set[tuple[str, ...]] = set()
+    for organ, items in sorted(by_organ.items()):
         kinds = [r for _, r in items]
-        if (
-            organ
-            and "indication" not in kinds
-            and (len(set(kinds)) > 1 or kinds.count("primary") > 1)
-        ):
-            out.append(
-                Objection([c for c, _ in items], f"{organ} coded as {' and '.join(kinds)}", [])
-            )
+        codes = tuple(c for c, _ in items)
+        if "indication" in kinds or codes in objected:
+            continue
+        if len(set(kinds)) > 1 or kinds.count("primary") > 1:
+            objected.add(codes)
+            out.append(Objection(list(codes), f"{organ} coded as {' and '.join(kinds)}", []))
     for role, what in (
         ("secondary", "several metastatic sites"),
         ("indication", "two indications"),
     ):
-        codes = [c for c, r, _ in seen if r == role]
-        if len({roles[c][1] for c in codes}) > 1:
-            out.append(Objection(codes, what, []))
+        groups = [organs for _, r, organs in seen if r == role]
+        if len(groups) > 1 and not frozenset.intersection(*groups):
+            out.append(Objection([c for c, r, _ in seen if r == role], what, []))
     return out
 
 

@@ -86,8 +86,25 @@ def failure_lines(f: CaseDiff) -> list[str]:
     return out
 
 
+def route_lines(report: Report) -> list[str]:
+    """The review route: how many notes the engine would let through, and how right they were."""
+    r, auto = report.route_summary(), report.routed_auto
+    if not report.cases:
+        return []
+    out = ["", f"Review route: auto {auto}/{report.cases} ({r['auto_share']:.3f})"]
+    for route, n, key in (("auto", auto, "auto"), ("review", report.cases - auto, "review")):
+        if n:
+            out.append(
+                f"  {route:<7} CPT {r[key + '_cpt_exact']:.3f}  ICD-10-CM "
+                f"{r[key + '_icd10_exact']:.3f}  case {r[key + '_case_exact']:.3f}  ({n} notes)"
+            )
+    if report.auto_wrong:
+        out.append(f"  auto but wrong: {', '.join(report.auto_wrong)}")
+    return out
+
+
 def report_text(report: Report, show: int | None = None) -> str:
-    out = summary_lines(report)
+    out = summary_lines(report) + route_lines(report)
     out += table_lines("CPT per code", report.per_code())
     out += table_lines("ICD-10-CM per code", report.per_icd_code())
     failures = report.ranked_failures()

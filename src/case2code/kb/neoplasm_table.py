@@ -17,7 +17,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -232,6 +232,27 @@ class NeoplasmTable:
 
     def __contains__(self, term: str) -> bool:
         return key_of(term) in self.terms
+
+    @cached_property
+    def _roots_by_prefix(self) -> dict[tuple[str, str], frozenset[str]]:
+        index: dict[tuple[str, str], set[str]] = {}
+        for term in self.terms.values():
+            if not term["path"]:
+                continue
+            for column in ("malignant_primary", "malignant_secondary"):
+                printed = (term.get("cells") or {}).get(column)
+                if printed:
+                    index.setdefault((column, printed.rstrip("-")), set()).add(term["path"][0])
+        return {k: frozenset(v) for k, v in index.items()}
+
+    def roots_of(self, code: str, column: str) -> frozenset[str]:
+        """The top-level table terms ('lung', 'bronchus') whose `column` prints this code or the
+        category it falls under: two codes of one organ share a root, whatever their columns."""
+        for end in range(len(code), 2, -1):
+            found = self._roots_by_prefix.get((column, code[:end]))
+            if found:
+                return found
+        return frozenset()
 
     def cell(self, term: str, column: str) -> str | None:
         """The code printed for a term path ('pancreas > head') and column, as printed."""

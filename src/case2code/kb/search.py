@@ -237,6 +237,8 @@ class WordIndex:
         ranked = self._score(concepts, kb_rows, kb_bonus)
         if not typed & self.addon_words:
             ranked = [_primary_first(r, self.kb) for r in ranked]
+        if not typed & word_list("approach_words"):
+            ranked = [_default_approach_first(r, self.kb) for r in ranked]
         ranked += self._score(concepts, icd_rows, None)
         ranked.sort(key=lambda r: -r.score)
         return concepts, ranked[:limit]
@@ -315,6 +317,16 @@ def _primary_first(r: Ranked, kb: KB) -> Ranked:
     """An add-on is never reported alone: below its primary unless the query asks for it."""
     entry = kb.codes.get(r.code)
     if entry is not None and entry.kind.value == "addon":
+        r.score -= 0.3
+    return r
+
+
+def _default_approach_first(r: Ranked, kb: KB) -> Ranked:
+    """A query naming no approach means this desk's approach (search-terms.yaml): a code bound
+    to other approaches (open, laparoscopic) yields to it on a tie."""
+    entry = kb.codes.get(r.code)
+    approaches = (entry.select.approach or []) if entry is not None and entry.select else []
+    if approaches and _raw_terms().get("default_approach") not in approaches:
         r.score -= 0.3
     return r
 
