@@ -65,6 +65,26 @@ def test_a_clean_renal_cryoablation_is_routed_auto(coder):
     assert r.review.route == "auto" and r.review.reasons == []
 
 
+CASE_REPORT = (
+    "Percutaneous cryoablation of a renal cell carcinoma in a solitary kidney: a case report\n"
+    "A 71-year-old man with a 2.9 cm right renal mass underwent CT-guided percutaneous "
+    "cryoablation. Two freeze cycles were performed. At six months there was no enhancement "
+    "(Fig. 2)."
+)
+
+
+def test_a_published_case_report_is_coded_but_sent_to_a_coder(coder):
+    r = coder.code(Note(CASE_REPORT, "case-report", date(2025, 6, 2)))
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [
+        ("50593", 1, ["RT"]),
+        ("77013", 1, ["26"]),
+    ]
+    assert r.review.route == "review"
+    reason = next(x for x in r.review.reasons if x.rule == "route.publication")
+    assert reason.codes == ["50593", "77013"]
+    assert reason.evidence[0].text == "case report"
+
+
 def test_microwave_with_the_rf_code_is_a_contested_rule(coder):
     r = _code(coder, LIVER_MWA)
     assert [c.code for c in r.cpt] == ["47382", "76940"]

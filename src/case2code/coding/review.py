@@ -262,6 +262,19 @@ def _no_patient(coded: Coded, rule: ReviewRule) -> list[Objection]:
     ]
 
 
+def _publication(coded: Coded, rule: ReviewRule) -> list[Objection]:
+    """A case report or series describes cases for readers: its wording (alternatives, earlier
+    treatments, outcomes, several patients) is not an encounter a claim can rest on."""
+    if not coded.result.cpt or not coded.text or not coded.kb.review:
+        return []
+    for pattern in coded.kb.review.publication_markers:
+        m = re.search(pattern, coded.text, re.IGNORECASE)
+        if m:
+            span = Span(m.start(), m.end(), coded.text[m.start() : m.end()])
+            return [Objection([c.code for c in coded.result.cpt], f'"{span.text}"', [span])]
+    return []
+
+
 def _no_procedure(coded: Coded, rule: ReviewRule) -> list[Objection]:
     if coded.result.cpt:
         return []
@@ -320,4 +333,5 @@ CHECKS: dict[str, Callable[[Coded, ReviewRule], list[Objection]]] = {
     "dx_conflict": _dx_conflict,
     "site_from_histology": _site_from_histology,
     "patient_named": _no_patient,
+    "publication": _publication,
 }

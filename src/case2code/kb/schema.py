@@ -437,6 +437,11 @@ class ReviewPolicy(Strict):
         description="Regular expressions for words that show a note is about one patient (age, "
         "sex, pronoun, title); a coded note with none of them goes to review.",
     )
+    publication_markers: list[str] = Field(
+        default_factory=list,
+        description="Regular expressions for words of a publication (case report, series, "
+        "figures, trials): such text describes cases for readers, it is not a claim's encounter.",
+    )
     histology_sites_unsure: list[str] = Field(
         default_factory=list,
         description="Histologies found in several organs (melanoma: skin, eye, mucosa), whose "
