@@ -53,6 +53,8 @@ class Coder:
         result.findings += review.scope_findings(self.kb, note.text)
         if not result.cpt:
             result.findings.append(review.nothing_coded(result))
+            withheld = review.withhold_diagnoses(self.kb, result, note.text)
+            result.findings += [withheld] if withheld else []
         result.review = review.route(self.kb, result, lines, note.text)
         return result
 

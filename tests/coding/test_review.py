@@ -137,3 +137,32 @@ def test_no_auto_routed_note_of_the_tuning_corpora_is_wrong(name):
     assert report.auto_wrong == [], report.auto_wrong
     assert summary["auto_case_exact"] == 1.0
     assert summary["auto_share"] >= 0.4, summary
+
+
+COVERAGE_PAGE = (
+    "Medicare Now Covers Thyroid RFA\n"
+    "For years, radiofrequency ablation of benign thyroid nodules was a cash-pay procedure. "
+    "Multinodular goiter and single benign nodules that cause pressure symptoms can now be "
+    "treated without surgery, and the procedure is done under local anesthesia."
+)
+CONSULT = (
+    "Interventional Oncology - Follow-up Visit\n"
+    "Diagnosis: clear cell renal cell carcinoma, left kidney.\n"
+    "Assessment: residual left renal cell carcinoma after prior cryoablation.\n"
+    "Plan: present at tumor board next week. No intervention today."
+)
+
+
+def test_a_coverage_page_that_names_no_patient_codes_no_diagnoses(coder):
+    r = coder.code(Note(COVERAGE_PAGE, "coverage-page", date(2025, 6, 2)))
+    assert r.cpt == [] and r.icd10 == []
+    withheld = next(f for f in r.findings if f.rule == "scope.no_encounter")
+    assert withheld.codes and all(c.startswith("E04.") for c in withheld.codes)
+    assert r.review.route == "review"
+
+
+def test_a_visit_with_encounter_headings_keeps_its_diagnosis(coder):
+    r = coder.code(Note(CONSULT, "follow-up", date(2025, 8, 26)))
+    assert r.cpt == []
+    assert [d.code for d in r.icd10] == ["C64.2"]
+    assert not any(f.rule == "scope.no_encounter" for f in r.findings)

@@ -252,14 +252,34 @@ def _site_from_histology(coded: Coded, rule: ReviewRule) -> list[Objection]:
 def _no_patient(coded: Coded, rule: ReviewRule) -> list[Objection]:
     """Text that names no patient (an article, a patient page, a policy) is not an encounter;
     the markers (age, pronoun, title) are review.yaml data."""
-    if not coded.result.cpt or not coded.text:
-        return []
-    markers = coded.kb.review.patient_markers if coded.kb.review else []
-    if any(re.search(p, coded.text, re.IGNORECASE) for p in markers):
+    if not coded.result.cpt or not coded.text or names_a_patient(coded.kb, coded.text):
         return []
     return [
         Objection([c.code for c in coded.result.cpt], "no age, sex or pronoun of a patient", [])
     ]
+
+
+def names_a_patient(kb: KB, text: str) -> bool:
+    """Whether the text is about one patient (age, sex, pronoun, title, encounter headings):
+    the markers are review.yaml data, shared by the route and by `withhold_diagnoses`."""
+    markers = kb.review.patient_markers if kb.review else []
+    return any(re.search(p, text, re.IGNORECASE) for p in markers)
+
+
+def withhold_diagnoses(kb: KB, result: Result, text: str) -> Finding | None:
+    """ICD-10-CM codes the reason for an encounter (Guidelines Section IV): text that codes no
+    procedure and names no patient (an article, a policy, a patient page) has no encounter, so
+    the conditions it mentions are not coded; the finding keeps them for a coder to see."""
+    if result.cpt or not result.icd10 or names_a_patient(kb, text):
+        return None
+    codes = [d.code for d in result.icd10]
+    result.icd10 = []
+    msg = (
+        "Conditions are mentioned but no patient and no procedure are: the text reads as an "
+        f"article, a policy or a patient page, not an encounter, so {', '.join(codes)} "
+        "are not coded."
+    )
+    return Finding("info", "no_encounter", msg, codes, [], "scope.no_encounter")
 
 
 def _publication(coded: Coded, rule: ReviewRule) -> list[Objection]:
