@@ -159,3 +159,29 @@ def test_benign_bone_tumor_code_comes_from_the_table_benign_column_with_side(cod
     result = run(coder, OSTEOID_OSTEOMA)
     assert codes(result)[0] == "D16.22"
     assert "Neoplasm Table: bone > femur" in result.icd10[0].rationale
+
+
+LOBE_NAMED_ONCE = (
+    "History: 78-year-old man, left pneumonectomy 12 years ago. Chest CT revealed a 2.1 cm mass "
+    "in the right lower lobe. Excision biopsy showed squamous cell carcinoma of the lung.\n\n"
+    "Discussion: Surgery was not possible with a single lung.\n\n"
+    "Treatment: We performed percutaneous radiofrequency ablation of the lung tumor under CT "
+    "guidance, one 12-minute ablation. There were no complications."
+)
+
+
+def test_a_lobe_named_once_locates_the_tumor_treated_later_and_its_primary(coder):
+    r = run(coder, LOBE_NAMED_ONCE)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("32998", 1, ["RT"])]
+    assert codes(r) == ["C34.31"]
+    assert "squamous cell carcinoma" in evidence(r, "C34.31", LOBE_NAMED_ONCE)
+
+
+
+def test_two_lobes_named_leave_the_treated_lung_tumor_without_a_lobe(coder):
+    text = LOBE_NAMED_ONCE.replace(
+        "in the right lower lobe.",
+        "in the right lower lobe and a 6 mm nodule in the left upper lobe.",
+    )
+    ablation = next(p for p in coder.facts(text).procedures if p.action == "ablation")
+    assert (ablation.organ, ablation.site) == ("lung", None)

@@ -563,6 +563,7 @@ def build_procedure(
     )
     approach, approach_rule = _approach(ctx, anchors, guidance, organ)
     site = _pick(anchors, "site")
+    note_site = None if site else _note_site(ctx, organ)
     if props().organ(organ).nerve:  # SI-joint RFA also lesions the L5 dorsal ramus
         site = next((s for s in props().nerve_site_priority if s in sites), site)
     fact = ProcedureFact(
@@ -570,8 +571,8 @@ def build_procedure(
         modality=_pick(anchors, "modality"),
         approach=approach,
         organ=organ,
-        site=site,
-        laterality=_laterality(ctx, anchors),
+        site=site or (note_site.get("site") if note_site else None),
+        laterality=_laterality(ctx, anchors) or _laterality_near(ctx, note_site),
         guidance=guidance,
         assertion=assertion,
         levels=levels,
@@ -585,6 +586,24 @@ def build_procedure(
     if approach_rule:
         fact.rules.append(approach_rule)
     return fact
+
+
+def _note_site(ctx: NoteContext, organ: str | None) -> Mention | None:
+    """The one site of the organ the note names, for a procedure that names none: a lesion is
+    located once ("a mass in the right lower lobe") and treated as "the tumor" later. Two
+    different sites, or only imaged regions ("CT of the pelvis"), give nothing."""
+    if organ is None or not props().organ(organ).site_from_note:
+        return None
+    named = [
+        m
+        for m in ctx.mentions
+        if m.get("organ") == organ
+        and m.get("site")
+        and not props().site(m.get("site")).region_only
+        and not ctx.is_negated(m)
+        and not ctx.is_primary_usage(m)
+    ]
+    return named[0] if len({m.get("site") for m in named}) == 1 else None
 
 
 def _region_of(levels: list[str]) -> str | None:

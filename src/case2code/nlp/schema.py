@@ -199,6 +199,7 @@ class OrganProperties(Strict):
     items_across_note: bool = False  # each site named across the report is an item (veins)
     keeps_region: bool = False  # its procedures keep the spinal region (facet nerves)
     lobe_organs: tuple[str, ...] = ()  # organs whose sites name this primary's lobe
+    site_from_note: bool = False  # a fact naming no site takes the one site the note names
 
 
 class ActionProperties(Strict):
