@@ -185,3 +185,27 @@ def test_two_lobes_named_leave_the_treated_lung_tumor_without_a_lobe(coder):
     )
     ablation = next(p for p in coder.facts(text).procedures if p.action == "ablation")
     assert (ablation.organ, ablation.site) == ("lung", None)
+
+
+PANCREAS_PART_NAMED_ONCE = (
+    "History: 63-year-old woman treated three years ago with open irreversible electroporation "
+    "of a tumor of the pancreatic head.\n\n"
+    "Findings: Recurrent pancreatic carcinoma, 2.4 cm.\n\n"
+    "Procedure: CT-guided percutaneous cryoablation of the pancreatic tumor with one cryoprobe; "
+    "two freeze cycles were performed."
+)
+
+
+def test_an_organ_named_primary_takes_the_one_part_of_the_organ_the_note_names(coder):
+    r = run(coder, PANCREAS_PART_NAMED_ONCE)
+    assert [(c.code, c.units) for c in r.cpt] == [("48999", 1)]
+    assert codes(r) == ["C25.0"]
+    assert evidence(r, "C25.0", PANCREAS_PART_NAMED_ONCE) == ["pancreatic", "pancreatic head"]
+
+
+def test_two_parts_of_the_pancreas_leave_its_primary_unspecified(coder):
+    text = PANCREAS_PART_NAMED_ONCE.replace(
+        "Recurrent pancreatic carcinoma", "Recurrent pancreatic carcinoma, now also in the body "
+        "of the pancreas"
+    )
+    assert "C25.0" not in codes(run(coder, text))

@@ -135,6 +135,10 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
             hist = _near(ctx, m, "histology", window=2)
             fact.histology = hist.get("histology") if hist else None
         fact.subtype = _subsite(ctx, m, site)
+        part = None if fact.subtype else _part_in_note(ctx, site)
+        if part is not None:
+            fact.subtype = part.get("primary_site")
+            fact.evidence.append(Span(*ctx.span(part)))
         lobe_organs = props().organ(site).lobe_organs
         if lobe_organs:
             lobe = _near(ctx, m, "site", window=3)
@@ -159,6 +163,20 @@ def _subsite(ctx: NoteContext, m: Mention, site: str) -> str | None:
     hit = _near(ctx, m, "subsite", window=5)
     sub = hit.get("subsite") if hit is not None else None
     return sub if sub and sub.startswith(prefixes) else None
+
+
+def _part_in_note(ctx: NoteContext, site: str) -> Mention | None:
+    """The one part of an organ primary the note names anywhere (the tumor is located once and
+    named by its organ elsewhere); None when it names two parts or none."""
+    prefixes = tuple(props().primary_parts.get(site, ()))
+    if not prefixes:
+        return None
+    parts = [
+        m
+        for m in ctx.mentions
+        if (m.get("primary_site") or "").startswith(prefixes) and not ctx.is_negated(m)
+    ]
+    return parts[0] if len({m.get("primary_site") for m in parts}) == 1 else None
 
 
 def _bone_site(ctx: NoteContext, m: Mention, window: int = 8) -> Mention | None:

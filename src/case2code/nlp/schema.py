@@ -270,6 +270,7 @@ class ReadingProperties(Strict):
     bone_primary_histology: tuple[str, ...]
     marrow_histology: tuple[str, ...]
     subsite_prefix: dict[str, tuple[str, ...]]
+    primary_parts: dict[str, tuple[str, ...]] = {}  # organ primary -> prefixes of its parts
     subtype_words: dict[str, str]
     minutes_anchors: tuple[str, ...]
     minutes_window: int
