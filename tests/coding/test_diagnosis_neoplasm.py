@@ -209,3 +209,37 @@ def test_two_parts_of_the_pancreas_leave_its_primary_unspecified(coder):
         "of the pancreas"
     )
     assert "C25.0" not in codes(run(coder, text))
+
+
+OSTEOID_OSTEOMA_HIP = (
+    "Clinical history: 24-year-old man with right hip pain for a year, worse at night and "
+    "relieved by aspirin.\n\n"
+    "Imaging: CT shows a cortical lesion with a calcified nidus close to the lesser trochanter "
+    "of the femur, typical of osteoid osteoma.\n\n"
+    "Procedure: CT-guided radiofrequency ablation. The RF probe was placed in the nidus and "
+    "ablation was performed at 90 degrees for 6 minutes."
+)
+
+
+def test_a_bone_lesion_with_no_side_takes_the_one_side_the_note_names(coder):
+    r = run(coder, OSTEOID_OSTEOMA_HIP)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("20982", 1, [])]
+    assert codes(r) == ["D16.21"]
+    assert "osteoid osteoma" in evidence(r, "D16.21", OSTEOID_OSTEOMA_HIP)
+
+
+def test_two_sides_in_the_note_leave_the_bone_lesion_unsided(coder):
+    text = OSTEOID_OSTEOMA_HIP.replace("for a year,", "for a year and left knee pain,")
+    assert codes(run(coder, text)) == ["D16.20"]
+
+
+def test_chondroblastoma_is_a_benign_bone_neoplasm_of_the_named_femur(coder):
+    text = (
+        "A 13-year-old boy with left hip pain and limping for a year. MRI showed a "
+        "chondroblastoma of the femoral head. Under fluoroscopic guidance an RF electrode was "
+        "placed in the lesion and radiofrequency ablation was performed."
+    )
+    r = run(coder, text)
+    assert [(c.code, c.units) for c in r.cpt] == [("20982", 1)]
+    assert codes(r) == ["D16.22"]
+    assert evidence(r, "D16.22", text)[0] == "chondroblastoma"

@@ -572,7 +572,9 @@ def build_procedure(
         approach=approach,
         organ=organ,
         site=site or (note_site.get("site") if note_site else None),
-        laterality=_laterality(ctx, anchors) or _laterality_near(ctx, note_site),
+        laterality=_laterality(ctx, anchors)
+        or _laterality_near(ctx, note_site)
+        or (ctx.note_side(organ) if props().organ(organ).side_from_note else None),
         guidance=guidance,
         assertion=assertion,
         levels=levels,

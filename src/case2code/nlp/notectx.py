@@ -115,6 +115,20 @@ class NoteContext:
         sides = {m.get("laterality") for m in self.mentions if m.get("side_field")}
         return sides.pop() if len(sides) == 1 else None
 
+    def note_side(self, organ: str | None) -> str | None:
+        """The one side the whole note names, for a paired site whose own words name none
+        ("right hip pain ... lesion near the lesser trochanter"): side words alone or with
+        that organ; two sides, or a side of another organ only, give none."""
+        sides = {
+            m.get("laterality")
+            for m in self.mentions
+            if m.get("laterality")
+            and m.get("organ") in (None, organ)
+            and not m.get("action")
+            and not self.is_negated(m)
+        }
+        return sides.pop() if len(sides) == 1 and "bilateral" not in sides else None
+
     def stop_spans(self) -> list[tuple[int, int]]:
         """Stop cues ('was terminated', 'discontinued') in sentences that speak of a procedure:
         'chemotherapy was discontinued' stops no ablation."""

@@ -200,6 +200,7 @@ class OrganProperties(Strict):
     keeps_region: bool = False  # its procedures keep the spinal region (facet nerves)
     lobe_organs: tuple[str, ...] = ()  # organs whose sites name this primary's lobe
     site_from_note: bool = False  # a fact naming no site takes the one site the note names
+    side_from_note: bool = False  # a fact naming no side takes the one side the note names
 
 
 class ActionProperties(Strict):
