@@ -243,3 +243,43 @@ def test_chondroblastoma_is_a_benign_bone_neoplasm_of_the_named_femur(coder):
     assert [(c.code, c.units) for c in r.cpt] == [("20982", 1)]
     assert codes(r) == ["D16.22"]
     assert evidence(r, "D16.22", text)[0] == "chondroblastoma"
+
+
+LUNG_METS_AFTER_NEPHRECTOMY = (
+    "History: 52-year-old man with renal cell carcinoma of the left kidney treated by left "
+    "radical nephrectomy two years ago. Two pulmonary metastases in the right lower lobe were "
+    "confirmed on CT-guided biopsy last month.\n\n"
+    "Procedure: CT-guided percutaneous radiofrequency ablation of both right lower lobe "
+    "metastases in one session."
+)
+
+
+def test_a_kidney_removed_whole_is_history_when_its_metastases_are_treated(coder):
+    r = run(coder, LUNG_METS_AFTER_NEPHRECTOMY)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("32998", 1, ["RT"])]
+    assert codes(r) == ["C78.01", "Z85.528"]
+    assert "renal cell carcinoma" in evidence(r, "Z85.528", LUNG_METS_AFTER_NEPHRECTOMY)
+
+
+def test_a_new_tumor_of_the_remaining_kidney_is_current_cancer(coder):
+    text = (
+        "Indication: 72-year-old man with a solitary right kidney after left radical nephrectomy "
+        "(2016) for renal cell carcinoma. New 1.9 cm right lower-pole mass, biopsy-proven clear "
+        "cell RCC.\nProcedure: Ultrasound-guided percutaneous cryoablation of the right renal "
+        "tumor with two cryoprobes, double freeze-thaw cycle."
+    )
+    r = run(coder, text)
+    assert [(c.code, c.modifiers) for c in r.cpt][0] == ("50593", ["RT"])
+    assert codes(r) == ["C64.1"]
+
+
+def test_history_of_prostate_cancer_maintained_on_hormone_therapy_is_current(coder):
+    text = (
+        "A 65-year-old man with a history of prostate cancer presented with a painful metastasis "
+        "to the L1 vertebral body. He is maintained on Xtandi for prostate cancer with a "
+        "falling PSA. Under CT guidance radiofrequency ablation of the L1 metastasis was performed."
+    )
+    r = run(coder, text)
+    assert [(c.code, c.units) for c in r.cpt] == [("20982", 1)]
+    assert codes(r)[:2] == ["C79.51", "C61"]
+    assert "Z85.46" not in codes(r)

@@ -525,25 +525,42 @@ def _settle_history(ctx: NoteContext, facts: list[ConditionFact]) -> None:
             continue
         if treated_now:
             f.status = "active"
-        elif no_treatment and _eradicated(ctx, f):
+        elif _eradicated(ctx, f, whole_only=not no_treatment):
             f.status = "history"
 
 
-def _eradicated(ctx: NoteContext, fact: ConditionFact) -> bool:
+def _eradicated(ctx: NoteContext, fact: ConditionFact, *, whole_only: bool = False) -> bool:
     """An excision of the primary's organ (or a past ablation of it) done before this visit;
-    a resection only discussed or planned does not count."""
+    a resection only discussed or planned does not count. With no words of remission in the
+    note, only the removal of the whole organ ("radical nephrectomy") eradicates it."""
     for m in ctx.mentions:
         if not props().action(m.get("action")).eradicates or not _done_before(ctx, m):
+            continue
+        if whole_only and not m.get("whole_organ"):
             continue
         side = _laterality_before(ctx, m) or _laterality_in(ctx, ctx.doc.sentence_of(m.tok_start))
         if side and fact.laterality and side != fact.laterality:
             continue  # the right kidney was removed; the left kidney cancer is current
+        if whole_only and not fact.laterality and _other_side_named(ctx, fact.organ, side):
+            continue  # "after left radical nephrectomy ... new right renal mass"
         if m.get("organ") == fact.organ:
             return True
         sent = ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
         if m.get("organ") is None and any(o.get("primary_site") == fact.site for o in sent):
             return True
     return False
+
+
+def _other_side_named(ctx: NoteContext, organ: str | None, removed: str | None) -> bool:
+    """The note names the organ on a side other than the one removed (or names a side when the
+    removal has none): the cancer may be in the remaining organ, so the removal settles nothing."""
+    sides = {
+        m.get("laterality") or _laterality_before(ctx, m)
+        for m in ctx.mentions
+        if m.get("organ") == organ and not m.get("action")
+    }
+    sides.discard(None)
+    return bool(sides - {removed}) if removed else bool(sides)
 
 
 def _done_before(ctx: NoteContext, m: Mention) -> bool:
