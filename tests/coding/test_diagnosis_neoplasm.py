@@ -283,3 +283,15 @@ def test_history_of_prostate_cancer_maintained_on_hormone_therapy_is_current(cod
     assert [(c.code, c.units) for c in r.cpt] == [("20982", 1)]
     assert codes(r)[:2] == ["C79.51", "C61"]
     assert "Z85.46" not in codes(r)
+
+
+def test_plasmocytoma_spelt_the_european_way_is_a_plasmacytoma_never_a_metastasis(coder):
+    text = (
+        "A 62-year-old man with a painful L4 pathological fracture due to a plasmocytoma was "
+        "treated in one session with fluoroscopy-guided radiofrequency ablation of the L4 lesion "
+        "followed by balloon kyphoplasty of L4."
+    )
+    r = run(coder, text)
+    assert [(c.code, c.units) for c in r.cpt] == [("20982", 1), ("22514", 1)]
+    assert codes(r)[0] == "C90.30" and "C79.51" not in codes(r)
+    assert evidence(r, "C90.30", text) == ["plasmocytoma"]
