@@ -166,3 +166,28 @@ def test_tumor_board_that_says_no_procedure_was_performed_codes_nothing(coder):
     assert r.cpt == []
     assert [d.code for d in r.icd10] == ["C34.11"]
     assert r.review.route == "review"
+
+
+FACET_L5_S1 = (
+    "INDICATION FOR PROCEDURE: Right-sided low back pain, spondylosis without myelopathy.\n"
+    "PROCEDURE: Right L4-L5 and L5-S1 facet joint radiofrequency neurotomy under fluoroscopy. "
+    "The L3 and L4 medial branches and the L5 dorsal ramus were lesioned at 80 degrees for 90 "
+    "seconds each."
+)
+
+
+def test_spondylosis_with_no_region_word_at_l5_s1_is_the_lumbosacral_code(coder):
+    r = coder.code(Note(FACET_L5_S1, "facet", date(2025, 6, 2)))
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [
+        ("64635", 1, ["RT"]),
+        ("64636", 1, ["RT"]),
+    ]
+    assert [d.code for d in r.icd10] == ["M47.817"]
+    assert r.icd10[0].evidence[0].text == "spondylosis"
+
+
+def test_spondylosis_written_as_lumbar_keeps_the_lumbar_code_at_l5_s1(coder):
+    text = FACET_L5_S1.replace("spondylosis without", "lumbar spondylosis without")
+    r = coder.code(Note(text, "facet", date(2025, 6, 2)))
+    assert [d.code for d in r.icd10] == ["M47.816"]
+    assert r.icd10[0].evidence[0].text == "lumbar spondylosis"

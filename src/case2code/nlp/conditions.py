@@ -400,6 +400,11 @@ def _region(ctx: NoteContext, sent: int, levels: list[str]) -> str | None:
         if o.get("region"):
             return o.get("spine_region") or o.get("region")
     if levels:
+        junction = next(
+            (j.region for j in props().junction_regions if set(j.levels) <= set(levels)), None
+        )
+        if junction:
+            return junction
         regions = [props().region_names[lv[0]] for lv in levels]
         preferred = [r for r in props().region_preference if r in regions]
         return (preferred or regions)[0]

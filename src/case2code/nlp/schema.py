@@ -185,6 +185,12 @@ class TokenRuleFile(Strict):
 
 
 # ---------------------------------------------------------------------------- properties
+class JunctionRegion(Strict):
+    levels: tuple[str, str]
+    region: str
+    why: str = ""
+
+
 class OrganProperties(Strict):
     tumor: bool = False  # a solid-tumor ablation target with its own codes
     counted: bool = False  # the codes count lesions (or veins)
@@ -261,6 +267,7 @@ class ReadingProperties(Strict):
     level_max: dict[str, int]
     region_names: dict[str, str]
     level_junctions: tuple[tuple[str, str], ...]
+    junction_regions: tuple[JunctionRegion, ...] = ()
     quiet_sections: tuple[str, ...]
     nerve_site_priority: tuple[str, ...]
     note_level_approaches: tuple[str | None, ...]
