@@ -166,3 +166,16 @@ def test_a_visit_with_encounter_headings_keeps_its_diagnosis(coder):
     assert r.cpt == []
     assert [d.code for d in r.icd10] == ["C64.2"]
     assert not any(f.rule == "scope.no_encounter" for f in r.findings)
+
+
+def test_an_operative_note_with_no_age_or_pronoun_is_still_about_a_patient(coder):
+    text = (
+        "PREOPERATIVE DIAGNOSIS: Right renal mass, biopsy-proven clear cell renal cell carcinoma.\n"
+        "PROCEDURE: CT-guided percutaneous cryoablation of the right renal mass.\n"
+        "TECHNIQUE: Three 17G cryoprobes were placed under CT guidance; two 10-minute freeze "
+        "cycles were performed.\nCOMPLICATIONS: None."
+    )
+    r = coder.code(Note(text, "op-note", date(2025, 6, 2)))
+    assert [(c.code, c.modifiers) for c in r.cpt][0] == ("50593", ["RT"])
+    assert not any(x.rule == "route.no_patient" for x in r.review.reasons)
+
