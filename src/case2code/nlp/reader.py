@@ -22,6 +22,9 @@ HEADER_RE = re.compile(
     r"(?P<h>[A-Za-z][A-Za-z /&()'\-]{1,60}?)\s*[:\uff1a](?=\s|$)",
     re.MULTILINE,
 )
+# A structured abstract runs its headers inline ("... in one session. Case Description: A 45-year-old
+# ..."): a header word group after a sentence end counts only when sections.yaml knows it.
+INLINE_HEADER_RE = re.compile(r"(?<=[.!?])[ \t]+(?P<h>[A-Z][a-z]{1,20}(?: [A-Za-z][a-z]{1,20}){0,3}):[ \t]")
 CAPS_HEADER_RE = re.compile(r"^[ \t]*(?P<h>[A-Z][A-Z /&()'\-]{2,40})[ \t]*$", re.MULTILINE)
 SENT_END_RE = re.compile(
     r"(?<=[.!?;])[\"')\]]*\s+(?=\S)"  # punctuation then space
@@ -105,9 +108,11 @@ def classify_header(header: str) -> str | None:
 
 def find_sections(text: str) -> list[Section]:
     marks = []
-    for rx in (HEADER_RE, CAPS_HEADER_RE):
+    for rx in (HEADER_RE, CAPS_HEADER_RE, INLINE_HEADER_RE):
         for m in rx.finditer(text):
             name = classify_header(m.group("h"))
+            if rx is INLINE_HEADER_RE and name in (None, "other"):
+                continue
             if name is None and rx is HEADER_RE and len(m.group("h").split()) <= 4:
                 name = "other"  # an unknown header still ends the section before it
             if name:
