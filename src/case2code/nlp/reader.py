@@ -22,9 +22,11 @@ HEADER_RE = re.compile(
     r"(?P<h>[A-Za-z][A-Za-z /&()'\-]{1,60}?)\s*[:\uff1a](?=\s|$)",
     re.MULTILINE,
 )
-# A structured abstract runs its headers inline ("... in one session. Case Description: A 45-year-old
-# ..."): a header word group after a sentence end counts only when sections.yaml knows it.
-INLINE_HEADER_RE = re.compile(r"(?<=[.!?])[ \t]+(?P<h>[A-Z][a-z]{1,20}(?: [A-Za-z][a-z]{1,20}){0,3}):[ \t]")
+# A structured abstract runs its headers inline ("... in one session. Case Description: A 45-year-
+# old ..."): a header word group after a sentence end counts only when sections.yaml knows it.
+INLINE_HEADER_RE = re.compile(
+    r"(?<=[.!?])[ \t]+(?P<h>[A-Z][a-z]{1,20}(?: [A-Za-z][a-z]{1,20}){0,3}):[ \t]"
+)
 CAPS_HEADER_RE = re.compile(r"^[ \t]*(?P<h>[A-Z][A-Z /&()'\-]{2,40})[ \t]*$", re.MULTILINE)
 SENT_END_RE = re.compile(
     r"(?<=[.!?;])[\"')\]]*\s+(?=\S)"  # punctuation then space
