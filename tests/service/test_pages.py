@@ -155,3 +155,12 @@ def test_api_docs_are_served_from_the_package(client):
     assert "cdn" not in page.lower()
     src = re.search(r'src="([^"]+swagger-ui-bundle\.js)"', page).group(1)
     assert client.get(src).status_code == 200
+
+
+def test_the_page_says_a_coder_must_look_and_why(client):
+    r, _ = _post_note(client)  # breast primary with no site in the note: an unspecified code
+    route = re.search(r'<div class="route (auto|review)"[^>]*>(.*?)</div>', r.text, re.S)
+    assert route is not None and route.group(1) == "review"
+    assert "A coder must look before billing</strong> (1 reason)" in route.group(2)
+    assert 'title="route.unspecified_diagnosis"' in route.group(2)
+    assert "C50.919" in route.group(2)
