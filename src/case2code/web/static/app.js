@@ -4,7 +4,11 @@
 (function () {
   "use strict";
 
-  function lines() { return Array.prototype.slice.call(document.querySelectorAll(".line[data-spans]")); }
+  // j/k move among the coded lines; the review route's reasons light their words on click only.
+  function lines(withReasons) {
+    var sel = withReasons ? ".line[data-spans]" : ".line[data-spans]:not(.reason-line)";
+    return Array.prototype.slice.call(document.querySelectorAll(sel));
+  }
 
   function highlight(line) {
     document.querySelectorAll(".line.active").forEach(function (el) { el.classList.remove("active"); });
@@ -120,7 +124,7 @@
     if (coding && location.pathname !== coding.getAttribute("data-coding-url")) {
       history.replaceState(null, "", coding.getAttribute("data-coding-url"));
     }
-    lines().forEach(function (line) {
+    lines(true).forEach(function (line) {
       line.addEventListener("click", function (e) {
         if (e.target.closest("form, a")) return;
         highlight(line);
