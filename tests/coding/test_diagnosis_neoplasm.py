@@ -295,3 +295,15 @@ def test_plasmocytoma_spelt_the_european_way_is_a_plasmacytoma_never_a_metastasi
     assert [(c.code, c.units) for c in r.cpt] == [("20982", 1), ("22514", 1)]
     assert codes(r)[0] == "C90.30" and "C79.51" not in codes(r)
     assert evidence(r, "C90.30", text) == ["plasmocytoma"]
+
+
+def test_hcc_recurring_at_an_old_ablation_zone_is_current_cancer_not_history(coder):
+    text = (
+        "HISTORY: 69-year-old man with alcohol-related cirrhosis. Prior RFA of segment 8 HCC in "
+        "2021 with complete response. New 1.6 cm arterially enhancing nodule at the margin of the "
+        "old ablation zone.\nPROCEDURE: Ultrasound-guided percutaneous microwave ablation of the "
+        "recurrent segment 8 HCC, 80 W for 5 minutes."
+    )
+    r = run(coder, text)
+    assert [c.code for c in r.cpt] == ["47382", "76940"]
+    assert codes(r) == ["C22.0"] and "Z85.05" not in codes(r)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Facts
-from .conditions import conditions, drop_unsupported, link_laterality, link_nature
+from .conditions import conditions, drop_unsupported, link_laterality, link_nature, link_treatment
 from .extract import procedures
 from .lexicon import get_lexicon
 from .notectx import NoteContext
@@ -18,6 +18,7 @@ def read_facts(text: str) -> tuple[Document, Facts]:
     drop_unsupported(facts)
     link_nature(facts)
     link_laterality(facts)
+    link_treatment(facts)
     spans = ctx.note_cue_spans
     if spans["pain_encounter"]:
         a, b = spans["pain_encounter"][0]

@@ -629,6 +629,22 @@ def link_laterality(facts) -> None:
             c.laterality = sides.pop()
 
 
+def link_treatment(facts) -> None:
+    """I.C.2.d: a primary read as history is current when this note treats or plans to treat a
+    tumor of its organ (a recurrence at the old ablation zone, a new HCC in another segment):
+    treatment is directed at it. A sided primary needs a procedure of that side."""
+    directed = [
+        p
+        for p in facts.procedures
+        if props().action(p.action).tumor and p.assertion in ("performed", "planned", "aborted")
+    ]
+    for c in facts.conditions:
+        if c.kind != "neoplasm" or c.role != "primary" or c.status != "history":
+            continue
+        if any(p.organ == c.organ and c.laterality in (None, p.laterality) for p in directed):
+            c.status = "active"
+
+
 def drop_unsupported(facts) -> None:
     """An ablation mention beside the main procedure that names another organ with no diagnosis
     of its own is a landmark, not a second procedure ('esophageal temperature ... ablation was
