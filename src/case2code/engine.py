@@ -10,6 +10,8 @@ from datetime import date
 
 from .coding import companions, findings, review
 from .coding.diagnosis import assign
+from .coding.evidence import DecisiveWords
+from .coding.explain import Explainer
 from .coding.lines import Lines, code_facts
 from .errors import InputError
 from .kb import KB, get_kb
@@ -30,8 +32,8 @@ class Coder:
 
     def code(self, note: Note) -> Result:
         _validate(note, self.max_note_bytes)
-        _, facts = read_facts(note.text)
-        lines = Lines()
+        doc, facts = read_facts(note.text)
+        lines = Lines(explain=Explainer(self.kb, facts.conditions), decisive=DecisiveWords(doc))
         code_facts(self.kb, facts.procedures, note.date_of_service, note.setting, lines)
         companions.apply(lines, self.kb)
         target = _target(lines, facts)

@@ -1,0 +1,259 @@
+"""Rationales in a coder's words. Every sentence lives in kb/data/explain.yaml; this module picks
+the template and fills it from the line, the fact and the KB entry, so a coder reads "20982 x1:
+radiofrequency ablation of a left rib metastasis, percutaneous; one unit covers every tumor
+treated in the session." and never a vocabulary id or a CPT descriptor."""
+
+from __future__ import annotations
+
+import re
+
+from ..kb import KB
+from ..kb.schema import CodeEntry, CodeKind, Explanations, OrganWords, UnitRule
+from ..model import ConditionFact, ProcedureFact
+from .selection import item_count
+
+OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+FIELD = re.compile(r"\{(\w+)\}")
+ARTICLE = "\x01"
+
+
+def fill(template: str, **values) -> str:
+    """Fill a template of explain.yaml: a [part] whose placeholders are all set is kept without
+    its brackets, else dropped; {a} becomes "a", "an" or the count (values["count"] > 1)."""
+
+    def optional(m: re.Match) -> str:
+        return m.group(1) if all(values.get(n) for n in FIELD.findall(m.group(1))) else ""
+
+    def field(m: re.Match) -> str:
+        if m.group(1) == "a":
+            return ARTICLE
+        return str(values[m.group(1)])
+
+    text = FIELD.sub(field, OPTIONAL.sub(optional, template))
+    text = re.sub(ARTICLE + r"\s*(\S)", lambda m: _article(m.group(1), values) + m.group(1), text)
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
+def _article(first: str, values: dict) -> str:
+    count = values.get("count_number") or 1
+    if count > 1:
+        return f"{values.get('count_words', count)} "
+    return "an " if first.lower() in "aeiou" else "a "
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+class Explainer:
+    """The words of one note's lines.
+
+    Args:
+        kb: the KB whose explain.yaml gives the words.
+        conditions: the note's condition facts; a present secondary neoplasm of the treated
+            organ makes the tumor "a metastasis".
+    """
+
+    def __init__(self, kb: KB, conditions: list[ConditionFact] | None = None):
+        self.kb = kb
+        self.words: Explanations = kb.explain
+        self.conditions = conditions or []
+
+    # ------------------------------------------------------------------ the procedure in words
+    def action(self, fact: ProcedureFact) -> str:
+        actions = self.words.actions
+        key = f"{fact.action}.{fact.modality}"
+        return actions.get(key) or actions.get(fact.action) or fact.action.replace("_", " ")
+
+    def procedure(self, fact: ProcedureFact) -> str:
+        """'radiofrequency ablation of a right iliac bone metastasis, percutaneous'."""
+        text = self.action(fact)
+        if fact.action not in self.words.bare_actions:
+            target = self.target(fact)
+            approach = self.words.approaches.get(fact.approach or "", "")
+            text += (f" of {target}" if target else "") + (f", {approach}" if approach else "")
+        if fact.minutes is not None:
+            text += ", " + fill(self.words.templates.minutes, minutes=fact.minutes)
+        if fact.assertion == "aborted":
+            text = fill(self.words.templates.discontinued, procedure=text)
+        return text
+
+    def target(self, fact: ProcedureFact) -> str:
+        organ = self.words.organs.get(fact.organ or "")
+        if organ is None:
+            return ""
+        template = organ.targets.get(fact.site or "") or organ.targets.get(fact.action)
+        site = self._site(organ, fact.site, fact.organ)
+        side = self.words.sides.get(fact.laterality or "", "")
+        sites = [self._site(organ, s, fact.organ) for s in fact.sites or [fact.site] if s]
+        if side and side in " ".join([site, *sites]):
+            side = ""  # the site names it already: "the right lower lobe"
+        count = self._count(fact)
+        return fill(
+            template or organ.target,
+            side=side,
+            region=fact.region or "",
+            site=site,
+            sites=_and(list(dict.fromkeys(sites)) or [organ.site]),
+            tumor=self._tumor(organ, fact)[count > 1],
+            count_number=count,
+            count_words=self.number(count),
+        )
+
+    def _site(self, organ: OrganWords, site: str | None, organ_id: str | None) -> str:
+        if site is None or site == organ_id:
+            return organ.site
+        return organ.sites.get(site, site.replace("_", " "))
+
+    def _tumor(self, organ: OrganWords, fact: ProcedureFact) -> list[str]:
+        if organ.tumor:
+            return organ.tumor
+        secondary = any(
+            c.kind == "neoplasm"
+            and c.role == "secondary"
+            and c.assertion == "present"
+            and c.organ == fact.organ
+            for c in self.conditions
+        )
+        key = "secondary" if secondary else fact.nature if fact.nature == "benign" else "unknown"
+        return self.words.tumor[key]
+
+    @staticmethod
+    def _count(fact: ProcedureFact) -> int:
+        stated = fact.count and "count.default_one" not in fact.rules
+        return fact.count if stated else 1
+
+    def number(self, n: int) -> str:
+        return self.words.numbers[n] if 0 <= n < len(self.words.numbers) else str(n)
+
+    def items(self, item: str | None, n: int = 1) -> str:
+        pair = self.words.items.get(item or "tumor") or [item or "", item or ""]
+        return pair[n != 1]
+
+    # ------------------------------------------------------------------ the unit basis
+    def basis(self, entry: CodeEntry, fact: ProcedureFact, host: CodeEntry | None = None) -> str:
+        """'one unit covers every tumor treated in the session', 'one unit for each facet joint
+        beyond the first', 'one unit for each further 15 minutes past the first 15 (...)'."""
+        units, t = entry.units, self.words.units
+        rule = units.rule if units else UnitRule.per_session
+        if rule == UnitRule.per_time:
+            return self._time_basis(entry, host)
+        item = units.item if units else None
+        covers = units.covers if units else 1
+        if rule == UnitRule.per_session:
+            return self._session_basis(fact, item, covers)
+        if rule == UnitRule.per_item:
+            return fill(t.per_item, item=self.items(item))
+        if rule == UnitRule.first_item:
+            template = t.first_item if covers == 1 else t.first_items
+            return fill(
+                template,
+                item=self.items(item),
+                items=self.items(item, 2),
+                covers=self.number(covers),
+            )
+        first = host.units.covers if host and host.units else 1
+        return fill(
+            t.additional_items,
+            item=self.items(item),
+            covers=self.number(first) if first > 1 else "",
+        )
+
+    def _session_basis(self, fact: ProcedureFact, item: str | None, covers: int) -> str:
+        t = self.words.units
+        if covers > 1:
+            return fill(t.per_session_covers, covers=self.number(covers), items=self.items(item, 2))
+        if item:
+            return fill(t.per_session_one, item=self.items(item))
+        organ = self.words.organs.get(fact.organ or "")
+        if organ is None or "{tumor}" not in organ.target:
+            return t.per_session_whole
+        word = organ.tumor[0] if organ.tumor else self.items("tumor")
+        return fill(t.per_session, item=word)
+
+    def _time_basis(self, entry: CodeEntry, host: CodeEntry | None) -> str:
+        t, units = self.words.units, entry.units
+        if entry.kind == CodeKind.addon and host and host.units:
+            return fill(
+                t.per_time_addon,
+                block=units.minutes or 15,
+                first=host.units.first_minutes or 15,
+                min=units.min_minutes or 8,
+            )
+        return fill(t.per_time, first=units.first_minutes or 15, min=units.min_minutes or 10)
+
+    def modifiers(self, mods: list[str]) -> str:
+        return "; ".join(self.words.modifiers[m] for m in mods if m in self.words.modifiers)
+
+    # ------------------------------------------------------------------ the sentences
+    def line(self, entry: CodeEntry, fact: ProcedureFact, units: int, mods: list[str]) -> str:
+        return fill(
+            self.words.templates.line,
+            code=entry.code,
+            units=units,
+            procedure=self.procedure(fact),
+            basis=self.basis(entry, fact),
+            modifiers=self.modifiers(mods),
+        )
+
+    def addon(
+        self, addon: CodeEntry, host: CodeEntry, fact: ProcedureFact, units: int, mods: list[str]
+    ) -> str:
+        extent = ""
+        if addon.units and addon.units.rule == UnitRule.additional_items:
+            n = item_count(fact, addon.units.item) or 0
+            extent = fill(
+                self.words.templates.extent, count=n, items=self.items(addon.units.item, n)
+            )
+        return fill(
+            self.words.templates.addon,
+            code=addon.code,
+            units=units,
+            procedure=self.procedure(fact),
+            extent=extent,
+            host=host.code,
+            basis=self.basis(addon, fact, host),
+            modifiers=self.modifiers(mods),
+        )
+
+    def guidance_line(
+        self, code: str, host: str, fact: ProcedureFact, modality: str, mods: list[str]
+    ) -> str:
+        g = self.words.guidance
+        return fill(
+            self.words.templates.guidance_separate,
+            code=code,
+            host=host,
+            guidance=g.get(modality, modality),
+            action=self.action(fact),
+            role=g.get(f"role.{fact.action}") or g.get("role", "guidance"),
+            modifiers=self.modifiers(mods),
+        )
+
+    def guidance_not_reported(
+        self, code: str, host: str, modality: str, reported: str | None
+    ) -> str:
+        t, guidance = self.words.templates, self.words.guidance.get(modality, modality)
+        if reported:
+            return fill(t.guidance_one_per_session, reported=reported, guidance=guidance)
+        return fill(t.guidance_included, guidance=guidance, host=host, code=code)
+
+    def not_performed(self, fact: ProcedureFact) -> str:
+        state = self.words.assertions[fact.assertion]
+        return fill(
+            self.words.templates.not_performed, procedure=capital(self.procedure(fact)), state=state
+        )
+
+    def no_code(self, fact: ProcedureFact) -> str:
+        return fill(self.words.templates.no_code, procedure=self.procedure(fact))
+
+    def out_of_scope(self, fact: ProcedureFact, where: str) -> str:
+        t = self.words.templates
+        if fact.action == "evaluation":
+            return fill(t.out_of_scope_visit, where=where)
+        return fill(t.out_of_scope, procedure=self.procedure(fact), where=where)
+
+
+def _and(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
