@@ -120,8 +120,10 @@ class Explainer:
 
     @staticmethod
     def _count(fact: ProcedureFact) -> int:
+        """The tumors treated when the note states them; at least two on both sides."""
         stated = fact.count and "count.default_one" not in fact.rules
-        return fact.count if stated else 1
+        count = fact.count if stated else 1
+        return max(count, 2) if fact.laterality == "bilateral" else count
 
     def number(self, n: int) -> str:
         return self.words.numbers[n] if 0 <= n < len(self.words.numbers) else str(n)
@@ -135,11 +137,12 @@ class Explainer:
         """'one unit covers every tumor treated in the session', 'one unit for each facet joint
         beyond the first', 'one unit for each further 15 minutes past the first 15 (...)'."""
         units, t = entry.units, self.words.units
-        rule = units.rule if units else UnitRule.per_session
+        if units is None:
+            return t.unstated  # the KB states no unit rule for this code: claim none
+        rule = units.rule
         if rule == UnitRule.per_time:
             return self._time_basis(entry, host)
-        item = units.item if units else None
-        covers = units.covers if units else 1
+        item, covers = units.item, units.covers
         if rule == UnitRule.per_session:
             return self._session_basis(fact, item, covers)
         if rule == UnitRule.per_item:

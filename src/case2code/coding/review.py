@@ -97,7 +97,8 @@ def _units_from_levels(coded: Coded, rule: ReviewRule) -> list[Objection]:
         items = (entry.units.covers - 1) + sum(c.units for c in family)
         fits = {len(fact.levels)} | ({len(fact.levels) - 1} if item == "joint" else set())
         if items not in fits:
-            detail = f"{items} {item}(s) coded for levels {', '.join(fact.levels)}"
+            words = coded.kb.explain.items.get(item, [item, item])[items != 1]
+            detail = f"{items} {words} coded for levels {', '.join(fact.levels)}"
             out.append(Objection([c.code for c in family], detail, line.evidence))
     return out
 
@@ -243,10 +244,15 @@ def _site_from_histology(coded: Coded, rule: ReviewRule) -> list[Objection]:
     unsure = set(coded.kb.review.histology_sites_unsure) if coded.kb.review else set()
     conds = coded.result.facts.conditions if coded.result.facts else []
     return [
-        Objection([], f"{c.histology} placed in {c.site}", c.evidence)
+        Objection([], f"{_words(c.histology)} placed in {_words(c.site)}", c.evidence)
         for c in conds
         if c.kind == "neoplasm" and c.histology in unsure and c.assertion == "present"
     ][:1]
+
+
+def _words(value: str | None) -> str:
+    """A reader value in words ('squamous_cell_carcinoma' -> 'squamous cell carcinoma')."""
+    return (value or "").replace("_", " ")
 
 
 def _no_patient(coded: Coded, rule: ReviewRule) -> list[Objection]:

@@ -475,6 +475,7 @@ class UnitBasis(Strict):
 
     per_session: str
     per_session_whole: str
+    unstated: str
     per_session_one: str
     per_session_covers: str
     per_item: str
