@@ -14,7 +14,9 @@ from .selection import item_count
 
 OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 FIELD = re.compile(r"\{(\w+)\}")
-ARTICLE = "\x01"
+ARTICLE = "\x01"  # where {a} stood, until the word after it is known
+AFTER_ARTICLE = re.compile(r"\x01\s*(\S)")
+SPACES = re.compile(r"\s{2,}")
 
 
 def fill(template: str, **values) -> str:
@@ -30,8 +32,8 @@ def fill(template: str, **values) -> str:
         return str(values[m.group(1)])
 
     text = FIELD.sub(field, OPTIONAL.sub(optional, template))
-    text = re.sub(ARTICLE + r"\s*(\S)", lambda m: _article(m.group(1), values) + m.group(1), text)
-    return re.sub(r"\s{2,}", " ", text).strip()
+    text = AFTER_ARTICLE.sub(lambda m: _article(m.group(1), values) + m.group(1), text)
+    return SPACES.sub(" ", text).strip()
 
 
 def _article(first: str, values: dict) -> str:
