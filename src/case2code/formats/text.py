@@ -73,6 +73,11 @@ def _review_text(r: Result) -> list[str]:
     ]
 
 
+def _words(value: str) -> str:
+    """A KB vocabulary value as words ('imaging_guidance' -> 'imaging guidance')."""
+    return value.replace("_", " ")
+
+
 def entry_text(e: Entry) -> str:
     out = [f"{e.code}  ({e.system})  {e.title}"]
     if e.note:
@@ -87,12 +92,12 @@ def entry_text(e: Entry) -> str:
     facts = [
         ("global period", c.global_days),
         ("MUE", c.mue and f"{c.mue.value} (MAI {c.mue.mai})"),
-        ("units", c.units and c.units.rule.value),
-        ("includes", ", ".join(c.includes)),
-        ("laterality", c.laterality.value),
+        ("units", c.units and _words(c.units.rule.value)),
+        ("includes", ", ".join(map(_words, c.includes))),
+        ("laterality", _words(c.laterality.value)),
         ("modifiers", ", ".join(c.modifiers)),
         ("add-on to", ", ".join(c.addon_to)),
-        ("documentation", ", ".join(c.documentation)),
+        ("documentation", ", ".join(map(_words, c.documentation))),
         ("diagnoses that support it", ", ".join(c.dx_support)),
     ]
     out += [f"{k}: {v}" for k, v in facts if v]
