@@ -141,11 +141,16 @@ def _bone_site_id() -> str:
 
 
 def site_words(site_id: str | None) -> str:
-    """A site in the note's words, never the reader's id: a compound id ('colon_sigmoid') reads
-    as its first several-word name in neoplasm-sites.yaml ('sigmoid colon')."""
-    entry = site_entry(site_id) if site_id and "_" in site_id else None
-    named = [w for w in (entry.words if entry else []) if " " in w]
-    return named[0] if named else (site_id or "").replace("_", " ")
+    """A site in words, never the reader's id: a compound id reads as its name in
+    neoplasm-sites.yaml that names the organ too ('colon_sigmoid' -> 'sigmoid colon'), else as
+    organ and part ('lung_upper_lobe' -> 'lung, upper lobe')."""
+    entry = site_entry(site_id) if site_id else None
+    site_id = entry.site if entry else site_id  # an alias ('left_upper_lobe') by its site
+    if not site_id or "_" not in site_id:
+        return site_id or ""
+    organ, part = site_id.split("_", 1)
+    named = [w for w in (entry.words if entry else []) if " " in w and organ in w.split()]
+    return named[0] if named else f"{organ}, {part.replace('_', ' ')}"
 
 
 def _secondary(plan: DxPlan, c: ConditionFact, target) -> None:
