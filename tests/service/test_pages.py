@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
+from importlib import resources
 
 import pytest
 from svc_notes import BONE_NOTE
@@ -155,3 +157,16 @@ def test_api_docs_are_served_from_the_package(client):
     assert "cdn" not in page.lower()
     src = re.search(r'src="([^"]+swagger-ui-bundle\.js)"', page).group(1)
     assert client.get(src).status_code == 200
+
+
+WHY = re.compile(r'class="why">(.*?)</(?:p|span)>', re.S)
+ENGINE_TOKENS = re.compile(r"\b[a-z]+_[a-z0-9_]+\b|\w\(s\)|blocks of time|\bmatches \d{4}\w\b")
+
+
+@pytest.mark.parametrize("name", ["bone-rfa-iliac", "facet-rf", "liver-mwa", "recommended-only"])
+def test_the_coding_page_explains_each_line_in_words(client, name):
+    text = (resources.files("case2code") / "examples" / f"{name}.txt").read_text(encoding="utf-8")
+    r, _ = _post_note(client, text)
+    sentences = [html.unescape(re.sub(r"<[^>]+>", "", s)) for s in WHY.findall(r.text)]
+    assert sentences and all(s.strip() for s in sentences)
+    assert [t for s in sentences for t in ENGINE_TOKENS.findall(s)] == []
