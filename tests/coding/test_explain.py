@@ -246,3 +246,9 @@ def test_the_text_output_prints_each_finding_once(coder):
 )
 def test_a_template_drops_an_empty_part_and_chooses_its_article(template, values, expected):
     assert fill(template, **values) == expected
+
+
+def test_every_documentation_gap_the_auditor_checks_has_words():
+    from case2code.coding.findings import GAP_CHECKS
+
+    assert set(GAP_CHECKS) <= set(get_kb().explain.gaps)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..kb import KB
 from ..kb.schema import CodeKind, ReviewRule
 from ..model import Finding, ProcedureFact, Result, Review, ReviewReason, Span
+from .explain import Explainer, fill
 from .lines import Lines
 
 TUMOR_ACTIONS = {"ablation"}
@@ -284,7 +285,7 @@ def _publication(coded: Coded, rule: ReviewRule) -> list[Objection]:
 def _no_procedure(coded: Coded, rule: ReviewRule) -> list[Objection]:
     if coded.result.cpt:
         return []
-    return [Objection([], nothing_coded(coded.result).message, [])]
+    return [Objection([], nothing_coded(coded.kb, coded.result).message, [])]
 
 
 def scope_findings(kb: KB, text: str) -> list[Finding]:
@@ -300,30 +301,22 @@ def scope_findings(kb: KB, text: str) -> list[Finding]:
     return out
 
 
-def nothing_coded(result: Result) -> Finding:
+def nothing_coded(kb: KB, result: Result) -> Finding:
     """The one line a note with no CPT line carries: nothing codable, and whether the note
-    documents procedures that case2code does not code."""
+    documents procedures that case2code does not code (named in explain.yaml's words)."""
+    words = kb.explain.findings
     facts = result.facts.procedures if result.facts else []
     done = [f for f in facts if f.assertion in ("performed", "aborted")]
     others = sorted({f.assertion for f in facts if f.assertion not in ("performed", "aborted")})
     if done:
-        what = ", ".join(sorted({_name(f) for f in done}))
-        msg = (
-            "No codable procedure in this note: it documents "
-            f"{what}, which case2code does not code; code it manually."
-        )
+        say = Explainer(kb, result.facts.conditions).procedure
+        names = {words.visit if f.action == "evaluation" else say(f) for f in done}
+        msg = fill(words.nothing_coded_done, what=", ".join(sorted(names)))
         evidence = [e for f in done for e in f.evidence[:1]]
     else:
-        seen = f" (procedures read only as {', '.join(others)})" if others else ""
-        msg = f"No codable procedure in this note: no performed procedure was found{seen}."
+        msg = fill(words.nothing_coded_none, others=", ".join(others))
         evidence = []
     return Finding("info", "no_procedure", msg, [], evidence[:3], "scope.nothing_coded")
-
-
-def _name(fact: ProcedureFact) -> str:
-    if fact.action == "evaluation":
-        return "an E/M visit (E/M levels are out of scope)"
-    return " ".join(x for x in (fact.modality, fact.action, fact.organ and f"of {fact.organ}") if x)
 
 
 CHECKS: dict[str, Callable[[Coded, ReviewRule], list[Objection]]] = {

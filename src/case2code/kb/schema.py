@@ -504,6 +504,22 @@ class LineTemplates(Strict):
     discontinued: str
 
 
+class FindingTemplates(Strict):
+    """The sentences of the auditor's findings (coding/findings.py, review.nothing_coded)."""
+
+    pair_edit_blocked: str
+    pair_edit_distinct: str
+    mue: str
+    dx_support: str
+    dx_none: str
+    laterality: str
+    unlisted: str
+    gap: str
+    nothing_coded_done: str
+    nothing_coded_none: str
+    visit: str
+
+
 class Explanations(Strict):
     """kb/data/explain.yaml: the words case2code uses to explain a line to a coder."""
 
@@ -520,4 +536,6 @@ class Explanations(Strict):
     organs: dict[str, OrganWords]
     modifiers: dict[str, str]
     assertions: dict[str, str]
+    findings: FindingTemplates
+    gaps: dict[str, str]
     numbers: list[str] = Field(default_factory=list)
