@@ -17,7 +17,7 @@ from .errors import InputError
 from .kb import KB, get_kb
 from .kb.desk import ICD10CM_START
 from .model import SETTINGS, CodeLine, DxCode, Facts, Finding, Note, ProcedureFact, Result
-from .nlp import read_facts
+from .nlp import read_facts, read_note
 
 MAX_NOTE_BYTES = 1_000_000  # default size limit of one note, UTF-8 bytes
 
@@ -32,8 +32,8 @@ class Coder:
 
     def code(self, note: Note) -> Result:
         _validate(note, self.max_note_bytes)
-        doc, facts = read_facts(note.text)
-        lines = Lines(explain=Explainer(self.kb, facts.conditions), decisive=DecisiveWords(doc))
+        _, facts, matches = read_note(note.text)
+        lines = Lines(explain=Explainer(self.kb, facts.conditions), decisive=DecisiveWords(matches))
         code_facts(self.kb, facts.procedures, note.date_of_service, note.setting, lines)
         companions.apply(lines, self.kb)
         target = _target(lines, facts)

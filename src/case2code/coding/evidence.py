@@ -4,18 +4,13 @@ procedure words the reader attached to the fact.
 
 The reader keeps these values on the fact (`guidance`, `minutes`, `laterality`) but not the
 words they came from, so this module looks them up among the reader's own matches of the note
-(lexicon mentions, value matches) and never searches the text again. The note's matches are
-indexed on first use only: a note with no guidance, time or side line pays nothing.
+(lexicon mentions, value matches of `nlp.read_note`) and never searches the text again.
 """
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from ..model import ProcedureFact, Span
-from ..nlp.lexicon import get_lexicon
 from ..nlp.notectx import NoteContext
-from ..nlp.reader import Document
 
 SIDE_OF = {"RT": ("right",), "LT": ("left",), "50": ("bilateral", "right", "left")}
 
@@ -24,16 +19,12 @@ class DecisiveWords:
     """Spans of the note that decide a line beyond its procedure words.
 
     Args:
-        doc: the reader's Document of the note (`read_facts(text)[0]`); None (a claim checked
-            without its note) finds no words.
+        ctx: the reader's indexed matches of the note (`nlp.read_note(text)[2]`); None (lines
+            built without a note) finds no words.
     """
 
-    def __init__(self, doc: Document | None = None):
-        self._doc = doc
-
-    @cached_property
-    def _ctx(self) -> NoteContext | None:
-        return NoteContext(self._doc, get_lexicon()) if self._doc is not None else None
+    def __init__(self, ctx: NoteContext | None = None):
+        self._ctx = ctx
 
     def guidance(self, fact: ProcedureFact, modality: str, limit: int = 2) -> list[Span]:
         """The words naming this imaging ('Under CT', 'ultrasound-guided'), nearest the
@@ -70,7 +61,7 @@ class DecisiveWords:
         def distance(m) -> int:
             return max(a - m.end, m.start - b, 0)
 
-        text = self._doc.text
+        text = self._ctx.doc.text
         ordered = sorted(matches, key=lambda m: (distance(m), m.start))
         return [Span(m.start, m.end, text[m.start : m.end]) for m in ordered]
 
