@@ -31,7 +31,11 @@ class DecisiveWords:
         procedure first."""
         if self._ctx is None:
             return []
-        found = [m for m in self._ctx.mentions if m.get("guidance") == modality]
+        found = [
+            m
+            for m in self._ctx.mentions
+            if m.get("guidance") == modality and not self._ctx.is_negated(m)
+        ]
         return self._nearest(fact, found)[:limit]
 
     def minutes(self, fact: ProcedureFact) -> list[Span]:
