@@ -252,3 +252,15 @@ def test_every_documentation_gap_the_auditor_checks_has_words():
     from case2code.coding.findings import GAP_CHECKS
 
     assert set(GAP_CHECKS) <= set(get_kb().explain.gaps)
+
+
+def test_a_diagnosis_names_a_compound_site_in_words(coder):
+    liver = _code(coder, _example("liver-mwa"), "liver-mwa")
+    assert [(d.code, d.rationale) for d in liver.icd10][1] == (
+        "C18.7",
+        "Primary malignant neoplasm of sigmoid colon, active. (Neoplasm Table: intestine, "
+        "intestinal > large > sigmoid flexure, C18.7)",
+    )
+    rib = _code(coder, RIB)
+    assert [d.code for d in rib.icd10] == ["C79.51", "C34.12", "G89.3"]
+    assert rib.icd10[1].rationale.startswith("Primary malignant neoplasm of left upper lobe, active.")

@@ -142,12 +142,14 @@ def _bone_site_id() -> str:
 
 def site_words(site_id: str | None) -> str:
     """A site in words, never the reader's id: a compound id reads as its name in
-    neoplasm-sites.yaml that names the organ too ('colon_sigmoid' -> 'sigmoid colon'), else as
-    organ and part ('lung_upper_lobe' -> 'lung, upper lobe')."""
-    entry = site_entry(site_id) if site_id else None
-    site_id = entry.site if entry else site_id  # an alias ('left_upper_lobe') by its site
+    neoplasm-sites.yaml that names the organ too ('colon_sigmoid' -> 'sigmoid colon'), an alias
+    as itself ('left_upper_lobe' -> 'left upper lobe'), else as organ and part
+    ('pancreas_tail' -> 'pancreas, tail')."""
     if not site_id or "_" not in site_id:
         return site_id or ""
+    entry = site_entry(site_id)
+    if entry is not None and entry.site != site_id:
+        return site_id.replace("_", " ")
     organ, part = site_id.split("_", 1)
     named = [w for w in (entry.words if entry else []) if " " in w and organ in w.split()]
     return named[0] if named else f"{organ}, {part.replace('_', ' ')}"
