@@ -263,4 +263,7 @@ def test_a_diagnosis_names_a_compound_site_in_words(coder):
     )
     rib = _code(coder, RIB)
     assert [d.code for d in rib.icd10] == ["C79.51", "C34.12", "G89.3"]
-    assert rib.icd10[1].rationale.startswith("Primary malignant neoplasm of left upper lobe, active.")
+    assert rib.icd10[1].rationale == (
+        "Primary malignant neoplasm of left upper lobe, active. (Neoplasm Table: lung > upper "
+        "lobe, C34.1-)"
+    )
