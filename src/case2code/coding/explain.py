@@ -241,7 +241,7 @@ class Explainer:
         t, guidance = self.words.templates, self.words.guidance.get(modality, modality)
         if reported:
             return fill(t.guidance_one_per_session, reported=reported, guidance=guidance)
-        return fill(t.guidance_included, guidance=guidance, host=host, code=code)
+        return capital(fill(t.guidance_included, guidance=guidance, host=host, code=code))
 
     def not_performed(self, fact: ProcedureFact) -> str:
         state = self.words.assertions[fact.assertion]

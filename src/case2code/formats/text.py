@@ -115,7 +115,9 @@ def entry_text(e: Entry) -> str:
     for title, items in (("Coder notes", ref.coder_notes), ("Corrections", ref.corrections)):
         if items:
             out += ["", f"## {title}"] + [f"- {x.strip()}" for x in items]
-    out += ["", "## Sources"] + [f"- {fact}: {', '.join(ids)}" for fact, ids in c.sources.items()]
+    out += ["", "## Sources"] + [
+        f"- {_words(fact)}: {', '.join(ids)}" for fact, ids in c.sources.items()
+    ]
     return "\n".join(out)
 
 
