@@ -10,7 +10,7 @@ import re
 from ..kb import KB
 from ..kb.schema import CodeEntry, CodeKind, Explanations, OrganWords, UnitRule
 from ..model import ConditionFact, ProcedureFact
-from .selection import item_count
+from .selection import first_minutes, item_count, time_blocks
 
 OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 FIELD = re.compile(r"\{(\w+)\}")
@@ -21,7 +21,8 @@ SPACES = re.compile(r"\s{2,}")
 
 def fill(template: str, **values) -> str:
     """Fill a template of explain.yaml: a [part] whose placeholders are all set is kept without
-    its brackets, else dropped; {a} becomes "a", "an" or the count (values["count"] > 1)."""
+    its brackets, else dropped; {a} becomes "a" or "an" by the next word, or the count in words
+    (`count_words`) when `count_number` is over one."""
 
     def optional(m: re.Match) -> str:
         return m.group(1) if all(values.get(n) for n in FIELD.findall(m.group(1))) else ""
@@ -177,15 +178,13 @@ class Explainer:
         return fill(t.per_session, item=word)
 
     def _time_basis(self, entry: CodeEntry, host: CodeEntry | None) -> str:
-        t, units = self.words.units, entry.units
+        """The minutes the engine counted with (selection.time_blocks), in words."""
+        t = self.words.units
         if entry.kind == CodeKind.addon and host and host.units:
-            return fill(
-                t.per_time_addon,
-                block=units.minutes or 15,
-                first=host.units.first_minutes or 15,
-                min=units.min_minutes or 8,
-            )
-        return fill(t.per_time, first=units.first_minutes or 15, min=units.min_minutes or 10)
+            first, block, threshold = time_blocks(host, entry)
+            return fill(t.per_time_addon, block=block, first=first, min=threshold)
+        first = first_minutes(entry)
+        return fill(t.per_time, first=first, min=entry.units.min_minutes or "")
 
     def modifiers(self, mods: list[str]) -> str:
         return "; ".join(self.words.modifiers[m] for m in mods if m in self.words.modifiers)
