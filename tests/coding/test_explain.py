@@ -266,3 +266,30 @@ def test_a_diagnosis_names_a_compound_site_in_words(coder):
         "Primary malignant neoplasm of left upper lobe, active. (Neoplasm Table: lung > upper "
         "lobe, C34.1-)"
     )
+
+
+LASER = (
+    "PROCEDURE: CT-guided percutaneous laser ablation of a left tibial osteoid osteoma.\n"
+    "INDICATION: 19-year-old man with night pain relieved by NSAIDs; CT shows a 7 mm nidus in the "
+    "left tibial cortex.\n"
+    "TECHNIQUE: Under CT guidance a 14-gauge bone access needle was drilled into the nidus and a "
+    "laser fiber was placed. Laser energy was delivered at 2 W for 200 seconds. No complications."
+)
+
+
+def test_an_unlisted_code_claims_no_included_guidance_and_says_pricing_once(coder):
+    r = _code(coder, LASER)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("20999", 1, [])]
+    assert [d.code for d in r.icd10] == ["D16.22"]
+    assert r.cpt[0].rationale == (
+        "20999 x1: laser ablation of a left tibial benign tumor, percutaneous; one unit."
+    )
+    assert [(n.code, n.reason) for n in r.not_reported] == [
+        (
+            "77013",
+            "CT guidance is not reported separately with 20999: case2code lists no separate "
+            "guidance code for it; 77013 is not reported.",
+        )
+    ]
+    assert r.not_reported[0].evidence[0].text == "CT-guided"
+    assert sum("comparable" in f.message for f in r.findings) == 1

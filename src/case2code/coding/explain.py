@@ -235,12 +235,16 @@ class Explainer:
         )
 
     def guidance_not_reported(
-        self, code: str, host: str, modality: str, reported: str | None
+        self, code: str, host: CodeEntry, modality: str, reported: str | None
     ) -> str:
+        """Why a guidance code is left out: another guidance code is reported, the host includes
+        imaging guidance, or the host's entry names no guidance code at all."""
         t, guidance = self.words.templates, self.words.guidance.get(modality, modality)
         if reported:
             return fill(t.guidance_one_per_session, reported=reported, guidance=guidance)
-        return capital(fill(t.guidance_included, guidance=guidance, host=host, code=code))
+        included = host.guidance is not None and host.guidance.included
+        template = t.guidance_included if included else t.guidance_not_listed
+        return capital(fill(template, guidance=guidance, host=host.code, code=code))
 
     def not_performed(self, fact: ProcedureFact) -> str:
         state = self.words.assertions[fact.assertion]

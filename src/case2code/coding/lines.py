@@ -216,7 +216,7 @@ def _guidance(kb, entry: CodeEntry, fact: ProcedureFact, on, setting, lines: Lin
             _add(lines, line, fact)
             continue
         for naive in _bundled_for(kb, entry, fact, modality, on):
-            why = lines.explain.guidance_not_reported(naive.code, entry.code, modality, reported)
+            why = lines.explain.guidance_not_reported(naive.code, entry, modality, reported)
             lines.not_reported.append(
                 NotReported(
                     naive.code,

@@ -495,6 +495,7 @@ class LineTemplates(Strict):
     minutes: str
     guidance_separate: str
     guidance_included: str
+    guidance_not_listed: str
     guidance_one_per_session: str
     guidance_of_bundled: str
     not_performed: str
