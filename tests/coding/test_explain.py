@@ -282,7 +282,7 @@ def test_an_unlisted_code_claims_no_included_guidance_and_says_pricing_once(code
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("20999", 1, [])]
     assert [d.code for d in r.icd10] == ["D16.22"]
     assert r.cpt[0].rationale == (
-        "20999 x1: laser ablation of a left tibial benign tumor, percutaneous; one unit."
+        "20999 x1: laser ablation of a benign left tibial tumor, percutaneous; one unit."
     )
     assert [(n.code, n.reason) for n in r.not_reported] == [
         (

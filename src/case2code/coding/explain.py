@@ -91,14 +91,16 @@ class Explainer:
         sites = [self._site(organ, s, fact.organ) for s in fact.sites or [fact.site] if s]
         if side and side in " ".join([site, *sites]):
             side = ""  # the site names it already: "the right lower lobe"
-        count = self._count(fact)
+        count, secondary = self._count(fact), self._secondary(fact)
+        tumor = organ.tumor or self.words.tumor["secondary" if secondary else "unknown"]
         return fill(
             template or organ.target,
             side=side,
             region=fact.region or "",
             site=site,
             sites=_and(list(dict.fromkeys(sites)) or [organ.site]),
-            tumor=self._tumor(organ, fact)[count > 1],
+            tumor=tumor[count > 1],
+            nature="" if secondary else self.words.natures.get(fact.nature or "", ""),
             count_number=count,
             count_words=self.number(count),
         )
@@ -108,18 +110,15 @@ class Explainer:
             return organ.site
         return organ.sites.get(site, site.replace("_", " "))
 
-    def _tumor(self, organ: OrganWords, fact: ProcedureFact) -> list[str]:
-        if organ.tumor:
-            return organ.tumor
-        secondary = any(
+    def _secondary(self, fact: ProcedureFact) -> bool:
+        """The note documents a metastasis in the treated organ."""
+        return any(
             c.kind == "neoplasm"
             and c.role == "secondary"
             and c.assertion == "present"
             and c.organ == fact.organ
             for c in self.conditions
         )
-        key = "secondary" if secondary else fact.nature if fact.nature == "benign" else "unknown"
-        return self.words.tumor[key]
 
     @staticmethod
     def _count(fact: ProcedureFact) -> int:

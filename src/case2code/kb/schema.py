@@ -534,6 +534,7 @@ class Explanations(Strict):
     guidance: dict[str, str]
     items: dict[str, list[str]]
     tumor: dict[str, list[str]]
+    natures: dict[str, str] = Field(default_factory=dict)
     organs: dict[str, OrganWords]
     modifiers: dict[str, str]
     assertions: dict[str, str]
