@@ -281,6 +281,7 @@ class WordIndex:
             out.append(Ranked(code, system, title, score, family, hits))
         return out
 
+
     def _stems(self, code: str, kb_doc: bool, strong: str, weak: str) -> tuple[set, set]:
         """A document's stem sets, cached per code (documents do not change in a process)."""
         key = (kb_doc, code)
