@@ -24,7 +24,7 @@ def test_batch_to_file_keeps_order_and_reports_bad_lines(tmp_path):
     assert [r["line"] for r in rows] == [1, 2, 3, 4]
     assert [(c["code"], c["units"]) for c in rows[0]["cpt"]] == [("20983", 1)]
     assert [r["error"]["code"] for r in rows[2:]] == ["E010", "E011"]
-    assert "4 lines, 2 with errors" in done.stderr and "2 line(s) failed" in done.stderr
+    assert "4 lines, 2 with errors" in done.stderr and "2 lines failed" in done.stderr
     assert not (tmp_path / "out.jsonl.partial").exists()
     assert done.stdout == ""  # piped: no progress bar
 

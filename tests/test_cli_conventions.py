@@ -68,7 +68,7 @@ def test_quiet_batch_prints_no_summary_but_still_says_lines_failed(where):
     done = CliRunner().invoke(app, args)
     assert done.exit_code == 1
     assert "with errors" not in done.stderr
-    assert done.stderr == "2 line(s) failed; see their error objects.\n"
+    assert done.stderr == "2 lines failed; see their error objects.\n"
 
 
 def test_batch_text_format_gives_one_readable_line_per_note():

@@ -249,7 +249,8 @@ def batch_cli(
     if not is_quiet(quiet):
         typer.echo(summary.text(), err=True)
     if summary.errors:
-        typer.echo(f"{summary.errors} line(s) failed; see their error objects.", err=True)
+        lines = "1 line" if summary.errors == 1 else f"{summary.errors} lines"
+        typer.echo(f"{lines} failed; see their error objects.", err=True)
         raise typer.Exit(code=EXIT_FINDINGS)
 
 

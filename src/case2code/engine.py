@@ -10,12 +10,14 @@ from datetime import date
 
 from .coding import companions, findings, review
 from .coding.diagnosis import assign
+from .coding.evidence import DecisiveWords
+from .coding.explain import Explainer, fill
 from .coding.lines import Lines, code_facts
 from .errors import InputError
 from .kb import KB, get_kb
 from .kb.desk import ICD10CM_START
 from .model import SETTINGS, CodeLine, DxCode, Facts, Finding, Note, ProcedureFact, Result
-from .nlp import read_facts
+from .nlp import read_facts, read_note
 
 MAX_NOTE_BYTES = 1_000_000  # default size limit of one note, UTF-8 bytes
 
@@ -30,8 +32,8 @@ class Coder:
 
     def code(self, note: Note) -> Result:
         _validate(note, self.max_note_bytes)
-        _, facts = read_facts(note.text)
-        lines = Lines()
+        _, facts, matches = read_note(note.text)
+        lines = Lines(explain=Explainer(self.kb, facts.conditions), decisive=DecisiveWords(matches))
         code_facts(self.kb, facts.procedures, note.date_of_service, note.setting, lines)
         companions.apply(lines, self.kb)
         target = _target(lines, facts)
@@ -52,7 +54,7 @@ class Coder:
         result.findings += getattr(dx, "findings", [])  # documentation gaps of the diagnoses
         result.findings += review.scope_findings(self.kb, note.text)
         if not result.cpt:
-            result.findings.append(review.nothing_coded(result))
+            result.findings.append(review.nothing_coded(self.kb, result))
             withheld = review.withhold_diagnoses(self.kb, result, note.text)
             result.findings += [withheld] if withheld else []
         result.review = review.route(self.kb, result, lines, note.text)
@@ -65,17 +67,16 @@ class Coder:
         out += findings.dx_support(self.kb, lines.cpt, dx)
         for i, line in enumerate(lines.cpt):
             entry, fact = self.kb.codes[line.code], lines.facts_of.get(i)
-            out += findings.laterality(self.kb, line, fact) + findings.unlisted(entry)
+            out += findings.laterality(self.kb, line, fact) + findings.unlisted(self.kb, entry)
             if fact is not None and line.rule.startswith("select."):
-                out += findings.gaps(entry, fact)
+                out += findings.gaps(self.kb, entry, fact)
                 out += findings.advisories(entry, fact, facts.conditions)
         if not dx and lines.cpt:
             out.append(
                 Finding(
                     "warning",
                     "diagnosis_support",
-                    "No diagnosis could be coded from "
-                    "the note: the indication is missing or not recognised; query the provider.",
+                    fill(self.kb.explain.findings.dx_none),
                     [line.code for line in lines.cpt],
                     rule="dx.none",
                 )

@@ -66,7 +66,7 @@ def test_a_case_report_narrative_of_one_patient_is_coded(coder):
         ("50592", 1, ["LT"]),
         ("77013", 1, ["26"]),
     ]
-    assert r.cpt[0].evidence[0].text == "radiofrequency ablation"
+    assert [e.text for e in r.cpt[0].evidence[:2]] == ["left", "radiofrequency ablation"]
 
 
 def test_underwent_in_a_history_section_stays_an_earlier_encounter(coder):

@@ -333,3 +333,24 @@ def test_no_module_hard_codes_a_kb_cpt_code():
         for m in quoted.finditer(stripped):
             offenders.append(f"{path.relative_to(SRC)}: {m.group(0)}")
     assert not offenders, "KB codes hard-coded in Python:\n" + "\n".join(sorted(set(offenders)))
+
+
+# --------------------------------------------------------------------------- explain.yaml
+
+
+def test_an_organ_without_words_in_explain_yaml_is_refused_by_name(edit_yaml):
+    def change(words):
+        del words["organs"]["liver"]
+
+    with pytest.raises(KBValidationError) as info:
+        load_kb(edit_yaml("explain.yaml", change))
+    assert "explain.yaml: organs: no words for organ 'liver'; add them" in str(info.value)
+
+
+def test_a_unit_item_without_words_in_explain_yaml_is_refused_with_its_code(edit_yaml):
+    def change(words):
+        del words["items"]["joint"]
+
+    with pytest.raises(KBValidationError) as info:
+        load_kb(edit_yaml("explain.yaml", change))
+    assert "explain.yaml: items: no words for unit item 'joint' (64633)" in str(info.value)

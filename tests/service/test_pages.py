@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
+from importlib import resources
 
 import pytest
 from svc_notes import BONE_NOTE
@@ -164,3 +166,16 @@ def test_the_page_says_a_coder_must_look_and_why(client):
     assert "A coder must look before billing</strong> (1 reason)" in route.group(2)
     assert 'title="route.unspecified_diagnosis"' in route.group(2)
     assert "C50.919" in route.group(2)
+
+
+WHY = re.compile(r'class="why">(.*?)</(?:p|span)>', re.S)
+ENGINE_TOKENS = re.compile(r"\b[a-z]+_[a-z0-9_]+\b|\w\(s\)|blocks of time|\bmatches \d{4}\w\b")
+
+
+@pytest.mark.parametrize("name", ["bone-rfa-iliac", "facet-rf", "liver-mwa", "recommended-only"])
+def test_the_coding_page_explains_each_line_in_words(client, name):
+    text = (resources.files("case2code") / "examples" / f"{name}.txt").read_text(encoding="utf-8")
+    r, _ = _post_note(client, text)
+    sentences = [html.unescape(re.sub(r"<[^>]+>", "", s)) for s in WHY.findall(r.text)]
+    assert sentences and all(s.strip() for s in sentences)
+    assert [t for s in sentences for t in ENGINE_TOKENS.findall(s)] == []

@@ -73,7 +73,7 @@ def check(kb: KB, claim: Claim) -> list[Finding]:
         + findings.dx_support(kb, known, dx)
     )
     for ln in known:
-        out += findings.laterality(kb, ln, None) + findings.unlisted(kb.codes[ln.code])
+        out += findings.laterality(kb, ln, None) + findings.unlisted(kb, kb.codes[ln.code])
     return out
 
 

@@ -9,9 +9,10 @@ the reason, its guidance line too), adds a distinct-service modifier, or raises 
 
 from __future__ import annotations
 
-from ..kb import KB
+from ..kb import KB, get_kb
 from ..kb.schema import CompanionRule, FactMatch
 from ..model import Finding, NotReported, ProcedureFact
+from .explain import fill
 from .lines import Lines
 
 
@@ -31,8 +32,6 @@ def apply(lines: Lines, kb: KB | None = None) -> None:
 
 
 def _default_rules() -> list[CompanionRule]:
-    from ..kb import get_kb
-
     return get_kb().companion_rules.rules
 
 
@@ -72,14 +71,13 @@ def _outcome(lines: Lines, rule: CompanionRule, i: int, host: int) -> set[int]:
     own = [j for j, f in lines.facts_of.items() if f is fact and j != i]
     if rule.outcome == "bundle":
         lines.not_reported.append(NotReported(line.code, message, list(fact.evidence[:2]), rule.id))
+        words = lines.explain.words.templates.guidance_of_bundled
+        host_code = lines.cpt[host].code
         for j in own:
+            code = lines.cpt[j].code
+            why = fill(words, code=code, companion=line.code, host=host_code)
             lines.not_reported.append(
-                NotReported(
-                    lines.cpt[j].code,
-                    f"Guidance of the bundled {line.code} is not reported either.",
-                    list(fact.evidence[:1]),
-                    rule.id,
-                )
+                NotReported(code, why, list(lines.cpt[j].evidence[:2]), rule.id)
             )
         return {i, *own}
     if rule.outcome == "modifier":

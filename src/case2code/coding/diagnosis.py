@@ -140,6 +140,21 @@ def _bone_site_id() -> str:
     return site_entry(BONE).site
 
 
+def site_words(site_id: str | None) -> str:
+    """A site in words, never the reader's id: a compound id reads as its name in
+    neoplasm-sites.yaml that names the organ too ('colon_sigmoid' -> 'sigmoid colon'), an alias
+    as itself ('left_upper_lobe' -> 'left upper lobe'), else as organ and part
+    ('pancreas_tail' -> 'pancreas, tail')."""
+    if not site_id or "_" not in site_id:
+        return site_id or ""
+    entry = site_entry(site_id)
+    if entry is not None and entry.site != site_id:
+        return site_id.replace("_", " ")
+    organ, part = site_id.split("_", 1)
+    named = [w for w in (entry.words if entry else []) if " " in w and organ in w.split()]
+    return named[0] if named else f"{organ}, {part.replace('_', ' ')}"
+
+
 def _secondary(plan: DxPlan, c: ConditionFact, target) -> None:
     side = c.laterality or (
         target.laterality if target is not None and target.organ == c.site else None
@@ -149,7 +164,7 @@ def _secondary(plan: DxPlan, c: ConditionFact, target) -> None:
         return
     rank = _rule("neoplasm.secondary_first").params["rank_secondary"]
     rationale = (
-        f"Secondary malignant neoplasm of {(c.site or '').replace('_', ' ')}: "
+        f"Secondary malignant neoplasm of {site_words(c.site)}: "
         "the metastasis documented in the note."
     )
     plan.add_site(found, rationale, c, c.site, rank, "dx.secondary")
@@ -202,7 +217,7 @@ def _solid_primary(kb, plan: DxPlan, c: ConditionFact, target) -> bool:
             rule = _rule("neoplasm.history")
             plan.add(
                 history,
-                f"Personal history of {c.site} cancer: {rule.summary}",
+                f"Personal history of {site_words(c.site)} cancer: {rule.summary}",
                 c.evidence,
                 None,
                 rule.params["rank"],
@@ -210,7 +225,7 @@ def _solid_primary(kb, plan: DxPlan, c: ConditionFact, target) -> bool:
             )
         return True
     rank = _rule("neoplasm.secondary_first").params["rank_primary"]
-    rationale = f"Primary malignant neoplasm of {(site_id or '').replace('_', ' ')}, active."
+    rationale = f"Primary malignant neoplasm of {site_words(site_id)}, active."
     if hand is not None:
         plan.add(
             sided(hand.codes, _primary_side(c, target)),
@@ -246,7 +261,7 @@ def _bone_primary(plan: DxPlan, c: ConditionFact, target) -> None:
     if found is None:
         found = site_code(_bone_site_id(), "benign" if benign else "malignant_primary", lat)
     kind = "Benign neoplasm" if benign else "Primary malignant neoplasm"
-    rationale = f"{kind} of bone ({where}), {(c.histology or '').replace('_', ' ')}."
+    rationale = f"{kind} of bone ({site_words(where)}), {(c.histology or '').replace('_', ' ')}."
     plan.add_site(found, rationale, c, c.organ, 1, "dx.bone_primary")
 
 

@@ -9,20 +9,24 @@ from datetime import date
 from ..kb import KB, cms
 from ..kb.schema import CodeEntry, CodeKind, Laterality
 from ..model import CodeLine, ConditionFact, DxCode, Finding, ProcedureFact
+from .explain import fill
 
 DISTINCT = {"59", "XS", "XE", "XP", "XU"}
+# documentation element -> whether the fact documents it; the words of each gap are explain.yaml's
 GAP_CHECKS = {
-    "modality": (lambda f: f.modality, "the energy or method of ablation is not named"),
-    "site": (lambda f: f.site or f.organ, "the site treated is not stated"),
-    "laterality": (lambda f: f.laterality, "the side treated is not stated"),
-    "guidance_modality": (lambda f: f.guidance, "the imaging used for guidance is not named"),
-    "tumor_count": (
-        lambda f: f.count and "count.default_one" not in f.rules,
-        "the number of tumors treated is not stated",
-    ),
-    "levels": (lambda f: f.levels, "the vertebral or spinal levels are not stated"),
-    "minutes": (lambda f: f.minutes, "the intraservice time is not documented"),
+    "modality": lambda f: f.modality,
+    "site": lambda f: f.site or f.organ,
+    "laterality": lambda f: f.laterality,
+    "guidance_modality": lambda f: f.guidance,
+    "tumor_count": lambda f: f.count and "count.default_one" not in f.rules,
+    "levels": lambda f: f.levels,
+    "minutes": lambda f: f.minutes,
 }
+
+
+def _say(kb: KB, key: str, **values) -> str:
+    """A finding's sentence: explain.yaml `findings` filled with the values."""
+    return fill(getattr(kb.explain.findings, key), **values)
 
 
 def pair_edits(
@@ -34,14 +38,18 @@ def pair_edits(
     by_code = {line.code: line for line in lines}
     for edit in cms.pair_edits(kb, list(by_code), on, setting):
         col1, col2 = by_code[edit.column1], by_code[edit.column2]
+        words = {
+            "column1": col1.code,
+            "column2": col2.code,
+            "rationale": edit.rationale,
+            "source": _source(edit.source),
+        }
         if edit.modifier_indicator == 0:
             out.append(
                 Finding(
                     "error",
                     "pair_edit",
-                    f"{col2.code} is not reportable with "
-                    f"{col1.code} ({edit.rationale}; NCCI modifier indicator 0, no modifier "
-                    f"bypasses it{_source(edit.source)}).",
+                    _say(kb, "pair_edit_blocked", **words),
                     [col1.code, col2.code],
                     rule=f"edit.{col1.code}.{col2.code}",
                 )
@@ -51,9 +59,7 @@ def pair_edits(
                 Finding(
                     "warning",
                     "pair_edit",
-                    f"{col2.code} bundles into {col1.code} "
-                    f"({edit.rationale}); report it only for a distinct service, with 59 or "
-                    f"an X modifier{_source(edit.source)}.",
+                    _say(kb, "pair_edit_distinct", **words),
                     [col1.code, col2.code],
                     rule=f"edit.{col1.code}.{col2.code}",
                 )
@@ -83,8 +89,16 @@ def mue(
                 Finding(
                     sev,
                     "mue",
-                    f"{code} has {units} units; its MUE is "
-                    f"{limit.value} per day (MAI {limit.mai}: {why}{_source(limit.source)}).",
+                    _say(
+                        kb,
+                        "mue",
+                        code=code,
+                        units=units,
+                        limit=limit.value,
+                        mai=limit.mai,
+                        why=why,
+                        source=_source(limit.source),
+                    ),
                     [code],
                     rule=f"mue.{code}",
                 )
@@ -106,7 +120,7 @@ def dx_support(kb: KB, lines: list[CodeLine], dx: list[DxCode]) -> list[Finding]
                 Finding(
                     "warning",
                     "diagnosis_support",
-                    f"No diagnosis on the claim supports {line.code}; expected one of {listed}.",
+                    _say(kb, "dx_support", code=line.code, expected=listed),
                     [line.code],
                     rule=f"dx_support.{line.code}",
                 )
@@ -124,8 +138,7 @@ def laterality(kb: KB, line: CodeLine, fact: ProcedureFact | None) -> list[Findi
         Finding(
             "warning",
             "laterality",
-            f"{line.code} is a unilateral code but the side is "
-            "not documented or not on the line: add RT, LT or 50 once the side is known.",
+            _say(kb, "laterality", code=line.code),
             [line.code],
             list(fact.evidence[:1]) if fact else [],
             f"laterality.{line.code}",
@@ -133,16 +146,16 @@ def laterality(kb: KB, line: CodeLine, fact: ProcedureFact | None) -> list[Findi
     ]
 
 
-def gaps(entry: CodeEntry, fact: ProcedureFact) -> list[Finding]:
+def gaps(kb: KB, entry: CodeEntry, fact: ProcedureFact) -> list[Finding]:
     out = []
     for element in entry.documentation:
         check = GAP_CHECKS.get(element)
-        if check and not check[0](fact):
+        if check and not check(fact):
             out.append(
                 Finding(
                     "info",
                     "documentation",
-                    f"{entry.code}: {check[1]}.",
+                    _say(kb, "gap", code=entry.code, gap=kb.explain.gaps[element]),
                     [entry.code],
                     list(fact.evidence[:1]),
                     f"gap.{element}",
@@ -180,15 +193,14 @@ def _holds(key: str, values: list[str], fact: ProcedureFact | None, conditions) 
     return bool(set(value) & set(values)) if isinstance(value, list) else value in values
 
 
-def unlisted(entry: CodeEntry) -> list[Finding]:
+def unlisted(kb: KB, entry: CodeEntry) -> list[Finding]:
     if entry.kind != CodeKind.unlisted:
         return []
     return [
         Finding(
             "warning",
             "unlisted",
-            f"{entry.code} is an unlisted code: send the operative "
-            "note, describe the service and name a comparable code for pricing.",
+            _say(kb, "unlisted", code=entry.code),
             [entry.code],
             rule=f"unlisted.{entry.code}",
         )

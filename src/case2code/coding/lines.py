@@ -7,34 +7,30 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..kb import KB, is_effective
-from ..kb.schema import CodeEntry, CodeKind
+from ..kb.schema import CodeEntry, CodeKind, UnitRule
 from ..model import CodeLine, Finding, NotReported, ProcedureFact, Setting
 from . import modifiers
+from .evidence import DecisiveWords, lead_with
+from .explain import Explainer
 from .selection import addons, choose, primary_units, time_qualifies
 
-NOT_PERFORMED = {
-    "planned": "is planned or recommended, not performed; it is reported when it is done",
-    "negated": "is documented as not performed or declined",
-    "historical": "was done at an earlier encounter",
-    "hypothetical": "is only discussed as a possibility",
-    "mentioned": "is named without any documentation that it was done at this encounter",
-}
+NOT_PERFORMED = ("planned", "negated", "historical", "hypothetical", "mentioned")
 SIDE_MODS = {"RT", "LT", "50"}
 
 
 @dataclass
 class Lines:
+    """The lines of one note as they are built, with the words that explain them: `explain`
+    (kb/data/explain.yaml filled from the facts) and `decisive` (the note's guidance, minutes and
+    side words, which lead each line's evidence)."""
+
     cpt: list[CodeLine] = field(default_factory=list)
     not_reported: list[NotReported] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     facts_of: dict[int, ProcedureFact] = field(default_factory=dict)
     missing: dict[int, tuple] = field(default_factory=dict)
-
-
-def _describe(fact: ProcedureFact) -> str:
-    parts = [fact.modality, fact.action, fact.organ and f"of {fact.organ}"]
-    where = ", ".join(x for x in (fact.laterality, fact.site) if x)
-    return " ".join(p for p in parts if p) + (f" ({where})" if where else "")
+    explain: Explainer | None = None
+    decisive: DecisiveWords = field(default_factory=DecisiveWords)
 
 
 def _add(lines: Lines, line: CodeLine, fact: ProcedureFact, missing: tuple = ()) -> None:
@@ -49,6 +45,8 @@ def code_facts(
     """Select a code per fact, then report one line per code and state: facts of one code in
     one session (both lungs, two thyroid lobes, two veins) make one line with their units and
     sides combined."""
+    if lines.explain is None:
+        lines.explain = Explainer(kb)
     groups: dict[tuple, list] = {}
     for fact in facts:
         if fact.assertion in NOT_PERFORMED:
@@ -72,16 +70,11 @@ def _no_code(kb: KB, fact: ProcedureFact, lines: Lines) -> None:
         return
     where = ", ".join(f'"{e.text}" at {e.start}' for e in fact.evidence[:2])
     if not _covered(kb, fact):
-        scope = (
-            "an E/M visit: E/M levels are out of scope for case2code"
-            if fact.action == "evaluation"
-            else f"{_describe(fact)}: no code in the KB covers it"
-        )
         lines.findings.append(
             Finding(
                 "warning",
                 "out_of_scope",
-                f"Documented {scope} ({where}); not coded by case2code: code it manually.",
+                lines.explain.out_of_scope(fact, where),
                 [],
                 list(fact.evidence),
                 f"scope.{fact.action}",
@@ -92,8 +85,7 @@ def _no_code(kb: KB, fact: ProcedureFact, lines: Lines) -> None:
         Finding(
             "warning",
             "documentation",
-            f"No code selected for {_describe(fact)}: the note does not "
-            "say enough to choose one (modality, approach or site); query the provider.",
+            lines.explain.no_code(fact),
             [],
             list(fact.evidence),
             "gap.no_code",
@@ -138,6 +130,7 @@ def _code_group(
     entry = chosen.entry
     units = primary_units(entry, fact)
     mods = modifiers.laterality(entry, fact) + modifiers.discontinued(fact, setting)
+    why = lines.explain.line(entry, fact, units, mods)
     _add(
         lines,
         CodeLine(
@@ -145,8 +138,8 @@ def _code_group(
             units,
             mods,
             [],
-            _why(entry, fact, units),
-            list(fact.evidence),
+            why,
+            _evidence(lines, entry, fact, mods),
             f"select.{entry.code}",
             entry.title,
         ),
@@ -158,22 +151,18 @@ def _code_group(
     _guidance(kb, entry, fact, on, setting, lines)
 
 
-def _why(entry: CodeEntry, fact: ProcedureFact, units: int) -> str:
-    rule = entry.units.rule.value.replace("_", " ") if entry.units else "per session"
-    state = "discontinued " if fact.assertion == "aborted" else ""
-    return (
-        f"{state.capitalize()}{_describe(fact)} matches {entry.code} ({entry.title}); "
-        f"{units} unit(s), {rule}."
-    )
+def _evidence(lines: Lines, entry: CodeEntry, fact: ProcedureFact, mods: list[str]) -> list:
+    """The minutes first on a time-based line, the side word first on a line with RT, LT or 50,
+    then the procedure words."""
+    timed = entry.units is not None and entry.units.rule == UnitRule.per_time
+    decisive = lines.decisive.minutes(fact) if timed else []
+    decisive += lines.decisive.sides(fact, mods) if SIDE_MODS & set(mods) else []
+    return lead_with(decisive, list(fact.evidence))
 
 
 def _addons(kb: KB, entry: CodeEntry, fact: ProcedureFact, on: date, lines: Lines) -> None:
     for addon, units in addons(kb, entry, fact, on):
-        mods = [m for m in modifiers.laterality(addon, fact)]
-        reason = (
-            f"Add-on to {entry.code} for each item beyond the first ({units} more "
-            f"{addon.units.item or 'blocks of time'})."
-        )
+        mods = modifiers.laterality(addon, fact)
         _add(
             lines,
             CodeLine(
@@ -181,8 +170,8 @@ def _addons(kb: KB, entry: CodeEntry, fact: ProcedureFact, on: date, lines: Line
                 units,
                 mods,
                 [],
-                reason,
-                list(fact.evidence),
+                lines.explain.addon(addon, entry, fact, units, mods),
+                _evidence(lines, addon, fact, mods),
                 f"addon.{addon.code}",
                 addon.title,
             ),
@@ -209,38 +198,31 @@ def _guidance(kb, entry: CodeEntry, fact: ProcedureFact, on, setting, lines: Lin
     reported = None
     for modality in fact.guidance:
         code = separate.get(modality)
+        words = lines.decisive.guidance(fact, modality)
         if code and reported is None and fact.assertion != "aborted":
             reported = code
-            g = kb.codes[code]
-            what = "and monitoring of the ablation " if fact.action == "ablation" else ""
-            reason = f"{modality} guidance {what}is reported separately with {entry.code}" + (
-                "; modifier 26 for the professional claim." if setting == "professional" else "."
+            mods = modifiers.professional_component(kb.codes[code], setting)
+            why = lines.explain.guidance_line(code, entry.code, fact, modality, mods)
+            line = CodeLine(
+                code,
+                1,
+                mods,
+                [],
+                why,
+                lead_with(words, list(fact.evidence)),
+                f"guidance.{code}",
+                kb.codes[code].title,
             )
-            _add(
-                lines,
-                CodeLine(
-                    code,
-                    1,
-                    modifiers.professional_component(g, setting),
-                    [],
-                    reason,
-                    list(fact.evidence),
-                    f"guidance.{code}",
-                    g.title,
-                ),
-                fact,
-            )
+            _add(lines, line, fact)
             continue
         for naive in _bundled_for(kb, entry, fact, modality, on):
-            why = (
-                f"{modality} guidance is included in {entry.code}; {naive.code} is not reported."
-                if not separate
-                else f"Only one guidance code per session (MUE 1): {reported} "
-                f"is reported; {modality} guidance is not reported in addition."
-            )
+            why = lines.explain.guidance_not_reported(naive.code, entry, modality, reported)
             lines.not_reported.append(
                 NotReported(
-                    naive.code, why, list(fact.evidence[:1]), f"bundle.guidance.{entry.code}"
+                    naive.code,
+                    why,
+                    lead_with(words, list(fact.evidence[:1])),
+                    f"bundle.guidance.{entry.code}",
                 )
             )
 
@@ -258,13 +240,12 @@ def _bundled_for(kb, entry: CodeEntry, fact: ProcedureFact, modality: str, on) -
 
 def _not_performed(kb: KB, fact: ProcedureFact, on: date, lines: Lines) -> None:
     chosen = choose(kb, fact, on)
-    code = chosen.entry.code if chosen else None
-    if code is None:
+    if chosen is None:
         return
     lines.not_reported.append(
         NotReported(
-            code,
-            f"The {_describe(fact)} {NOT_PERFORMED[fact.assertion]}.",
+            chosen.entry.code,
+            lines.explain.not_performed(fact),
             list(fact.evidence),
             f"assertion.{fact.assertion}",
         )

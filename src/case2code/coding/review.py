@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..kb import KB
 from ..kb.schema import CodeKind, ReviewRule
 from ..model import Finding, ProcedureFact, Result, Review, ReviewReason, Span
+from .explain import Explainer, fill
 from .lines import Lines
 
 TUMOR_ACTIONS = {"ablation"}
@@ -97,7 +98,8 @@ def _units_from_levels(coded: Coded, rule: ReviewRule) -> list[Objection]:
         items = (entry.units.covers - 1) + sum(c.units for c in family)
         fits = {len(fact.levels)} | ({len(fact.levels) - 1} if item == "joint" else set())
         if items not in fits:
-            detail = f"{items} {item}(s) coded for levels {', '.join(fact.levels)}"
+            words = coded.kb.explain.items.get(item, [item, item])[items != 1]
+            detail = f"{items} {words} coded for levels {', '.join(fact.levels)}"
             out.append(Objection([c.code for c in family], detail, line.evidence))
     return out
 
@@ -243,10 +245,15 @@ def _site_from_histology(coded: Coded, rule: ReviewRule) -> list[Objection]:
     unsure = set(coded.kb.review.histology_sites_unsure) if coded.kb.review else set()
     conds = coded.result.facts.conditions if coded.result.facts else []
     return [
-        Objection([], f"{c.histology} placed in {c.site}", c.evidence)
+        Objection([], f"{_words(c.histology)} placed in {_words(c.site)}", c.evidence)
         for c in conds
         if c.kind == "neoplasm" and c.histology in unsure and c.assertion == "present"
     ][:1]
+
+
+def _words(value: str | None) -> str:
+    """A reader value in words ('squamous_cell_carcinoma' -> 'squamous cell carcinoma')."""
+    return (value or "").replace("_", " ")
 
 
 def _no_patient(coded: Coded, rule: ReviewRule) -> list[Objection]:
@@ -274,11 +281,7 @@ def withhold_diagnoses(kb: KB, result: Result, text: str) -> Finding | None:
         return None
     codes = [d.code for d in result.icd10]
     result.icd10 = []
-    msg = (
-        "Conditions are mentioned but no patient and no procedure are: the text reads as an "
-        f"article, a policy or a patient page, not an encounter, so {', '.join(codes)} "
-        "are not coded."
-    )
+    msg = fill(kb.explain.findings.no_encounter, codes=", ".join(codes))
     return Finding("info", "no_encounter", msg, codes, [], "scope.no_encounter")
 
 
@@ -298,7 +301,7 @@ def _publication(coded: Coded, rule: ReviewRule) -> list[Objection]:
 def _no_procedure(coded: Coded, rule: ReviewRule) -> list[Objection]:
     if coded.result.cpt:
         return []
-    return [Objection([], nothing_coded(coded.result).message, [])]
+    return [Objection([], nothing_coded(coded.kb, coded.result).message, [])]
 
 
 def scope_findings(kb: KB, text: str) -> list[Finding]:
@@ -314,30 +317,22 @@ def scope_findings(kb: KB, text: str) -> list[Finding]:
     return out
 
 
-def nothing_coded(result: Result) -> Finding:
+def nothing_coded(kb: KB, result: Result) -> Finding:
     """The one line a note with no CPT line carries: nothing codable, and whether the note
-    documents procedures that case2code does not code."""
+    documents procedures that case2code does not code (named in explain.yaml's words)."""
+    words = kb.explain.findings
     facts = result.facts.procedures if result.facts else []
     done = [f for f in facts if f.assertion in ("performed", "aborted")]
     others = sorted({f.assertion for f in facts if f.assertion not in ("performed", "aborted")})
     if done:
-        what = ", ".join(sorted({_name(f) for f in done}))
-        msg = (
-            "No codable procedure in this note: it documents "
-            f"{what}, which case2code does not code; code it manually."
-        )
+        say = Explainer(kb, result.facts.conditions).procedure
+        names = {words.visit if f.action == "evaluation" else say(f) for f in done}
+        msg = fill(words.nothing_coded_done, what=", ".join(sorted(names)))
         evidence = [e for f in done for e in f.evidence[:1]]
     else:
-        seen = f" (procedures read only as {', '.join(others)})" if others else ""
-        msg = f"No codable procedure in this note: no performed procedure was found{seen}."
+        msg = fill(words.nothing_coded_none, others=", ".join(others))
         evidence = []
     return Finding("info", "no_procedure", msg, [], evidence[:3], "scope.nothing_coded")
-
-
-def _name(fact: ProcedureFact) -> str:
-    if fact.action == "evaluation":
-        return "an E/M visit (E/M levels are out of scope)"
-    return " ".join(x for x in (fact.modality, fact.action, fact.organ and f"of {fact.organ}") if x)
 
 
 CHECKS: dict[str, Callable[[Coded, ReviewRule], list[Objection]]] = {

@@ -145,12 +145,22 @@ def addon_units(entry: CodeEntry, primary: CodeEntry, fact: ProcedureFact) -> in
     return max((n or 0) - covers, 0)
 
 
+def first_minutes(primary: CodeEntry) -> int:
+    """The minutes a time-based primary covers: 15 for moderate sedation."""
+    return primary.units.first_minutes or 15
+
+
+def time_blocks(primary: CodeEntry, addon: CodeEntry) -> tuple[int, int, int]:
+    """(minutes the primary covers, minutes of each add-on block, minutes that make a block
+    count): 15, 15 and 8 for moderate sedation (CPT 2017 time table)."""
+    return first_minutes(primary), addon.units.minutes or 15, addon.units.min_minutes or 8
+
+
 def sedation_addon_units(minutes: int | None, primary: CodeEntry, addon: CodeEntry) -> int:
     """Each further block counts once its threshold is passed (CPT 2017 time table)."""
     if minutes is None:
         return 0
-    first = primary.units.first_minutes or 15
-    block, threshold = addon.units.minutes or 15, addon.units.min_minutes or 8
+    first, block, threshold = time_blocks(primary, addon)
     extra = minutes - first
     return max((extra + (block - threshold)) // block, 0) if extra >= threshold else 0
 

@@ -32,7 +32,8 @@ def result_text(r: Result) -> str:
     ]
     for i, c in enumerate(r.cpt, 1):
         mods = ("-" + "-".join(c.modifiers)) if c.modifiers else ""
-        out.append(f"  {i}. {c.code}{mods} x{c.units}  dx {c.dx_pointers}  {c.title}")
+        dx = f"dx {', '.join(map(str, c.dx_pointers))}  " if c.dx_pointers else ""
+        out.append(f"  {i}. {c.code}{mods} x{c.units}  {dx}{c.title}")
         out.append(f"     why: {c.rationale}")
         out.append(f"     evidence: {_quote(c.evidence)}")
     if not r.cpt:
@@ -45,8 +46,20 @@ def result_text(r: Result) -> str:
     out += ["", "Not reported"]
     out += [f"  {n.code}: {n.reason}  {_quote(n.evidence)}" for n in r.not_reported] or ["  (none)"]
     out += ["", "Findings"]
-    out += [f"  [{f.severity}] {f.kind}: {f.message}" for f in r.findings] or ["  (none)"]
+    out += [_finding(i, f) for i, f in enumerate(r.findings, 1)] or ["  (none)"]
     return "\n".join(out + _review_text(r))
+
+
+def _finding(i: int, f) -> str:
+    return f"  {i}. [{f.severity}] {f.kind.replace('_', ' ')}: {f.message}"
+
+
+def _reason(message: str, findings) -> str:
+    """A route reason that repeats a finding points to it instead of printing it twice."""
+    for i, f in enumerate(findings, 1):
+        if f.message and f.message in message:
+            return message.replace(f.message, f"see finding {i} above")
+    return message
 
 
 def _review_text(r: Result) -> list[str]:
@@ -54,9 +67,15 @@ def _review_text(r: Result) -> list[str]:
         return []
     if r.review.route == "auto":
         return ["", "Route: auto (no reason for review: bill as coded)"]
-    return ["", f"Route: review ({len(r.review.reasons)} reason(s))"] + [
-        f"  - {x.message}  [{x.rule}]" for x in r.review.reasons
+    n = len(r.review.reasons)
+    return ["", f"Route: review ({n} {'reason' if n == 1 else 'reasons'})"] + [
+        f"  - {_reason(x.message, r.findings)}  [{x.rule}]" for x in r.review.reasons
     ]
+
+
+def _words(value: str) -> str:
+    """A KB vocabulary value as words ('imaging_guidance' -> 'imaging guidance')."""
+    return value.replace("_", " ")
 
 
 def entry_text(e: Entry) -> str:
@@ -73,12 +92,12 @@ def entry_text(e: Entry) -> str:
     facts = [
         ("global period", c.global_days),
         ("MUE", c.mue and f"{c.mue.value} (MAI {c.mue.mai})"),
-        ("units", c.units and c.units.rule.value),
-        ("includes", ", ".join(c.includes)),
-        ("laterality", c.laterality.value),
+        ("units", c.units and _words(c.units.rule.value)),
+        ("includes", ", ".join(map(_words, c.includes))),
+        ("laterality", _words(c.laterality.value)),
         ("modifiers", ", ".join(c.modifiers)),
         ("add-on to", ", ".join(c.addon_to)),
-        ("documentation", ", ".join(c.documentation)),
+        ("documentation", ", ".join(map(_words, c.documentation))),
         ("diagnoses that support it", ", ".join(c.dx_support)),
     ]
     out += [f"{k}: {v}" for k, v in facts if v]
@@ -96,7 +115,9 @@ def entry_text(e: Entry) -> str:
     for title, items in (("Coder notes", ref.coder_notes), ("Corrections", ref.corrections)):
         if items:
             out += ["", f"## {title}"] + [f"- {x.strip()}" for x in items]
-    out += ["", "## Sources"] + [f"- {fact}: {', '.join(ids)}" for fact, ids in c.sources.items()]
+    out += ["", "## Sources"] + [
+        f"- {_words(fact)}: {', '.join(ids)}" for fact, ids in c.sources.items()
+    ]
     return "\n".join(out)
 
 

@@ -29,6 +29,7 @@ from .schema import (
     CodeFamily,
     CompanionRules,
     EditTable,
+    Explanations,
     Guidelines,
     NeoplasmMaps,
     NeoplasmSiteMap,
@@ -47,6 +48,7 @@ SPECIAL_FILES = {
     "guidelines.yaml",
     "review.yaml",
     "companion-rules.yaml",
+    "explain.yaml",
 }
 VOCAB_KEYS = ("action", "organ", "approach", "modality", "region", "guidance", "nature")
 
@@ -64,6 +66,7 @@ class KB:
     maps: NeoplasmMaps
     review: ReviewPolicy | None = None
     companion_rules: CompanionRules | None = None
+    explain: Explanations | None = None
     _by_family: dict[str, list[str]] = field(default_factory=dict)
     content_hash: str = ""  # sha256 of the data files (snapshot.content_hash): results' kb_hash
     icd10_release: str = ""  # the code set it was validated against, kept in the snapshot
@@ -198,6 +201,9 @@ def load_kb(data_dir: str | Path | None = None, content_hash: str | None = None)
         problems,
     )
     families = _load_families(folder, problems)
+    explain = _parse(
+        Explanations, _read_yaml(folder / "explain.yaml", problems), "explain.yaml", problems
+    )
     review, companion_rules = (
         _optional(folder, "review.yaml", ReviewPolicy, problems),
         _optional(folder, "companion-rules.yaml", CompanionRules, problems),
@@ -210,6 +216,8 @@ def load_kb(data_dir: str | Path | None = None, content_hash: str | None = None)
     if maps:
         _check_maps(maps, source_ids, problems)
     _check_rule_sources(review, companion_rules, source_ids, problems)
+    if explain:
+        _check_explain(explain, vocabulary, codes, problems)
     if problems:
         raise KBValidationError(list(problems))
     return KB(
@@ -224,6 +232,7 @@ def load_kb(data_dir: str | Path | None = None, content_hash: str | None = None)
         icd10_release=icd10.release(),
         review=review,
         companion_rules=companion_rules,
+        explain=explain,
     )
 
 
@@ -239,6 +248,25 @@ def _check_rule_sources(review, companion_rules, source_ids, problems: _Problems
             for sid in rule.sources:
                 if sid not in source_ids:
                     problems.add(f"{fname}: rules[{i}] ({rule.id})", f"unknown source id '{sid}'")
+
+
+def _check_explain(explain: Explanations, vocabulary, codes, problems: _Problems) -> None:
+    """Every action and organ a fact can carry, and every counted item of a unit rule, has
+    words in explain.yaml: a rationale never falls back to a vocabulary id."""
+    for key, table in (("action", explain.actions), ("organ", explain.organs)):
+        for value in vocabulary.get(key, []):
+            if value not in table:
+                problems.add(f"explain.yaml: {key}s", f"no words for {key} '{value}'; add them")
+    for value in vocabulary.get("approach", []):
+        if value not in explain.approaches:
+            problems.add("explain.yaml: approaches", f"no words for approach '{value}'; add them")
+    for value in vocabulary.get("assertion", []):
+        if value not in ("performed", "aborted") and value not in explain.assertions:
+            problems.add("explain.yaml: assertions", f"no words for assertion '{value}'")
+    for entry in codes.values():
+        item = entry.units.item if entry.units else None
+        if item and item not in explain.items:
+            problems.add("explain.yaml: items", f"no words for unit item '{item}' ({entry.code})")
 
 
 def _load_families(folder: Path, problems: _Problems) -> list[tuple[str, CodeFamily]]:
@@ -474,8 +502,9 @@ def load_guidelines(data_dir: str | Path | None = None) -> Guidelines:
     """guidelines.yaml: every rule names catalogued sources and only billable codes."""
     folder = Path(data_dir) if data_dir else _data_dir()
     problems = _Problems()
-    rules = _parse(Guidelines, _read_yaml(folder / "guidelines.yaml", problems), "guidelines.yaml",
-                   problems)
+    rules = _parse(
+        Guidelines, _read_yaml(folder / "guidelines.yaml", problems), "guidelines.yaml", problems
+    )
     known = _source_ids(folder, problems)
     for i, rule in enumerate(rules.rules if rules else []):
         where = f"guidelines.yaml: rules[{i}] ({rule.id})"

@@ -366,6 +366,8 @@ class Guidelines(Strict):
 
     def rule(self, rule_id: str) -> GuidelineRule:
         return next(r for r in self.rules if r.id == rule_id)
+
+
 class FactMatch(Strict):
     """Procedure-fact attributes, each "any of" (action, organ, site ...)."""
 
@@ -447,3 +449,96 @@ class ReviewPolicy(Strict):
         description="Histologies found in several organs (melanoma: skin, eye, mucosa), whose "
         "site a coder confirms when the reader took it from the histology word.",
     )
+
+
+class OrganWords(Strict):
+    """How a coder names the treated part of one organ in a rationale.
+
+    `target` is a template: {a} becomes "a", "an" or the tumor count, {side}, {region}, {site},
+    {sites} and {tumor} the words of the fact, and a [bracketed] part is dropped when a
+    placeholder in it is empty. `targets` overrides `target` by site or action (the medial branch
+    nerves, bronchial thermoplasty); `sites` gives the site words (ilium -> "iliac bone"); `tumor`
+    replaces the nature-based tumor words (a thyroid "nodule").
+    Example: bone {target: "{a} [{side} ]{site} {tumor}", site: bone} -> "a right iliac bone
+    metastasis".
+    """
+
+    target: str
+    site: str = ""
+    sites: dict[str, str] = Field(default_factory=dict)
+    targets: dict[str, str] = Field(default_factory=dict)
+    tumor: list[str] | None = Field(default=None, min_length=2, max_length=2)
+
+
+class UnitBasis(Strict):
+    """The unit basis in words, by unit rule of the code (kb.schema.UnitRule)."""
+
+    per_session: str
+    per_session_whole: str
+    unstated: str
+    per_session_one: str
+    per_session_covers: str
+    per_item: str
+    first_item: str
+    first_items: str
+    additional_items: str
+    per_time: str
+    per_time_addon: str
+
+
+class LineTemplates(Strict):
+    """The sentences of a CPT line, a not-reported line and a finding about a procedure."""
+
+    line: str
+    addon: str
+    extent: str
+    minutes: str
+    guidance_separate: str
+    guidance_included: str
+    guidance_not_listed: str
+    guidance_one_per_session: str
+    guidance_of_bundled: str
+    not_performed: str
+    no_code: str
+    out_of_scope: str
+    out_of_scope_visit: str
+    discontinued: str
+
+
+class FindingTemplates(Strict):
+    """The sentences of the auditor's findings (coding/findings.py, review.nothing_coded)."""
+
+    pair_edit_blocked: str
+    pair_edit_distinct: str
+    mue: str
+    dx_support: str
+    dx_none: str
+    laterality: str
+    unlisted: str
+    gap: str
+    nothing_coded_done: str
+    nothing_coded_none: str
+    no_encounter: str
+    visit: str
+
+
+class Explanations(Strict):
+    """kb/data/explain.yaml: the words case2code uses to explain a line to a coder."""
+
+    version: str
+    templates: LineTemplates
+    units: UnitBasis
+    actions: dict[str, str]
+    approaches: dict[str, str]
+    sides: dict[str, str]
+    bare_actions: list[str] = Field(default_factory=list)
+    guidance: dict[str, str]
+    items: dict[str, list[str]]
+    tumor: dict[str, list[str]]
+    natures: dict[str, str] = Field(default_factory=dict)
+    organs: dict[str, OrganWords]
+    modifiers: dict[str, str]
+    assertions: dict[str, str]
+    findings: FindingTemplates
+    gaps: dict[str, str]
+    numbers: list[str] = Field(default_factory=list)

@@ -12,6 +12,13 @@ from .reader import Document, read
 
 def read_facts(text: str) -> tuple[Document, Facts]:
     """Read a note and extract its facts; every evidence span slices `text` exactly."""
+    doc, facts, _ = read_note(text)
+    return doc, facts
+
+
+def read_note(text: str) -> tuple[Document, Facts, NoteContext]:
+    """`read_facts` plus the note's indexed matches, for the coder to quote the words behind a
+    fact's values (guidance, minutes, side) without scanning the note a second time."""
     doc = read(text)
     ctx = NoteContext(doc, get_lexicon())
     facts = Facts(procedures=procedures(ctx), conditions=conditions(ctx))
@@ -26,7 +33,7 @@ def read_facts(text: str) -> tuple[Document, Facts]:
             "purpose": "pain_management",
             "evidence": [{"start": a, "end": b, "text": text[a:b]}],
         }
-    return doc, facts
+    return doc, facts, ctx
 
 
-__all__ = ["Document", "read", "read_facts"]
+__all__ = ["Document", "NoteContext", "read", "read_facts", "read_note"]
