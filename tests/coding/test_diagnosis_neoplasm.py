@@ -307,3 +307,14 @@ def test_hcc_recurring_at_an_old_ablation_zone_is_current_cancer_not_history(cod
     r = run(coder, text)
     assert [c.code for c in r.cpt] == ["47382", "76940"]
     assert codes(r) == ["C22.0"] and "Z85.05" not in codes(r)
+
+
+def test_microwave_coagulation_of_liver_metastases_after_mastectomy(coder):
+    text = (
+        "A 44-year-old woman underwent modified radical mastectomy for right breast cancer. Three "
+        "years later she developed two metastatic liver tumors, treated today by MR-guided "
+        "percutaneous microwave coagulation therapy of both lesions in one session."
+    )
+    r = run(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("47382", 1, []), ("77022", 1, ["26"])]
+    assert "Z85.3" in codes(r) and not any(c.startswith("C50") for c in codes(r))

@@ -152,6 +152,8 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
         blockers,
         ctx.doc.breaks,
     )
+    if found and found.cue.rule.general and _ages_near(ctx, sent):
+        found = None  # "A 60-year-old man presents ... cryoablation is performed": narrative
     if found and not (found.value == "performed" and _quiet(ctx, section)):
         assertion, rule = found.value, found.cue.rule.id
     else:
@@ -190,6 +192,12 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
         attrs["laterality"] = _laterality_near(ctx, target)
         attrs["region"] = target.get("region")
     return anchor
+
+
+def _ages_near(ctx: NoteContext, sent: int) -> bool:
+    """A patient's age in this sentence or the one before: present tense there narrates one
+    patient's case (a coding example), it does not describe the procedure in general."""
+    return bool(ctx.values_of("age", [s for s in (sent - 1, sent) if s >= 0]))
 
 
 def _unasserted(ctx: NoteContext, m: Mention, sent: int, section: str) -> tuple[str, str | None]:
