@@ -316,5 +316,8 @@ def test_microwave_coagulation_of_liver_metastases_after_mastectomy(coder):
         "percutaneous microwave coagulation therapy of both lesions in one session."
     )
     r = run(coder, text)
-    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("47382", 1, []), ("77022", 1, ["26"])]
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [
+        ("47382", 1, []),
+        ("77022", 1, ["26"]),
+    ]
     assert "Z85.3" in codes(r) and not any(c.startswith("C50") for c in codes(r))
