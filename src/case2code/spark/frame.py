@@ -47,10 +47,19 @@ def code_dataframe(
         A column missing or of the wrong type is E043, raised here before any work is done.
     """
     selected = _selected(df, text_col, id_col, date_col, setting_col, source)
-    names = {rows.ID: id_col, rows.TEXT: text_col, rows.DATE: date_col or rows.DATE,
-             rows.SETTING: setting_col or rows.SETTING}
-    work = partial(rows.code_batches, schema=arrow_schema(), source=source,
-                   max_note_bytes=max_note_bytes, names=names)
+    names = {
+        rows.ID: id_col,
+        rows.TEXT: text_col,
+        rows.DATE: date_col or rows.DATE,
+        rows.SETTING: setting_col or rows.SETTING,
+    }
+    work = partial(
+        rows.code_batches,
+        schema=arrow_schema(),
+        source=source,
+        max_note_bytes=max_note_bytes,
+        names=names,
+    )
     return selected.mapInArrow(work, output_schema())
 
 
@@ -66,10 +75,16 @@ def _selected(df, text_col, id_col, date_col, setting_col, source):
         F.col(check(id_col, "id", ("string",))).alias(rows.ID),
         F.col(check(text_col, "text", ("string",))).alias(rows.TEXT),
         _date_column(date_col, check(date_col, "date", DATE_TYPES) if date_col else None, types),
-        (F.col(check(setting_col, "setting", ("string", "void"))) if setting_col
-         else F.lit(None).cast("string")).alias(rows.SETTING),
-        (F.col(rows.CORRUPT) if types.get(rows.CORRUPT) == "string"
-         else F.lit(None).cast("string")).alias(rows.CORRUPT),
+        (
+            F.col(check(setting_col, "setting", ("string", "void")))
+            if setting_col
+            else F.lit(None).cast("string")
+        ).alias(rows.SETTING),
+        (
+            F.col(rows.CORRUPT)
+            if types.get(rows.CORRUPT) == "string"
+            else F.lit(None).cast("string")
+        ).alias(rows.CORRUPT),
     ]
     return df.select(*cols)
 
@@ -85,15 +100,26 @@ def _date_column(date_col: str | None, checked: str | None, types: dict):
     return col.cast("string").alias(rows.DATE)
 
 
-def _check_column(column: str, role: str, allowed: tuple[str, ...], *, types: dict,
-                  source: str) -> str:
+def _check_column(
+    column: str, role: str, allowed: tuple[str, ...], *, types: dict, source: str
+) -> str:
     columns = ", ".join(types) or "(none)"
     if column not in types:
-        raise InputError.make("E043", source=source, role=role, column=column, columns=columns,
-                              problem=f"is missing; pass {role}_col= to name another")
+        raise InputError.make(
+            "E043",
+            source=source,
+            role=role,
+            column=column,
+            columns=columns,
+            problem=f"is missing; pass {role}_col= to name another",
+        )
     if types[column] not in allowed:
         raise InputError.make(
-            "E043", source=source, role=role, column=column, columns=columns,
+            "E043",
+            source=source,
+            role=role,
+            column=column,
+            columns=columns,
             problem=f"is {types[column]}, not {' or '.join(allowed)}; cast it first",
         )
     return column

@@ -55,8 +55,11 @@ def run_spark(opts: SparkOptions) -> SparkSummary:
     try:
         notes = _partitioned(read_notes(spark, opts.path), spark, opts.partitions)
         coded = code_dataframe(
-            notes, date_col=_present(notes, rows.DATE), setting_col=_present(notes, rows.SETTING),
-            source=opts.path, max_note_bytes=opts.max_note_bytes,
+            notes,
+            date_col=_present(notes, rows.DATE),
+            setting_col=_present(notes, rows.SETTING),
+            source=opts.path,
+            max_note_bytes=opts.max_note_bytes,
         )
         _write(coded, opts)
         return _count(spark, opts)
@@ -78,7 +81,8 @@ def session(master: str, *, quiet: bool = False):
     if master.startswith("local"):
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = (
-        SparkSession.builder.master(master).appName("case2code")
+        SparkSession.builder.master(master)
+        .appName("case2code")
         .config("spark.ui.showConsoleProgress", str(not quiet).lower())
     )
     try:
@@ -101,8 +105,12 @@ def input_format(path: str) -> str:
 def read_notes(spark, path: str):
     if input_format(path) == "parquet":
         return spark.read.parquet(path)
-    return (spark.read.schema(JSONL_SCHEMA).option("mode", "PERMISSIVE")
-            .option("columnNameOfCorruptRecord", rows.CORRUPT).json(path))
+    return (
+        spark.read.schema(JSONL_SCHEMA)
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", rows.CORRUPT)
+        .json(path)
+    )
 
 
 def _present(df, column: str) -> str | None:
@@ -128,8 +136,9 @@ def _write(coded, opts: SparkOptions) -> None:
         raise
     except Exception as exc:
         if "already exists" in str(exc).lower():
-            raise InputError.make("E032", path=opts.out, reason="it already exists; remove it "
-                                  "or pass --overwrite") from None
+            raise InputError.make(
+                "E032", path=opts.out, reason="it already exists; remove it or pass --overwrite"
+            ) from None
         raise
 
 
@@ -153,8 +162,8 @@ def _check_paths(opts: SparkOptions) -> None:
     if out.exists() and out.resolve() == Path(opts.path).resolve():
         raise InputError.make("E033", path=opts.out)
     if out.exists() and not opts.overwrite:
-        raise InputError.make("E032", path=opts.out,
-                              reason="it already exists; remove it or pass --overwrite")
+        raise InputError.make(
+            "E032", path=opts.out, reason="it already exists; remove it or pass --overwrite"
+        )
     if not out.parent.is_dir():
-        raise InputError.make("E032", path=opts.out,
-                              reason=f"folder '{out.parent}' does not exist")
+        raise InputError.make("E032", path=opts.out, reason=f"folder '{out.parent}' does not exist")

@@ -39,9 +39,9 @@ def code_row(
     try:
         note = row_note(row, source, names or {})
     except Case2CodeError as exc:
-        return {"id": _id_or_none(row.get(ID)), "error": {"code": exc.code,
-                                                          "message": exc.message}}
-    out = code_job(coder(max_note_bytes), Job(0, note))
+        out = {"id": _id_or_none(row.get(ID)), "error": {"code": exc.code, "message": exc.message}}
+    else:
+        out = code_job(coder(max_note_bytes), Job(0, note))
     return {c: out.get(c) for c in COLUMNS}
 
 
@@ -54,8 +54,7 @@ def row_note(row: dict[str, Any], source: str, names: dict[str, str]) -> Note:
     note_id = _id_or_none(row.get(ID))
     if note_id is None:
         problem = "null" if row.get(ID) is None else "empty"
-        raise InputError.make("E041", source=source, column=names.get(ID, ID),
-                              problem=problem)
+        raise InputError.make("E041", source=source, column=names.get(ID, ID), problem=problem)
     if row.get(TEXT) is None:
         raise _column(note_id, source, names.get(TEXT, TEXT), "is null; give the note's text")
     try:

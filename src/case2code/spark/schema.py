@@ -16,8 +16,17 @@ from functools import cache
 from ..model import Result
 
 # the batch contract's columns, in its order; `line` and `warnings` are a file's, not a row's
-COLUMNS = ("id", "cpt", "icd10", "not_reported", "findings", "review", "error", "kb_version",
-           "kb_hash")
+COLUMNS = (
+    "id",
+    "cpt",
+    "icd10",
+    "not_reported",
+    "findings",
+    "review",
+    "error",
+    "kb_version",
+    "kb_hash",
+)
 
 
 @dataclasses.dataclass(slots=True)
@@ -49,8 +58,10 @@ def spark_type(annotation):
     if dataclasses.is_dataclass(annotation):
         hints = typing.get_type_hints(annotation)
         return T.StructType(
-            [T.StructField(f.name, spark_type(hints[f.name]), True)
-             for f in dataclasses.fields(annotation)]
+            [
+                T.StructField(f.name, spark_type(hints[f.name]), True)
+                for f in dataclasses.fields(annotation)
+            ]
         )
     simple = {str: T.StringType(), int: T.LongType(), bool: T.BooleanType()}
     if annotation in simple:
