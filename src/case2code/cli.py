@@ -258,7 +258,10 @@ def spark_cli(
     path: str = typer.Argument(..., help="Notes: JSONL {id, text, date_of_service?, setting?} "
                                "or Parquet with those columns (a file or a folder)"),
     out: str = typer.Argument(..., help="Output folder (Spark writes part files)"),
-    master: str = typer.Option("local[*]", "--master", help="Spark master URL"),
+    master: str = typer.Option(
+        None, "--master", help="Spark master URL, e.g. local[2] (default: spark-submit's, else "
+        "local[*])", show_default=False,
+    ),
     fmt: str = typer.Option("parquet", "--format", help="Output format: parquet or jsonl"),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace OUT if it exists"),
     partitions: int = typer.Option(

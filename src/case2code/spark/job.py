@@ -29,7 +29,7 @@ PARTITIONS_PER_CORE = 4  # small tasks even out notes of uneven cost across core
 class SparkOptions:
     path: str
     out: str
-    master: str = "local[*]"
+    master: str | None = None  # spark-submit's, else local[*]
     fmt: str = "parquet"
     overwrite: bool = False
     partitions: int = 0  # 0: at least PARTITIONS_PER_CORE per core of the session
@@ -68,9 +68,11 @@ def run_spark(opts: SparkOptions) -> SparkSummary:
             spark.stop()
 
 
-def session(master: str, *, quiet: bool = False):
-    """The active SparkSession (a caller's, left running), else a new one on `master` (stopped by
-    the caller: own=True). Local workers run this interpreter, so they import this case2code."""
+def session(master: str | None, *, quiet: bool = False):
+    """The active SparkSession (a caller's, left running), else a new one (stopped by the caller:
+    own=True) on `master`; with no master, spark-submit's, else Spark's default local[*]. When
+    this process starts Spark itself in local mode, the workers run this interpreter, so they
+    import this case2code (PYSPARK_PYTHON, if set, wins)."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
@@ -78,13 +80,14 @@ def session(master: str, *, quiet: bool = False):
     active = SparkSession.getActiveSession()
     if active is not None:
         return active, False
-    if master.startswith("local"):
+    launched_here = "PYSPARK_GATEWAY_PORT" not in os.environ  # spark-submit sets it
+    if launched_here and (master is None or master.startswith("local")):
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    builder = (
-        SparkSession.builder.master(master)
-        .appName("case2code")
-        .config("spark.ui.showConsoleProgress", str(not quiet).lower())
+    builder = SparkSession.builder.appName("case2code").config(
+        "spark.ui.showConsoleProgress", str(not quiet).lower()
     )
+    if master is not None:
+        builder = builder.master(master)
     try:
         spark = builder.getOrCreate()
     except Exception as exc:  # noqa: BLE001 - no Java, a bad master: the JVM's reason, as E044
