@@ -5,6 +5,7 @@ catalogue errors (exit 2) raised before Spark starts."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from case2code.cli import app
 from case2code.spark import output_schema
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "case2code" / "examples"
+CLI = [sys.executable, "-m", "case2code.cli"]
 
 
 def _spark_cli(*args: str):
@@ -101,25 +103,12 @@ def test_file_problems_are_catalogue_errors_before_spark_starts(gold_path, tmp_p
     assert words.format(**fill) in done.stderr
 
 
-def test_the_command_starts_and_stops_its_own_spark(tmp_path):
-    """A fresh process with no session: the command starts Spark on --master, its local workers
-    import this case2code, and the output is written."""
+def test_the_command_starts_its_own_local_spark_when_none_is_running(tmp_path):
+    """A fresh process, no session and no --master: the command starts Spark on local[*], its
+    workers import this case2code, and the output is written."""
     out = tmp_path / "coded"
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "case2code.cli",
-            "spark",
-            str(EXAMPLES / "notes.jsonl"),
-            str(out),
-            "--master",
-            "local[1]",
-            "--format",
-            "jsonl",
-            "--partitions",
-            "1",
-        ],
+        [*CLI, "spark", str(EXAMPLES / "notes.jsonl"), str(out), "--format", "jsonl"],
         capture_output=True,
         text=True,
         check=False,
@@ -129,3 +118,35 @@ def test_the_command_starts_and_stops_its_own_spark(tmp_path):
     assert f"4 rows, 2 with errors -> {out}" in done.stderr
     rows = {r["id"]: r for r in _jsonl_rows(out)}
     assert [c["code"] for c in rows["ex-bone"]["cpt"]] == ["20983"]
+
+
+def test_spark_submit_runs_the_packaged_application_file(tmp_path):
+    """spark-submit runs case2code/spark/submit.py as `case2code spark` on its own master."""
+    from pyspark.find_spark_home import _find_spark_home
+
+    import case2code.spark.submit as submit
+
+    out = tmp_path / "coded"
+    env = os.environ | {"PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable}
+    done = subprocess.run(
+        [
+            str(Path(_find_spark_home()) / "bin" / "spark-submit"),
+            "--master",
+            "local[1]",
+            submit.__file__,
+            str(EXAMPLES / "notes.jsonl"),
+            str(out),
+            "--format",
+            "jsonl",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=240,
+        env=env,
+    )
+    assert done.returncode == 1, done.stderr[-3000:]
+    # spark-submit sends the Python driver's stderr to its stdout
+    assert "2 row(s) failed; see their error column.\n" in done.stdout + done.stderr
+    assert len(_jsonl_rows(out)) == 4

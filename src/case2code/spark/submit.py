@@ -1,7 +1,7 @@
 """The application file for spark-submit, which runs a file rather than a module:
 
-    spark-submit [--master ...] "$(python -c 'import case2code.spark.submit as m; print(m.__file__)')" \
-        NOTES OUT [--format jsonl] [...]
+    app=$(python -c 'import case2code.spark.submit as m; print(m.__file__)')
+    spark-submit [--master ...] "$app" NOTES OUT [--format jsonl] [...]
 
 is `case2code spark NOTES OUT ...` under spark-submit's master and configuration. Absolute
 imports only: spark-submit runs this file as a script, outside its package.
