@@ -76,6 +76,11 @@ def test_the_engine_is_built_once_per_worker_and_size_limit():
             "facility.",
         ),
         (
+            {"setting": ""},
+            "E040",
+            "Row 'femur-1' of notes: column 'setting' '' is not one of professional, facility.",
+        ),
+        (
             {"_corrupt_record": '{"id": "x", "text": "RFA of the femur'},
             "E042",
             "A row of notes is not a JSON object (Spark could not parse it): "

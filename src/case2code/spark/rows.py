@@ -61,8 +61,8 @@ def row_note(row: dict[str, Any], source: str, names: dict[str, str]) -> Note:
         on = parse_date(row.get(DATE))
     except ValueError as exc:
         raise _column(note_id, source, names.get(DATE, DATE), str(exc)) from None
-    try:
-        setting = parse_setting(row.get(SETTING) or "professional")
+    try:  # a null setting is the default, as a missing field is in batch; "" is refused
+        setting = parse_setting("professional" if row.get(SETTING) is None else row[SETTING])
     except ValueError as exc:
         raise _column(note_id, source, names.get(SETTING, SETTING), str(exc)) from None
     return Note(text=row[TEXT], id=note_id, date_of_service=on, setting=setting)
