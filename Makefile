@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench lint clean fuzz serve
+.PHONY: install demo test bench bench-spark lint clean fuzz serve
 
 install: $(STAMP)
 
@@ -23,8 +23,13 @@ demo: install
 	$(BIN)/case2code batch src/case2code/examples/notes.jsonl -o out/examples.jsonl
 	@cat out/examples.jsonl | cut -c1-200
 
-test: install
+test: install $(VENV)/.spark-installed
 	$(BIN)/python -m pytest
+
+# the spark extra (PySpark; Java 17 must be on the machine): `make test` runs the Spark tests too
+$(VENV)/.spark-installed: pyproject.toml
+	$(BIN)/python -m pip install -q -e ".[dev,spark]"
+	touch $@
 
 fuzz: install  # the big Hypothesis run: 3,000 examples per property (minutes)
 	C2C_FUZZ_BIG=1 $(BIN)/python -m pytest -m slow tests/test_fuzz.py -q
@@ -35,6 +40,9 @@ bench: install $(VENV)/.bench-installed
 $(VENV)/.bench-installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[dev,bench]"
 	touch $@
+
+bench-spark: install $(VENV)/.spark-installed  # notes/s at local[1], local[2], batch -w 2
+	$(BIN)/python bench/spark.py
 
 serve: install
 	$(BIN)/case2code serve --host $${HOST:-127.0.0.1} --port $${PORT:-8000}

@@ -135,8 +135,9 @@ def _field(line_no, source, name, problem, note_id) -> Case2CodeError:
     return err
 
 
-def _date(obj: dict, line_no: int, source: str) -> date:
-    value = obj.get("date_of_service")
+def parse_date(value: object) -> date:
+    """A note's date of service from its input value; absent (None) means today, as in the batch
+    contract. Raises ValueError naming the problem; each surface adds where the value was."""
     if value is None:
         return date.today()
     try:
@@ -144,22 +145,28 @@ def _date(obj: dict, line_no: int, source: str) -> date:
             raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
-        raise _field(
-            line_no, source, "date_of_service", f"'{value}' is not YYYY-MM-DD", obj.get("id")
-        ) from None
+        raise ValueError(f"'{value}' is not YYYY-MM-DD") from None
+
+
+def parse_setting(value: object) -> str:
+    """A note's setting from its input value; raises ValueError naming the allowed ones."""
+    if not isinstance(value, str) or value not in SETTINGS:
+        raise ValueError(f"'{value}' is not one of {', '.join(SETTINGS)}")
+    return value
+
+
+def _date(obj: dict, line_no: int, source: str) -> date:
+    try:
+        return parse_date(obj.get("date_of_service"))
+    except ValueError as exc:
+        raise _field(line_no, source, "date_of_service", str(exc), obj.get("id")) from None
 
 
 def _setting(obj: dict, line_no: int, source: str) -> str:
-    value = obj.get("setting", "professional")
-    if not isinstance(value, str) or value not in SETTINGS:
-        raise _field(
-            line_no,
-            source,
-            "setting",
-            f"'{value}' is not one of {', '.join(SETTINGS)}",
-            obj.get("id"),
-        )
-    return value
+    try:
+        return parse_setting(obj.get("setting", "professional"))
+    except ValueError as exc:
+        raise _field(line_no, source, "setting", str(exc), obj.get("id")) from None
 
 
 def code_job(coder: Coder, job: Job) -> dict:

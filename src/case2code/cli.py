@@ -254,6 +254,51 @@ def batch_cli(
         raise typer.Exit(code=EXIT_FINDINGS)
 
 
+@app.command("spark")
+def spark_cli(
+    path: str = typer.Argument(..., help="Notes: JSONL {id, text, date_of_service?, setting?} "
+                               "or Parquet with those columns (a file or a folder)"),
+    out: str = typer.Argument(..., help="Output folder (Spark writes part files)"),
+    master: str = typer.Option(
+        None, "--master", help="Spark master URL, e.g. local[2] (default: spark-submit's, else "
+        "local[*])", show_default=False,
+    ),
+    fmt: str = typer.Option("parquet", "--format", help="Output format: parquet or jsonl"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace OUT if it exists"),
+    partitions: int = typer.Option(
+        0, "--partitions", min=0, help="Partitions to code (default: 4 per core)",
+        show_default=False,
+    ),
+    max_note_bytes: int = typer.Option(
+        None, "--max-note-bytes", min=1, help="Size limit of one note (default 1000000)",
+        show_default=False
+    ),
+    quiet: bool = QUIET,
+) -> None:
+    """Code many notes on Spark (pip install 'case2code[spark]'); one output row per note.
+
+    Exit 1 when any row failed (the others are coded); exit 2 when the input cannot be read,
+    the output cannot be written or Spark cannot start."""
+    from .engine import MAX_NOTE_BYTES
+    from .spark.job import OUTPUT_FORMATS, SparkOptions, run_spark
+
+    if fmt not in OUTPUT_FORMATS:
+        _fail(InputError.make("E035", value=fmt, options=", ".join(OUTPUT_FORMATS)))
+    opts = SparkOptions(path, out, master, fmt, overwrite, partitions,
+                        max_note_bytes or MAX_NOTE_BYTES, is_quiet(quiet))
+    try:
+        summary = run_spark(opts)
+    except Case2CodeError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        raise typer.Exit(code=EXIT_INTERRUPTED) from None
+    if not is_quiet(quiet):
+        typer.echo(summary.text(), err=True)
+    if summary.errors:
+        typer.echo(f"{summary.errors} row(s) failed; see their error column.", err=True)
+        raise typer.Exit(code=EXIT_FINDINGS)
+
+
 def progress_bar(total: int | None, label: str, *, quiet: bool = False):
     """A context giving `advance(n)`: a Rich progress bar on stderr when it is a terminal, or
     None when piped or quiet, so long commands show progress to people and nothing to scripts."""

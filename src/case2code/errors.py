@@ -61,6 +61,22 @@ class Errors:
     E034 = "Cannot resume into '{path}': {reason}."
     E035 = "Output format '{value}' is not known: use one of {options}."
 
+    # Spark (case2code.spark, `case2code spark`): E040-E044
+    E040 = "Row '{note_id}' of {source}: column '{column}' {problem}."
+    E041 = (
+        "A row of {source} has no id: column '{column}' is {problem}. Give every note a "
+        "non-empty string id."
+    )
+    E042 = (
+        "A row of {source} is not a JSON object (Spark could not parse it): {record}. Each line "
+        'must be {{"id": "...", "text": "..."}}.'
+    )
+    E043 = "DataFrame {source}: {role} column '{column}' {problem}; its columns are {columns}."
+    E044 = (
+        "Spark is not installed: {reason}. Install the extra, pip install 'case2code[spark]', "
+        "and Java 17 (java on PATH or JAVA_HOME)."
+    )
+
     # CMS data files (kb import, edits)
     E050 = (
         "Cannot import {kind} file '{path}': {reason}. Give the file as CMS publishes it "
