@@ -191,3 +191,16 @@ def test_spondylosis_written_as_lumbar_keeps_the_lumbar_code_at_l5_s1(coder):
     r = coder.code(Note(text, "facet", date(2025, 6, 2)))
     assert [d.code for d in r.icd10] == ["M47.816"]
     assert r.icd10[0].evidence[0].text == "lumbar spondylosis"
+
+
+def test_imaging_offered_as_alternatives_is_no_guidance_code(coder):
+    text = (
+        "Elderly man status post right nephrectomy for renal cell cancer, now with a new left renal "
+        "lesion. Radiofrequency ablation of the exophytic left renal lesion was performed. The "
+        "electrode was placed sonographically or with CT guidance into the tumor."
+    )
+    r = coder.code(Note(text, "alt-guidance", date(2025, 6, 2)))
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("50592", 1, ["LT"])]
+    assert not {"76940", "77013"} & {n.code for n in r.not_reported}
+    gap = next(f for f in r.findings if "imaging used for guidance is not named" in f.message)
+    assert gap.codes == ["50592"] or "50592" in gap.message

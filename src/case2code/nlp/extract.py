@@ -497,11 +497,12 @@ def _guidance(ctx: NoteContext, anchors: list[Anchor]) -> list[str]:
     """Imaging named in the procedure's own sentences; for a procedure done today, also the
     imaging named in active sentences that speak of no other procedure ('Under CT guidance ...')
     or only of this one at another site ('RF ablation of both ribs, CT-guided')."""
+    either = _alternatives(ctx)
     own = _ordered(
         m.get("guidance")
         for a in anchors
         for m in ctx.sent_mentions(a.sent)
-        if m.get("guidance") and not ctx.is_negated(m)
+        if m.get("guidance") and not ctx.is_negated(m) and m.tok_start not in either
     )
     if all(a.assertion != "performed" for a in anchors):
         return own
@@ -516,9 +517,25 @@ def _guidance(ctx: NoteContext, anchors: list[Anchor]) -> list[str]:
         m.get("guidance")
         for m in ctx.active_mentions()
         if m.get("guidance")
+        and m.tok_start not in either
         and not any(other(o) for o in ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start)))
     ]
     return _ordered(own + shared)
+
+
+def _alternatives(ctx: NoteContext) -> set[int]:
+    """Starts of guidance mentions offered as alternatives to the next one in their sentence
+    ('sonographically or with CT guidance'): neither names the imaging used."""
+    p = props()
+    found: set[int] = set()
+    for i in range(len(ctx.doc.sentences)):
+        seen = [m for m in ctx.sent_mentions(i) if m.get("guidance")]
+        for a, b in zip(seen, seen[1:]):
+            gap = ctx.words[a.tok_end : b.tok_start]
+            alt = set(gap) & set(p.guidance_alternative)
+            if alt and set(gap) <= alt | set(p.guidance_alternative_gap):
+                found |= {a.tok_start, b.tok_start}
+    return found
 
 
 def _ordered(values) -> list:

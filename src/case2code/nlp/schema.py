@@ -273,6 +273,8 @@ class ReadingProperties(Strict):
     note_level_approaches: tuple[str | None, ...]
     coordination_words: tuple[str, ...]
     histology_organ_gap: tuple[str, ...]
+    guidance_alternative: tuple[str, ...] = ()  # the word that makes two imagings alternatives
+    guidance_alternative_gap: tuple[str, ...] = ()  # words that may stand beside it
     origin_before: tuple[str, ...]  # 'from a renal primary': before an organ, names an origin
     origin_after: tuple[str, ...]  # 'a breast primary': after an organ, names an origin
     bone_primary_histology: tuple[str, ...]
