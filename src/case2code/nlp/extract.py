@@ -9,6 +9,7 @@ mentions with a different assertion and their own site (a second ablation planne
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 from dataclasses import dataclass, field
 
 from ..model import ProcedureFact, Span
@@ -530,7 +531,7 @@ def _alternatives(ctx: NoteContext) -> set[int]:
     found: set[int] = set()
     for i in range(len(ctx.doc.sentences)):
         seen = [m for m in ctx.sent_mentions(i) if m.get("guidance")]
-        for a, b in zip(seen, seen[1:]):
+        for a, b in pairwise(seen):
             gap = ctx.words[a.tok_end : b.tok_start]
             alt = set(gap) & set(p.guidance_alternative)
             if alt and set(gap) <= alt | set(p.guidance_alternative_gap):
