@@ -9,8 +9,8 @@ mentions with a different assertion and their own site (a second ablation planne
 from __future__ import annotations
 
 from collections import Counter
-from itertools import pairwise
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from ..model import ProcedureFact, Span
 from .context import assert_mention
