@@ -196,8 +196,8 @@ def test_spondylosis_written_as_lumbar_keeps_the_lumbar_code_at_l5_s1(coder):
 def test_imaging_offered_as_alternatives_is_no_guidance_code(coder):
     text = (
         "Elderly man status post right nephrectomy for renal cell cancer, now with a new left "
-        "renal lesion. Radiofrequency ablation of the exophytic left renal lesion was performed. The "
-        "electrode was placed sonographically or with CT guidance into the tumor."
+        "renal lesion. Radiofrequency ablation of the exophytic left renal lesion was performed. "
+        "The electrode was placed sonographically or with CT guidance into the tumor."
     )
     r = coder.code(Note(text, "alt-guidance", date(2025, 6, 2)))
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("50592", 1, ["LT"])]
