@@ -204,3 +204,33 @@ def test_imaging_offered_as_alternatives_is_no_guidance_code(coder):
     assert not {"76940", "77013"} & {n.code for n in r.not_reported}
     gap = next(f for f in r.findings if "imaging used for guidance is not named" in f.message)
     assert gap.message.startswith("50592:")
+
+
+EVLA = (
+    "PROCEDURE: Endovenous laser ablation (EVLA) of the left great saphenous vein.\n"
+    "INDICATION: 61-year-old woman with painful varicose veins of the left leg and GSV reflux.\n"
+    "TECHNIQUE: Under ultrasound guidance the left GSV was accessed below the knee; a 1470 nm "
+    "laser fiber was positioned 2 cm below the saphenofemoral junction, tumescent anesthesia was "
+    "given and the vein was treated over 38 cm."
+)
+
+
+def test_endovenous_laser_ablation_is_the_laser_vein_code_with_imaging_included(coder):
+    r = coder.code(Note(EVLA, "evla", date(2025, 6, 2)))
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("36478", 1, ["LT"])]
+    assert r.cpt[0].evidence[0].text == "left"
+    assert "76942" not in [c.code for c in r.cpt]
+    assert [d.code for d in r.icd10] == ["I83.812"]
+
+
+def test_a_second_vein_of_the_same_leg_by_laser_is_the_add_on(coder):
+    text = EVLA.replace(
+        "treated over 38 cm.",
+        "treated over 38 cm. Through a separate access the left small saphenous vein was then "
+        "ablated with the laser over 18 cm.",
+    )
+    r = coder.code(Note(text, "evla-2", date(2025, 6, 2)))
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [
+        ("36478", 1, ["LT"]),
+        ("36479", 1, ["LT"]),
+    ]

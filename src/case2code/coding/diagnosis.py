@@ -320,12 +320,15 @@ def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts) -> None:
 
 
 def _indications(kb, plan: DxPlan, conds) -> None:
+    named = {c.detail for c in conds if c.kind == "indication"}
     for c in conds:
         if c.kind != "indication":
             continue
         ind = next((i for i in kb.maps.indications if i.indication == c.detail), None)
         if ind is None or not ind.with_neoplasm and _has_neoplasm(plan):
             continue
+        if named & set(ind.yields_to):
+            continue  # reflux with varicose veins is the varicose-vein code alone
         code = _indication_code(ind.codes, c)
         if code:
             plan.add(code, ind.rationale, c.evidence, c.detail, 1, f"dx.indication.{c.detail}")

@@ -295,6 +295,11 @@ class Indication(Strict):
         default=True,
         description="False when a coded neoplasm already explains it (obstruction by tumor).",
     )
+    yields_to: list[str] = Field(
+        default_factory=list,
+        description="Indications whose code, when the note also documents them, replaces this one "
+        "(venous reflux is part of the varicose-vein code).",
+    )
     sources: list[str]
 
 
