@@ -72,6 +72,12 @@ QUERIES = [
     ("SI joint RFA", "64625"),
     ("sacroiliac RFA", "64625"),
     ("basivertebral", "64628"),
+    # nerve blocks and joint injections: the look-alikes of the destruction codes
+    ("medial branch block lumbar", "64493"),
+    ("cervical MBB", "64490"),
+    ("facet joint injection cervical", "64490"),
+    ("genicular nerve block", "64454"),
+    ("SI joint injection", "27096"),
     ("basivertebal nerve ablation", "64628"),  # misspelled
     ("Intracept", "64628"),
     # veins, heart

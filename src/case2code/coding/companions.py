@@ -37,7 +37,11 @@ def _default_rules() -> list[CompanionRule]:
 
 
 def _matches(match: FactMatch, fact: ProcedureFact) -> bool:
-    return fact.action in match.action and (match.organ is None or fact.organ in match.organ)
+    return (
+        fact.action in match.action
+        and (match.organ is None or fact.organ in match.organ)
+        and (match.site is None or fact.site in match.site)
+    )
 
 
 def _host(lines: Lines, rule: CompanionRule, i: int) -> int | None:
@@ -76,7 +80,7 @@ def _outcome(lines: Lines, rule: CompanionRule, i: int, host: int) -> set[int]:
             lines.not_reported.append(
                 NotReported(
                     lines.cpt[j].code,
-                    f"Guidance of the bundled {line.code} is not reported either.",
+                    f"{_kind_of(lines.cpt[j].rule)} of the bundled {line.code} is not reported either.",
                     list(fact.evidence[:1]),
                     rule.id,
                 )
@@ -99,6 +103,11 @@ def _outcome(lines: Lines, rule: CompanionRule, i: int, host: int) -> set[int]:
         )
     )
     return set()
+
+
+def _kind_of(rule: str) -> str:
+    """What a line that rides on a bundled companion is: its guidance or its add-on."""
+    return "Add-on" if rule.startswith("addon.") else "Guidance"
 
 
 def _keep(lines: Lines, keep: list[int]) -> None:

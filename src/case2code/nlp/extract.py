@@ -15,6 +15,7 @@ from ..model import ProcedureFact, Span
 from .context import assert_mention
 from .lexicon import Mention, props
 from .notectx import NoteContext
+from .precursor import date_precursors
 from .schema import TargetType
 
 
@@ -164,6 +165,9 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
     anchor.site_mention = target
     attrs = anchor.attrs
     for key in ("modality", "approach"):
+        if key == "modality" and props().action(m.get("action")).energyless:
+            attrs[key], attrs[f"{key}_own"] = None, False  # a block beside an RF ablation
+            continue
         own = m.get(key) or _sentence_value(ctx, key, m, sent)
         attrs[key] = own or _nearby_value(ctx, key, m, sent, section)
         attrs[f"{key}_own"] = own is not None
@@ -791,6 +795,7 @@ def procedures(ctx: NoteContext) -> list[ProcedureFact]:
         for g in groups
     ]
     facts = _fold_into(facts)
+    date_precursors(facts)
     apply_note_cues(ctx, facts)
     return facts + _later_sessions(ctx, facts)
 

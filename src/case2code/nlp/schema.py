@@ -221,6 +221,8 @@ class ActionProperties(Strict):
     eradicates: bool = False  # done before this visit, it removed or destroyed the primary
     folds_into: str | None = None  # done within this action, it is part of it (cement)
     sites_of_organ: str | None = None  # its sites are every site of this organ in the note
+    energyless: bool = False  # delivers no energy: takes no modality from the note (nerve block)
+    precursor_of: str | None = None  # named beside that action done today, it was done before it
 
 
 class SiteProperties(Strict):
