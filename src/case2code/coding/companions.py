@@ -80,7 +80,8 @@ def _outcome(lines: Lines, rule: CompanionRule, i: int, host: int) -> set[int]:
             lines.not_reported.append(
                 NotReported(
                     lines.cpt[j].code,
-                    f"{_kind_of(lines.cpt[j].rule)} of the bundled {line.code} is not reported either.",
+                    f"{_kind_of(lines.cpt[j].rule)} of the bundled {line.code} "
+                    "is not reported either.",
                     list(fact.evidence[:1]),
                     rule.id,
                 )
