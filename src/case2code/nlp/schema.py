@@ -271,6 +271,7 @@ class ReadingProperties(Strict):
     level_junctions: tuple[tuple[str, str], ...]
     junction_regions: tuple[JunctionRegion, ...] = ()
     quiet_sections: tuple[str, ...]
+    listing_sections: tuple[str, ...] = ()  # sections that list today's procedures (a title)
     nerve_site_priority: tuple[str, ...]
     note_level_approaches: tuple[str | None, ...]
     coordination_words: tuple[str, ...]
