@@ -6,7 +6,8 @@ were done at earlier encounters. An action whose properties name it the `precurs
 (properties.yaml) is dated to an earlier encounter when the note documents that other action done
 today on the same nerve site, unless a cue of doing governs the block itself ("medial branch blocks
 were performed at L2-3 before lesioning") or the note's procedure list names it ("PROCEDURE: ...
-facet joint injection"). Same-session blocks kept that way are left to the companion rules of the KB.
+facet joint injection"). Same-session blocks kept that way are left to the companion rules of
+the KB.
 """
 
 from __future__ import annotations
