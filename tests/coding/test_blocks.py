@@ -78,6 +78,17 @@ SI_RF_AFTER_BLOCKS = (
     "lateral branches lesioned with a multi-tined RF probe, 80 C x 90 s at each site. No "
     "complications."
 )
+VISIT_BLOCKS_DONE_RF_PLANNED = (
+    "Follow-up visit, pain clinic.\n"
+    "58-year-old woman with lumbar spondylosis and axial low back pain. She had greater than 80% "
+    "relief with bilateral L4-5 and L5-S1 medial branch blocks on two occasions.\n"
+    "Plan: bilateral L4-5 and L5-S1 radiofrequency ablation of the medial branches."
+)
+UNHEADED_GUIDED_BLOCKS = (
+    "Right L4-5 and L5-S1 medial branch blocks under fluoroscopic guidance for lumbar spondylosis. "
+    "0.5 mL of 0.75% bupivacaine at the right L3 and L4 medial branches and the L5 dorsal ramus. "
+    "Pain 6/10 before and 1/10 after. If relief lasts, radiofrequency ablation will be scheduled."
+)
 PLANNED_BLOCKS = (
     "Pain clinic follow-up.\n"
     "Chronic axial low back pain from lumbar spondylosis, worse with extension, no radicular "
@@ -182,6 +193,20 @@ def test_blocks_recounted_in_a_destruction_note_are_earlier_encounters(coder, te
     assert _lines(r) == want
     dropped = next(n for n in r.not_reported if n.code == block)
     assert "earlier encounter" in dropped.reason
+
+
+def test_blocks_recounted_in_the_visit_that_requests_rf_are_not_coded(coder):
+    r = _code(coder, VISIT_BLOCKS_DONE_RF_PLANNED)
+    assert r.cpt == []
+    reasons = {n.code: n.reason for n in r.not_reported}
+    assert "earlier encounter" in reasons["64493"]
+    assert "planned" in reasons["64635"]
+
+
+def test_blocks_guided_block_without_headers_is_today_even_with_rf_ahead(coder):
+    r = _code(coder, UNHEADED_GUIDED_BLOCKS)
+    assert _lines(r) == [("64493", 1, ["RT"]), ("64494", 1, ["RT"])]
+    assert _evidence(UNHEADED_GUIDED_BLOCKS, r.cpt[0]) == ["medial branch blocks"]
 
 
 def test_blocks_planned_in_a_clinic_note_are_not_coded(coder):

@@ -225,6 +225,16 @@ class ActionProperties(Strict):
     precursor_of: str | None = None  # named beside that action done today, it was done before it
 
 
+class PrecursorRule(Strict):
+    """When a block (an action with `precursor_of`) named in a note is the earlier one that
+    qualified the patient for its destruction: the destruction's assertions that count, and what
+    keeps the block today's (a cue rule id prefix, or a section that lists today's procedures)."""
+
+    host_assertions: tuple[str, ...] = ("performed",)
+    kept_by_rules: tuple[str, ...] = ()
+    kept_in_sections: tuple[str, ...] = ()
+
+
 class SiteProperties(Strict):
     counts_joints: bool = False  # units are joints named as adjacent level pairs
     keeps_region: bool = False  # keeps the spinal region (vertebra)
@@ -271,7 +281,7 @@ class ReadingProperties(Strict):
     level_junctions: tuple[tuple[str, str], ...]
     junction_regions: tuple[JunctionRegion, ...] = ()
     quiet_sections: tuple[str, ...]
-    listing_sections: tuple[str, ...] = ()  # sections that list today's procedures (a title)
+    precursor: PrecursorRule = PrecursorRule()  # blocks recounted beside their destruction
     nerve_site_priority: tuple[str, ...]
     note_level_approaches: tuple[str | None, ...]
     coordination_words: tuple[str, ...]
