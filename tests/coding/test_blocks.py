@@ -112,6 +112,14 @@ SI_INJECTION_BILATERAL = (
     "showed an intra-articular arthrogram, and 2 mL of 0.25% bupivacaine with 40 mg "
     "triamcinolone were injected into each joint. No complications."
 )
+FACET_AND_SI_SAME_SESSION = (
+    "PROCEDURE: Bilateral L4-5 and L5-S1 facet joint injections and right sacroiliac joint "
+    "injection under fluoroscopic guidance.\nDIAGNOSIS: Lumbar spondylosis; right sacroiliitis.\n"
+    "TECHNIQUE: Under fluoroscopy, spinal needles were placed into the bilateral L4-5 and L5-S1 "
+    "facet joints and 1 mL of bupivacaine with triamcinolone injected into each. A needle was then "
+    "advanced into the right sacroiliac joint, an arthrogram obtained, and 2 mL of bupivacaine "
+    "with triamcinolone injected. No complications."
+)
 BLOCK_WITH_RF_SAME_LEVEL = (
     "PROCEDURE: Right L5-S1 facet radiofrequency neurotomy; right L5-S1 intra-articular facet "
     "joint injection.\nDIAGNOSIS: Lumbar spondylosis.\n"
@@ -241,3 +249,11 @@ def test_blocks_injection_at_the_level_destroyed_in_the_session_is_bundled(coder
     bundled = next(n for n in r.not_reported if n.code == "64493")
     assert bundled.rule == "facet.block_with_destruction_same_level"
     assert "only the destruction is billed" in bundled.reason
+
+
+def test_blocks_facet_and_si_injections_of_one_session_are_two_procedures(coder):
+    r = _code(coder, FACET_AND_SI_SAME_SESSION)
+    assert _lines(r) == [("64493", 1, ["50"]), ("64494", 1, ["50"]), ("27096", 1, ["RT"])]
+    assert _evidence(FACET_AND_SI_SAME_SESSION, r.cpt[0]) == ["facet joint injections"]
+    assert _evidence(FACET_AND_SI_SAME_SESSION, r.cpt[2]) == ["sacroiliac joint injection"]
+    assert [d.code for d in r.icd10] == ["M47.816", "M46.1"]
