@@ -120,6 +120,12 @@ FACET_AND_SI_SAME_SESSION = (
     "advanced into the right sacroiliac joint, an arthrogram obtained, and 2 mL of bupivacaine "
     "with triamcinolone injected. No complications."
 )
+FACET_WORDS_MIXED = (
+    "PROCEDURE: Right L4-5 and L5-S1 facet injections.\nDIAGNOSIS: Lumbar spondylosis.\n"
+    "TECHNIQUE: Under fluoroscopy, needles were placed into the right L4-5 and L5-S1 facet joints "
+    "and at the right L4 medial branch. Medial branch blocks were completed with 0.5 mL of "
+    "bupivacaine at each level."
+)
 BLOCK_WITH_RF_SAME_LEVEL = (
     "PROCEDURE: Right L5-S1 facet radiofrequency neurotomy; right L5-S1 intra-articular facet "
     "joint injection.\nDIAGNOSIS: Lumbar spondylosis.\n"
@@ -257,3 +263,9 @@ def test_blocks_facet_and_si_injections_of_one_session_are_two_procedures(coder)
     assert _evidence(FACET_AND_SI_SAME_SESSION, r.cpt[0]) == ["facet joint injections"]
     assert _evidence(FACET_AND_SI_SAME_SESSION, r.cpt[2]) == ["sacroiliac joint injection"]
     assert [d.code for d in r.icd10] == ["M47.816", "M46.1"]
+
+
+def test_blocks_joint_and_medial_branch_words_name_one_procedure_counted_once(coder):
+    r = _code(coder, FACET_WORDS_MIXED)
+    assert _lines(r) == [("64493", 1, ["RT"]), ("64494", 1, ["RT"])]
+    assert _evidence(FACET_WORDS_MIXED, r.cpt[0]) == ["facet injections", "Medial branch blocks"]

@@ -42,12 +42,5 @@ def _is_host(host: ProcedureFact, fact: ProcedureFact, action: str) -> bool:
         host.action == action
         and host.assertion in props().precursor.host_assertions
         and host.organ == fact.organ
-        and _same_site(host.site, fact.site)
+        and host.site == fact.site
     )
-
-
-def _same_site(a: str | None, b: str | None) -> bool:
-    """One nerve site; a facet joint and its medial branches count as one (both count joints)."""
-    if a == b:
-        return True
-    return bool(a and b and props().site(a).counts_joints and props().site(b).counts_joints)
