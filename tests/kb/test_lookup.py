@@ -265,3 +265,13 @@ def test_cli_lookup_words_lists_hits():
     run = _cli("lookup", "cryoablaton rib")
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[0].split()[1] == "20983"
+
+
+def test_lookup_shows_the_limits_of_a_rank_split_addon():
+    from case2code.formats.text import entry_text
+    from case2code.kb.lookup import lookup_code
+
+    third = entry_text(lookup_code("64495"))
+    assert "units: additional_items (from item 3, at most 1 unit(s))" in third
+    assert "units: additional_items (at most 1 unit(s))" in entry_text(lookup_code("64494"))
+    assert "units: first_item\n" in entry_text(lookup_code("64635"))

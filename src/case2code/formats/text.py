@@ -59,6 +59,15 @@ def _review_text(r: Result) -> list[str]:
     ]
 
 
+def _units_text(units) -> str:
+    """The unit rule with the limits a rank-split add-on carries (+64492: from the third level,
+    one unit at most)."""
+    extra = [f"from item {units.from_item}" if units.from_item else ""]
+    extra.append(f"at most {units.max_units} unit(s)" if units.max_units else "")
+    limits = ", ".join(x for x in extra if x)
+    return units.rule.value + (f" ({limits})" if limits else "")
+
+
 def entry_text(e: Entry) -> str:
     out = [f"{e.code}  ({e.system})  {e.title}"]
     if e.note:
@@ -73,7 +82,7 @@ def entry_text(e: Entry) -> str:
     facts = [
         ("global period", c.global_days),
         ("MUE", c.mue and f"{c.mue.value} (MAI {c.mue.mai})"),
-        ("units", c.units and c.units.rule.value),
+        ("units", c.units and _units_text(c.units)),
         ("includes", ", ".join(c.includes)),
         ("laterality", c.laterality.value),
         ("modifiers", ", ".join(c.modifiers)),
