@@ -126,6 +126,14 @@ FACET_WORDS_MIXED = (
     "and at the right L4 medial branch. Medial branch blocks were completed with 0.5 mL of "
     "bupivacaine at each level."
 )
+BLOCKS_WITH_SEDATION = (
+    "PROCEDURE: Bilateral L4-5 and L5-S1 lumbar medial branch blocks under fluoroscopy.\n"
+    "DIAGNOSIS: Lumbar spondylosis.\n"
+    "SEDATION: Moderate sedation with midazolam and fentanyl by the proceduralist, with an "
+    "independent trained observer monitoring. Intraservice time 18 minutes.\n"
+    "TECHNIQUE: Needles were placed at the L3 and L4 medial branches and the L5 dorsal ramus "
+    "bilaterally under fluoroscopy and 0.5 mL of 2% lidocaine was injected at each. Tolerated well."
+)
 BLOCK_WITH_RF_SAME_LEVEL = (
     "PROCEDURE: Right L5-S1 facet radiofrequency neurotomy; right L5-S1 intra-articular facet "
     "joint injection.\nDIAGNOSIS: Lumbar spondylosis.\n"
@@ -269,3 +277,12 @@ def test_blocks_joint_and_medial_branch_words_name_one_procedure_counted_once(co
     r = _code(coder, FACET_WORDS_MIXED)
     assert _lines(r) == [("64493", 1, ["RT"]), ("64494", 1, ["RT"])]
     assert _evidence(FACET_WORDS_MIXED, r.cpt[0]) == ["facet injections", "Medial branch blocks"]
+
+
+def test_blocks_with_moderate_sedation_go_to_review_with_the_payer_caveat(coder):
+    r = _code(coder, BLOCKS_WITH_SEDATION)
+    assert _lines(r) == [("64493", 1, ["50"]), ("64494", 1, ["50"]), ("99152", 1, [])]
+    finding = next(f for f in r.findings if f.rule == "review.sedation_with_facet_block")
+    assert finding.codes == ["99152", "64493"]
+    assert "not treat sedation as routinely necessary" in finding.message
+    assert r.review.route == "review"
