@@ -72,6 +72,12 @@ QUERIES = [
     ("SI joint RFA", "64625"),
     ("sacroiliac RFA", "64625"),
     ("basivertebral", "64628"),
+    # nerve blocks and joint injections: the look-alikes of the destruction codes
+    ("medial branch block lumbar", "64493"),
+    ("cervical MBB", "64490"),
+    ("facet joint injection cervical", "64490"),
+    ("genicular nerve block", "64454"),
+    ("SI joint injection", "27096"),
     ("basivertebal nerve ablation", "64628"),  # misspelled
     ("Intracept", "64628"),
     # veins, heart
@@ -259,3 +265,13 @@ def test_cli_lookup_words_lists_hits():
     run = _cli("lookup", "cryoablaton rib")
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[0].split()[1] == "20983"
+
+
+def test_lookup_shows_the_limits_of_a_rank_split_addon():
+    from case2code.formats.text import entry_text
+    from case2code.kb.lookup import lookup_code
+
+    third = entry_text(lookup_code("64495"))
+    assert "units: additional items (from item 3, at most 1 unit)" in third
+    assert "units: additional items (at most 1 unit)" in entry_text(lookup_code("64494"))
+    assert "units: first item\n" in entry_text(lookup_code("64635"))

@@ -36,7 +36,11 @@ def _default_rules() -> list[CompanionRule]:
 
 
 def _matches(match: FactMatch, fact: ProcedureFact) -> bool:
-    return fact.action in match.action and (match.organ is None or fact.organ in match.organ)
+    return (
+        fact.action in match.action
+        and (match.organ is None or fact.organ in match.organ)
+        and (match.site is None or fact.site in match.site)
+    )
 
 
 def _host(lines: Lines, rule: CompanionRule, i: int) -> int | None:
@@ -71,10 +75,11 @@ def _outcome(lines: Lines, rule: CompanionRule, i: int, host: int) -> set[int]:
     own = [j for j, f in lines.facts_of.items() if f is fact and j != i]
     if rule.outcome == "bundle":
         lines.not_reported.append(NotReported(line.code, message, list(fact.evidence[:2]), rule.id))
-        words = lines.explain.words.templates.guidance_of_bundled
+        templates = lines.explain.words.templates
         host_code = lines.cpt[host].code
         for j in own:
             code = lines.cpt[j].code
+            words = _rides_on(templates, lines.cpt[j].rule)
             why = fill(words, code=code, companion=line.code, host=host_code)
             lines.not_reported.append(
                 NotReported(code, why, list(lines.cpt[j].evidence[:2]), rule.id)
@@ -97,6 +102,11 @@ def _outcome(lines: Lines, rule: CompanionRule, i: int, host: int) -> set[int]:
         )
     )
     return set()
+
+
+def _rides_on(templates, rule: str) -> str:
+    """The sentence for a line that rides on a bundled companion: its add-on or its guidance."""
+    return templates.addon_of_bundled if rule.startswith("addon.") else templates.guidance_of_bundled
 
 
 def _keep(lines: Lines, keep: list[int]) -> None:

@@ -141,8 +141,10 @@ def addon_units(entry: CodeEntry, primary: CodeEntry, fact: ProcedureFact) -> in
     if entry.units.rule == UnitRule.per_time:
         return sedation_addon_units(fact.minutes, primary, entry)
     covers = primary.units.covers if primary.units else 1
-    n = item_count(fact, entry.units.item)
-    return max((n or 0) - covers, 0)
+    if entry.units.from_item:  # a rank-split family: +64491 the 2nd level, +64492 the 3rd on
+        covers = entry.units.from_item - 1
+    n = max((item_count(fact, entry.units.item) or 0) - covers, 0)
+    return min(n, entry.units.max_units) if entry.units.max_units else n
 
 
 def first_minutes(primary: CodeEntry) -> int:

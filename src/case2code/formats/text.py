@@ -78,6 +78,16 @@ def _words(value: str) -> str:
     return value.replace("_", " ")
 
 
+def _units_text(units) -> str:
+    """The unit rule with the limits a rank-split add-on carries (+64492: from the third level,
+    one unit at most)."""
+    extra = [f"from item {units.from_item}" if units.from_item else ""]
+    most = units.max_units
+    extra.append(f"at most {most} unit{'s' if most != 1 else ''}" if most else "")
+    limits = ", ".join(x for x in extra if x)
+    return _words(units.rule.value) + (f" ({limits})" if limits else "")
+
+
 def entry_text(e: Entry) -> str:
     out = [f"{e.code}  ({e.system})  {e.title}"]
     if e.note:
@@ -92,7 +102,7 @@ def entry_text(e: Entry) -> str:
     facts = [
         ("global period", c.global_days),
         ("MUE", c.mue and f"{c.mue.value} (MAI {c.mue.mai})"),
-        ("units", c.units and _words(c.units.rule.value)),
+        ("units", c.units and _units_text(c.units)),
         ("includes", ", ".join(map(_words, c.includes))),
         ("laterality", _words(c.laterality.value)),
         ("modifiers", ", ".join(c.modifiers)),

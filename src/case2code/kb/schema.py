@@ -100,6 +100,19 @@ class Units(Strict):
     minutes: int | None = None
     first_minutes: int | None = None
     min_minutes: int | None = None
+    from_item: int | None = Field(
+        default=None,
+        ge=2,
+        description="Add-on only: the first item (by its rank in the session) the add-on counts, "
+        "when a family splits its add-ons by rank (+64492 starts at the third facet level); "
+        "default: the item after those the primary covers.",
+    )
+    max_units: int | None = Field(
+        default=None,
+        ge=1,
+        description="The most units one line earns whatever the count (+64491 is the second "
+        "level only; +64492 is one unit for the third and every further level).",
+    )
 
 
 class Guidance(Strict):
@@ -503,6 +516,7 @@ class LineTemplates(Strict):
     guidance_not_listed: str
     guidance_one_per_session: str
     guidance_of_bundled: str
+    addon_of_bundled: str
     not_performed: str
     no_code: str
     out_of_scope: str

@@ -16,6 +16,7 @@ from ..model import ProcedureFact, Span
 from .context import assert_mention
 from .lexicon import Mention, props
 from .notectx import NoteContext
+from .precursor import date_precursors
 from .schema import TargetType
 
 
@@ -114,10 +115,22 @@ def _laterality_near(ctx: NoteContext, target: Mention | None) -> str | None:
         if (
             lat
             and not m.get("organ")
-            and (0 <= target.tok_start - m.tok_end <= 3 or 0 <= m.tok_start - target.tok_end <= 1)
+            and (
+                0 <= target.tok_start - m.tok_end <= 3
+                or (0 <= m.tok_start - target.tok_end <= 1 and not _names_next(ctx, m, sent))
+            )
         ):
             return lat
     return None
+
+
+def _names_next(ctx: NoteContext, side: Mention, sent: int) -> bool:
+    """'facet joint injections and right SI joint injection': a side word just before another
+    place is that place's side, not the side of the place before it."""
+    return any(
+        o.get("organ") and o.get("action") and 0 <= o.tok_start - side.tok_end <= 1
+        for o in ctx.sent_mentions(sent)
+    )
 
 
 def _sentence_value(ctx: NoteContext, key: str, anchor: Mention, sent: int):
@@ -167,6 +180,9 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
     anchor.site_mention = target
     attrs = anchor.attrs
     for key in ("modality", "approach"):
+        if key == "modality" and props().action(m.get("action")).energyless:
+            attrs[key], attrs[f"{key}_own"] = None, False  # a block beside an RF ablation
+            continue
         own = m.get(key) or _sentence_value(ctx, key, m, sent)
         attrs[key] = own or _nearby_value(ctx, key, m, sent, section)
         attrs[f"{key}_own"] = own is not None
@@ -175,7 +191,9 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
     if target is not None and anchor.own_site:
         nerve = props().organ(target.get("organ")).nerve
         same_organ = (
-            [o for o in ctx.sent_mentions(sent) if o.get("organ") == target.get("organ")]
+            [target]  # a facet injection beside an SI joint injection: each has its own place
+            if props().action(m.get("action")).sites_apart
+            else [o for o in ctx.sent_mentions(sent) if o.get("organ") == target.get("organ")]
             if nerve
             else _coordinated_places(ctx, target, sent)
         )
@@ -355,7 +373,8 @@ def cluster(anchors: list[Anchor], ctx: NoteContext | None = None) -> list[list[
     for anc in (a for a in anchors if a.assertion == "performed"):
         place = _own_place(anc)
         if props().organ(anc.attrs.get("organ")).nerve and place is not None:
-            place = (None, place[1])  # one nerve procedure names several nerves
+            if not props().action(anc.attrs["action"]).sites_apart:
+                place = (None, place[1])  # one nerve procedure names several nerves
         host = next(
             (
                 g
@@ -817,6 +836,7 @@ def procedures(ctx: NoteContext) -> list[ProcedureFact]:
         for g in groups
     ]
     facts = _fold_into(facts)
+    date_precursors(facts)
     apply_note_cues(ctx, facts)
     return facts + _later_sessions(ctx, facts)
 

@@ -221,6 +221,19 @@ class ActionProperties(Strict):
     eradicates: bool = False  # done before this visit, it removed or destroyed the primary
     folds_into: str | None = None  # done within this action, it is part of it (cement)
     sites_of_organ: str | None = None  # its sites are every site of this organ in the note
+    energyless: bool = False  # delivers no energy: takes no modality from the note (nerve block)
+    precursor_of: str | None = None  # named beside that action done today, it was done before it
+    sites_apart: bool = False  # each nerve site it names is a procedure of its own (facet vs SI)
+
+
+class PrecursorRule(Strict):
+    """When a block (an action with `precursor_of`) named in a note is the earlier one that
+    qualified the patient for its destruction: the destruction's assertions that count, and what
+    keeps the block today's (a cue rule id prefix, or a section that lists today's procedures)."""
+
+    host_assertions: tuple[str, ...] = ("performed",)
+    kept_by_rules: tuple[str, ...] = ()
+    kept_in_sections: tuple[str, ...] = ()
 
 
 class SiteProperties(Strict):
@@ -269,6 +282,7 @@ class ReadingProperties(Strict):
     level_junctions: tuple[tuple[str, str], ...]
     junction_regions: tuple[JunctionRegion, ...] = ()
     quiet_sections: tuple[str, ...]
+    precursor: PrecursorRule = PrecursorRule()  # blocks recounted beside their destruction
     nerve_site_priority: tuple[str, ...]
     note_level_approaches: tuple[str | None, ...]
     coordination_words: tuple[str, ...]

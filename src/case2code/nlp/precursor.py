@@ -1,0 +1,46 @@
+"""Diagnostic blocks recounted in the note of the procedure they qualified the patient for.
+
+A nerve destruction note, or the visit note that requests one, names the blocks that justified it
+("greater than 75 percent relief with comparative SI joint blocks", "a diagnostic genicular nerve
+block gave 70% relief"): those blocks were done at earlier encounters. An action whose properties
+name it the `precursor_of` another (properties.yaml) is dated to an earlier encounter when the note
+names that other action on the same nerve site (done today, requested or considered), unless a
+verb of doing or the imaging that guided it governs the block itself ("medial branch blocks were
+performed at L2-3", "under fluoroscopy") or the note's procedure list names it ("PROCEDURE: ...
+facet joint injection"). Same-session blocks kept that way are left to the companion rules of
+the KB.
+"""
+
+from __future__ import annotations
+
+from ..model import ProcedureFact
+from .lexicon import props
+
+RULE = "context.precursor_block"
+
+
+def date_precursors(facts: list[ProcedureFact]) -> None:
+    """Mark as historical each performed precursor whose host is named on its site."""
+    for fact in facts:
+        host_action = props().action(fact.action).precursor_of
+        if not host_action or fact.assertion != "performed" or _done_today(fact):
+            continue
+        if any(_is_host(h, fact, host_action) for h in facts):
+            fact.assertion = "historical"
+            fact.rules.append(RULE)
+
+
+def _done_today(fact: ProcedureFact) -> bool:
+    """A verb of doing or its guiding imaging governs the block, or the procedure list names it."""
+    rule = props().precursor
+    kept = any(r.startswith(p) for r in fact.rules for p in rule.kept_by_rules)
+    return kept or fact.section in rule.kept_in_sections
+
+
+def _is_host(host: ProcedureFact, fact: ProcedureFact, action: str) -> bool:
+    return (
+        host.action == action
+        and host.assertion in props().precursor.host_assertions
+        and host.organ == fact.organ
+        and host.site == fact.site
+    )
