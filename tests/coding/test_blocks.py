@@ -252,7 +252,8 @@ def test_blocks_genicular_block_today_with_rf_at_a_later_session(coder):
 def test_blocks_bilateral_si_joint_injection_is_27096_50(coder):
     r = _code(coder, SI_INJECTION_BILATERAL)
     assert _lines(r) == [("27096", 1, ["50"])]
-    assert _evidence(SI_INJECTION_BILATERAL, r.cpt[0]) == ["Bilateral", "sacroiliac joint injections"]
+    evidence = _evidence(SI_INJECTION_BILATERAL, r.cpt[0])
+    assert evidence == ["Bilateral", "sacroiliac joint injections"]
     assert [d.code for d in r.icd10] == ["M46.1"]
     assert "77003" in {n.code for n in r.not_reported}
 
@@ -276,7 +277,8 @@ def test_blocks_facet_and_si_injections_of_one_session_are_two_procedures(coder)
 def test_blocks_joint_and_medial_branch_words_name_one_procedure_counted_once(coder):
     r = _code(coder, FACET_WORDS_MIXED)
     assert _lines(r) == [("64493", 1, ["RT"]), ("64494", 1, ["RT"])]
-    assert _evidence(FACET_WORDS_MIXED, r.cpt[0]) == ["Right", "facet injections", "Medial branch blocks"]
+    evidence = _evidence(FACET_WORDS_MIXED, r.cpt[0])
+    assert evidence == ["Right", "facet injections", "Medial branch blocks"]
 
 
 def test_blocks_with_moderate_sedation_go_to_review_with_the_payer_caveat(coder):

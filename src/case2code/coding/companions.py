@@ -106,7 +106,8 @@ def _outcome(lines: Lines, rule: CompanionRule, i: int, host: int) -> set[int]:
 
 def _rides_on(templates, rule: str) -> str:
     """The sentence for a line that rides on a bundled companion: its add-on or its guidance."""
-    return templates.addon_of_bundled if rule.startswith("addon.") else templates.guidance_of_bundled
+    addon = rule.startswith("addon.")
+    return templates.addon_of_bundled if addon else templates.guidance_of_bundled
 
 
 def _keep(lines: Lines, keep: list[int]) -> None:
