@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..kb import KB
+from ..kb.memo import per_kb
 from ..kb.schema import CodeKind, ReviewRule
 from ..model import Finding, ProcedureFact, Result, Review, ReviewReason, Span
 from .lines import Lines
@@ -160,6 +161,7 @@ def _conflicting(coded: Coded, rule: ReviewRule) -> list[Objection]:
 COLUMN_OF_ROLE = {"primary": "malignant_primary", "secondary": "malignant_secondary"}
 
 
+@per_kb
 def _dx_roles(kb: KB) -> dict[str, tuple[str, frozenset[str]]]:
     """ICD-10-CM code -> (role, organs) from the hand maps (history, unknown primary,
     indications, bone sites), widened by the Neoplasm Table's top-level terms so a table-given

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..kb import KB, is_effective
+from ..kb.memo import per_kb
 from ..kb.schema import CodeEntry, CodeKind, UnitRule
 from ..model import ProcedureFact
 
@@ -52,15 +53,41 @@ def _matches(entry: CodeEntry, fact: ProcedureFact) -> tuple[bool, int, tuple[st
 
 def candidates(kb: KB, fact: ProcedureFact, on: date) -> list[tuple[CodeEntry, int, tuple]]:
     out = []
-    for entry in kb.codes.values():
-        if entry.select is None or entry.kind in (CodeKind.guidance, CodeKind.addon):
-            continue
+    by_action = _selectable(kb)
+    pool = by_action[None] if fact.action is None else by_action.get(fact.action, ())
+    for entry in pool:
         if not is_effective(entry, on):
             continue
         ok, met, blank = _matches(entry, fact)
         if ok:
             out.append((entry, met, blank))
     return out
+
+
+@per_kb
+def _selectable(kb: KB) -> dict[str | None, tuple[CodeEntry, ...]]:
+    """Per action, the codes a fact of that action can select, in KB order (None: every
+    selectable code); built once per KB so a fact is matched against its few codes only."""
+    every = tuple(
+        e
+        for e in kb.codes.values()
+        if e.select is not None and e.kind not in (CodeKind.guidance, CodeKind.addon)
+    )
+    actions = {a for e in every for a in e.select.action}
+    out: dict[str | None, tuple[CodeEntry, ...]] = {None: every}
+    for action in actions:
+        out[action] = tuple(e for e in every if action in e.select.action)
+    return out
+
+
+@per_kb
+def _addons_of(kb: KB) -> dict[str, tuple[CodeEntry, ...]]:
+    """Primary code -> its add-on codes, in KB order (built once per KB)."""
+    out: dict[str, list[CodeEntry]] = {}
+    for entry in kb.codes.values():
+        for primary in dict.fromkeys(entry.addon_to):
+            out.setdefault(primary, []).append(entry)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def choose(kb: KB, fact: ProcedureFact, on: date) -> Selected | None:
@@ -128,8 +155,8 @@ def addons(
 ) -> list[tuple[CodeEntry, int]]:
     """Add-on codes of a primary with their units (60661, 22512, 64634, 64629, 36476, 99153)."""
     out = []
-    for entry in kb.codes.values():
-        if primary.code not in entry.addon_to or not is_effective(entry, on) or not entry.units:
+    for entry in _addons_of(kb).get(primary.code, ()):
+        if not is_effective(entry, on) or not entry.units:
             continue
         units = addon_units(entry, primary, fact)
         if units > 0:

@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass, fields
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from .formats import MueRow, PfsRow, PtpRow
@@ -69,6 +70,13 @@ def data_dir() -> Path:
     env = os.environ.get("C2C_KB_DIR")
     if env:
         return Path(env)
+    return _user_data_dir()
+
+
+@lru_cache(maxsize=1)
+def _user_data_dir() -> Path:
+    """Asked of platformdirs once: every coded note checks for an import, and platformdirs
+    reads the environment and builds paths on each call (a tenth of a note's time)."""
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("case2code", appauthor=False))
