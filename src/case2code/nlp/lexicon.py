@@ -11,6 +11,7 @@ Matches keep their rule objects, so nothing downstream parses a rule id.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -46,9 +47,12 @@ class Mention:
     end: int
     sets: dict
     entries: tuple[LexiconEntry, ...]
+    # `get(key)`: the attribute's value or None. The dict's own bound `get`, kept as a field: the
+    # extractors ask hundreds of times per note, and a method would add a Python call to each.
+    get: Callable[[str], object] = field(init=False, repr=False, compare=False)
 
-    def get(self, key: str):
-        return self.sets.get(key)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "get", self.sets.get)
 
     @property
     def rules(self) -> tuple[str, ...]:
@@ -65,14 +69,14 @@ class Cue:
     end: int
     rule: CueRule
     scope: int
+    # the rule's category and direction as plain strings, read once: assertion compares them for
+    # every cue of a sentence and every mention in it, and an enum's `.value` is a descriptor call
+    category: str = field(init=False, repr=False, compare=False)
+    direction: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def category(self) -> str:
-        return self.rule.category.value
-
-    @property
-    def direction(self) -> str:
-        return self.rule.direction.value
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "category", self.rule.category.value)
+        object.__setattr__(self, "direction", self.rule.direction.value)
 
 
 @dataclass(slots=True)

@@ -150,10 +150,13 @@ class NoteContext:
     def condition_assertion(self, m: Mention) -> tuple[str, str | None]:
         """Dates and 'years ago' date a treatment, not the disease: they do not make a
         condition historical; 'history of', 'prior', 's/p' do."""
+        hit = self._asserted.get(id(m))
+        if hit is not None:
+            return hit
         pos = self._pos.get(id(m))
-        own = pos is not None and self.mentions[pos] is m  # cached only for the note's mentions
-        if own and pos in self._asserted:
-            return self._asserted[pos]
+        # cached only for the note's own mentions: they live as long as this context, so their
+        # ids are never reused by a mention made on the fly
+        own = pos is not None and self.mentions[pos] is m
         sent = self.sentence_index(m)
         cues = [c for c in self._sent_cues[sent] if not c.rule.dates_event]
         found = assert_mention(
@@ -161,7 +164,7 @@ class NoteContext:
         )
         answer = (found.value, found.cue.rule.id) if found else ("present", None)
         if own:
-            self._asserted[pos] = answer
+            self._asserted[id(m)] = answer
         return answer
 
     def is_negated(self, m: Mention) -> bool:

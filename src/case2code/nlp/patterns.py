@@ -32,7 +32,7 @@ class ValueMatch:
 class TokenTest:
     """One compiled TokenSpec."""
 
-    __slots__ = ("spec", "words", "not_words", "regex", "sep", "op", "attr", "numbers")
+    __slots__ = ("spec", "words", "not_words", "regex", "sep", "op", "attr", "numbers", "like_num")
 
     def __init__(self, spec: TokenSpec, numbers: dict[str, int]):
         self.spec = spec
@@ -46,6 +46,7 @@ class TokenTest:
         self.op = spec.OP
         self.attr = spec.ATTR
         self.numbers = numbers
+        self.like_num = bool(spec.LIKE_NUM)
 
     def word_ok(self, word: str) -> bool:
         """The tests that read the word alone (not its separator or mentions)."""
@@ -53,7 +54,7 @@ class TokenTest:
             return False
         if word in self.not_words:
             return False
-        if self.spec.LIKE_NUM and not (word.isdigit() or word in self.numbers):
+        if self.like_num and not (word.isdigit() or word in self.numbers):
             return False
         return self.regex is None or bool(self.regex.fullmatch(word))
 
@@ -63,7 +64,7 @@ class TokenTest:
             return False
         if word in self.not_words:
             return False
-        if self.spec.LIKE_NUM and not ctx.like_num(word):
+        if self.like_num and not ctx.like_num(word):
             return False
         if self.regex is not None and not self.regex.fullmatch(word):
             return False
@@ -107,11 +108,14 @@ def match_at(tests: list[TokenTest], i: int, ctx: PatternContext) -> int | None:
 
 
 def _match(tests: list[TokenTest], t: int, i: int, ctx: PatternContext) -> int | None:
+    n = len(ctx.words)
+    while t < len(tests) and tests[t].op == "1":  # single tokens: a loop, not a recursion
+        if i >= n or not tests[t].ok(i, ctx):
+            return None
+        t, i = t + 1, i + 1
     if t == len(tests):
         return i
-    test, n = tests[t], len(ctx.words)
-    if test.op == "1":
-        return _match(tests, t + 1, i + 1, ctx) if i < n and test.ok(i, ctx) else None
+    test = tests[t]
     run = i  # how far this repeatable token can reach
     limit = i + 1 if test.op == "?" else n
     while run < min(limit, n) and test.ok(run, ctx):
@@ -150,9 +154,13 @@ class ValueRules:
     def find(self, ctx: PatternContext) -> list[ValueMatch]:
         """Every value match, one per start token and kind (the longest), in text order."""
         out: list[ValueMatch] = []
+        starting_with = self.starting_with
         for i, word in enumerate(ctx.words):
+            rules = starting_with(word)
+            if not rules:
+                continue
             best: dict[str, tuple[int, ValueRule]] = {}
-            for rule, tests in self.starting_with(word):
+            for rule, tests in rules:
                 end = match_at(tests, i, ctx)
                 if end is None or _blocked(rule, i, ctx):
                     continue
