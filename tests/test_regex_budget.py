@@ -60,9 +60,13 @@ def _neoplasm_patterns() -> list[tuple[str, int]]:
 def _review_patterns() -> list[tuple[str, int]]:
     from case2code.kb import get_kb
 
-    policy = get_kb().review
+    from case2code.coding.review import _markers
+
+    kb = get_kb()
+    policy = kb.review
     found = [*policy.patient_markers, *(c.pattern for c in policy.scope_cues)]
-    return [(p, re.IGNORECASE) for p in found]
+    unions = [(u.pattern, u.flags) for u in _markers(kb) if u is not None]  # one pass per list
+    return [(p, re.IGNORECASE) for p in found] + unions
 
 
 # YAML whose pattern keys hold token specs, not expressions: their REGEX and SEP are read above

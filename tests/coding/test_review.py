@@ -166,3 +166,31 @@ def test_a_visit_with_encounter_headings_keeps_its_diagnosis(coder):
     assert r.cpt == []
     assert [d.code for d in r.icd10] == ["C64.2"]
     assert not any(f.rule == "scope.no_encounter" for f in r.findings)
+
+
+MARKER_TEXTS = [
+    "A 67-year-old man underwent CT-guided RFA of a left iliac metastasis.",
+    "RFA of the left ilium.\nAssessment: metastatic renal cell carcinoma.",
+    "We report a case of osteoid osteoma treated with RFA (Fig. 2).",
+    "Radiofrequency ablation is typically performed under CT guidance.",
+    "ASSESSMENT\nablation done",
+]
+
+
+@pytest.mark.parametrize("text", MARKER_TEXTS)
+def test_review_marker_unions_match_where_a_marker_does(text):
+    """The route searches each marker list as one joined regex: it must find a marker exactly
+    when one of the list's patterns does (the '(?m)' of the heading marker kept scoped)."""
+    import re
+
+    from case2code.coding.review import _markers, union_of
+
+    kb = get_kb()
+    patient, publication = _markers(kb)
+    for union, markers in (
+        (patient, kb.review.patient_markers),
+        (publication, kb.review.publication_markers),
+    ):
+        expected = any(re.search(p, text, re.IGNORECASE) for p in markers)
+        assert union is not None and bool(union.search(text)) == expected
+    assert union_of([r"(a)\1"]) is None  # a back-reference is not joined

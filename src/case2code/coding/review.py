@@ -191,7 +191,21 @@ def _dx_roles(kb: KB) -> dict[str, tuple[str, frozenset[str]]]:
     return out
 
 
-def _role_of(roles: dict, code: str) -> tuple[str, frozenset[str]] | None:
+def _role_of(kb: KB, code: str) -> tuple[str, frozenset[str]] | None:
+    """The role and organs of a code, the Neoplasm Table's organs added; remembered per KB, so
+    each code is looked up once per process."""
+    memo = _role_memo(kb)
+    if code not in memo:
+        memo[code] = _role_with_table(_dx_roles(kb), code)
+    return memo[code]
+
+
+@per_kb
+def _role_memo(kb: KB) -> dict[str, tuple[str, frozenset[str]] | None]:
+    return {}
+
+
+def _role_with_table(roles: dict, code: str) -> tuple[str, frozenset[str]] | None:
     from ..kb.neoplasm_table import get_table
 
     role, organs = roles.get(code, (_neoplasm_role(code), frozenset()))
@@ -210,8 +224,7 @@ def _neoplasm_role(code: str) -> str | None:
 
 
 def _dx_conflict(coded: Coded, rule: ReviewRule) -> list[Objection]:
-    roles = _dx_roles(coded.kb)
-    seen = [(d.code, *r) for d in coded.result.icd10 if (r := _role_of(roles, d.code))]
+    seen = [(d.code, *r) for d in coded.result.icd10 if (r := _role_of(coded.kb, d.code))]
     out = []
     primaries = [c for c, r, _ in seen if r == "primary"]
     if primaries and any(r == "unknown" for _, r, _ in seen):
@@ -264,8 +277,39 @@ def _no_patient(coded: Coded, rule: ReviewRule) -> list[Objection]:
 def names_a_patient(kb: KB, text: str) -> bool:
     """Whether the text is about one patient (age, sex, pronoun, title, encounter headings):
     the markers are review.yaml data, shared by the route and by `withhold_diagnoses`."""
+    union = _markers(kb)[0]
+    return bool(union.search(text)) if union is not None else _any_marker(kb, text)
+
+
+def _any_marker(kb: KB, text: str) -> bool:
     markers = kb.review.patient_markers if kb.review else []
     return any(re.search(p, text, re.IGNORECASE) for p in markers)
+
+
+@per_kb
+def _markers(kb: KB) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """The patient markers and the publication markers, each as one regex that matches where
+    any of its patterns does: one pass over the note instead of one per pattern (each pass is
+    a Python-speed scan of the whole text). Built once per KB."""
+    if not kb.review:
+        return None, None
+    return union_of(kb.review.patient_markers), union_of(kb.review.publication_markers)
+
+
+def union_of(patterns: list[str]) -> re.Pattern | None:
+    """One case-insensitive regex matching wherever one of `patterns` matches, or None when they
+    cannot be joined without changing their meaning (a back-reference counts groups, and joined
+    patterns renumber them). A leading global flag group ('(?m)') becomes a scoped one."""
+    parts = []
+    for p in patterns:
+        if re.search(r"\\[1-9]|\(\?P=", p):
+            return None
+        flags = re.match(r"\(\?([aiLmsux]+)\)", p)
+        parts.append(f"(?{flags.group(1)}:{p[flags.end():]})" if flags else f"(?:{p})")
+    try:
+        return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+    except re.error:
+        return None
 
 
 def withhold_diagnoses(kb: KB, result: Result, text: str) -> Finding | None:
@@ -289,6 +333,9 @@ def _publication(coded: Coded, rule: ReviewRule) -> list[Objection]:
     treatments, outcomes, several patients) is not an encounter a claim can rest on."""
     if not coded.result.cpt or not coded.text or not coded.kb.review:
         return []
+    union = _markers(coded.kb)[1]
+    if union is not None and not union.search(coded.text):
+        return []  # no marker anywhere: skip the search of each marker (the first one found wins)
     for pattern in coded.kb.review.publication_markers:
         m = re.search(pattern, coded.text, re.IGNORECASE)
         if m:
