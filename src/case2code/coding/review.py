@@ -305,7 +305,7 @@ def union_of(patterns: list[str]) -> re.Pattern | None:
         if re.search(r"\\[1-9]|\(\?P=", p):
             return None
         flags = re.match(r"\(\?([aiLmsux]+)\)", p)
-        parts.append(f"(?{flags.group(1)}:{p[flags.end():]})" if flags else f"(?:{p})")
+        parts.append(f"(?{flags.group(1)}:{p[flags.end() :]})" if flags else f"(?:{p})")
     try:
         return re.compile("|".join(parts), re.IGNORECASE) if parts else None
     except re.error:
