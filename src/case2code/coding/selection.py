@@ -53,9 +53,7 @@ def _matches(entry: CodeEntry, fact: ProcedureFact) -> tuple[bool, int, tuple[st
 
 def candidates(kb: KB, fact: ProcedureFact, on: date) -> list[tuple[CodeEntry, int, tuple]]:
     out = []
-    by_action = _selectable(kb)
-    pool = by_action[None] if fact.action is None else by_action.get(fact.action, ())
-    for entry in pool:
+    for entry in _selectable(kb).pool(fact.action, fact.organ):
         if not is_effective(entry, on):
             continue
         ok, met, blank = _matches(entry, fact)
@@ -64,20 +62,45 @@ def candidates(kb: KB, fact: ProcedureFact, on: date) -> list[tuple[CodeEntry, i
     return out
 
 
+@dataclass(frozen=True)
+class _Pools:
+    """The selectable codes (not guidance, not add-on), in KB order, narrowed by what a fact's
+    action and organ already rule out, so a fact is matched against its few codes only."""
+
+    every: tuple[CodeEntry, ...]
+    by_action: dict[str, tuple[CodeEntry, ...]]
+    by_organ: dict[tuple[str, str], tuple[CodeEntry, ...]]  # (action, organ) -> its codes
+    organless: dict[str, tuple[CodeEntry, ...]]  # action -> the codes constraining no organ
+
+    def pool(self, action: str | None, organ: str | None) -> tuple[CodeEntry, ...]:
+        """A blank action or organ constrains nothing (a code that asks for one may still
+        match, with the attribute counted blank); a named one keeps the codes that allow it."""
+        if action is None:
+            return self.every
+        if organ is None:
+            return self.by_action.get(action, ())
+        found = self.by_organ.get((action, organ))
+        return found if found is not None else self.organless.get(action, ())
+
+
 @per_kb
-def _selectable(kb: KB) -> dict[str | None, tuple[CodeEntry, ...]]:
-    """Per action, the codes a fact of that action can select, in KB order (None: every
-    selectable code); built once per KB so a fact is matched against its few codes only."""
+def _selectable(kb: KB) -> _Pools:
+    """Built once per KB."""
     every = tuple(
         e
         for e in kb.codes.values()
         if e.select is not None and e.kind not in (CodeKind.guidance, CodeKind.addon)
     )
-    actions = {a for e in every for a in e.select.action}
-    out: dict[str | None, tuple[CodeEntry, ...]] = {None: every}
-    for action in actions:
-        out[action] = tuple(e for e in every if action in e.select.action)
-    return out
+    by_action, by_organ, organless = {}, {}, {}
+    for action in {a for e in every for a in e.select.action}:
+        pool = tuple(e for e in every if action in e.select.action)
+        by_action[action] = pool
+        organless[action] = tuple(e for e in pool if e.select.organ is None)
+        for organ in {o for e in pool for o in e.select.organ or ()}:
+            by_organ[(action, organ)] = tuple(
+                e for e in pool if e.select.organ is None or organ in e.select.organ
+            )
+    return _Pools(every, by_action, by_organ, organless)
 
 
 @per_kb

@@ -99,11 +99,30 @@ class Lexicon:
     props: ReadingProperties
     version: str
     patterns: dict[str, list[re.Pattern]] = field(default_factory=dict)
+    # id of a trie node's entry list -> the attributes its entries set, merged (first entry
+    # wins), and the entries: merged once per literal, not once per match. The lists live in
+    # the trie as long as this lexicon, so their ids stay theirs. Mentions share these dicts:
+    # nothing may modify a mention's `sets` (copy it, as extract.py does).
+    merged: dict[int, tuple[dict, tuple[LexiconEntry, ...]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def _merge(self, entries: list[LexiconEntry]) -> tuple[dict, tuple[LexiconEntry, ...]]:
+        sets: dict = {}
+        for entry in entries:
+            for k, v in entry.sets.items():
+                sets.setdefault(k, v)
+        self.merged[id(entries)] = (sets, tuple(entries))
+        return self.merged[id(entries)]
 
     def scan(self, doc: Document, words: list[str]) -> Scan:
         found = self.trie.scan(words)
         toks = doc.tokens
-        mentions = [_mention(a, b, hits, toks) for a, b, hits in found.get(TERM, ())]
+        merged = self.merged
+        mentions = []
+        for a, b, hits in found.get(TERM, ()):
+            sets, entries = merged.get(id(hits)) or self._merge(hits)
+            mentions.append(Mention(a, b, toks[a].start, toks[b - 1].end, sets, entries))
         scope = self.context.max_scope
         cues = [
             Cue(a, b, toks[a].start, toks[b - 1].end, rule, rule.max_scope or scope)
@@ -116,14 +135,6 @@ class Lexicon:
         }
         ctx = PatternContext(doc.text, toks, words, mentions, self.props.number_words)
         return Scan(mentions, cues, spans, self.values.find(ctx))
-
-
-def _mention(a: int, b: int, entries: list[LexiconEntry], toks) -> Mention:
-    sets: dict = {}
-    for entry in entries:
-        for k, v in entry.sets.items():
-            sets.setdefault(k, v)
-    return Mention(a, b, toks[a].start, toks[b - 1].end, sets, tuple(entries))
 
 
 def _data(name: str) -> dict:
