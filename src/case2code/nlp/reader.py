@@ -13,11 +13,13 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 import yaml
 
 TOKEN_RE = re.compile(r"[A-Za-z0-9]+")
+NON_WORD_RE = re.compile(r"([^A-Za-z0-9]+)")  # the gaps between TOKEN_RE's words, kept by split
 BREAK_RE = re.compile(r"[,;:()]")  # clause breaks between tokens: short cues stop there
 HEADER_RE = re.compile(
     r"^[ \t]*(?:[-*\u2022]\s*|\d{1,2}[.)]\s*)?"
@@ -176,10 +178,7 @@ def _split_punctuation(text: str, start: int, end: int) -> list[tuple[int, int]]
 def read(text: str) -> Document:
     """Sections, sentences and tokens of a note; every offset indexes `text` itself."""
     doc = Document(text=text)
-    if text.isascii():  # lower() keeps every offset of ASCII text: one call for the note
-        doc.tokens = [Token(*m.span(), m.group()) for m in TOKEN_RE.finditer(text.lower())]
-    else:
-        doc.tokens = [Token(*m.span(), m.group().lower()) for m in TOKEN_RE.finditer(text)]
+    doc.tokens = tokenize(text)
     starts = [t.start for t in doc.tokens]
     doc.breaks = _breaks(text, starts)
     doc.sections = find_sections(text)
@@ -194,6 +193,23 @@ def read(text: str) -> Document:
         doc.sentences.append(Sentence(0, len(text), "body", 0, len(doc.tokens)))
     doc.sent_of_token = _sentence_table(doc.sentences, len(doc.tokens))
     return doc
+
+
+def tokenize(text: str) -> list[Token]:
+    """The word tokens of TOKEN_RE with their offsets, built without a Python-level step per
+    token: the text is split at its non-word runs (words and gaps alternate), offsets are the
+    running sum of the pieces' lengths, and the tokens are made by `map` (a note has hundreds).
+    ASCII text is lower-cased whole first (lower() then keeps every offset)."""
+    ascii_text = text.isascii()
+    parts = NON_WORD_RE.split(text.lower() if ascii_text else text)
+    offsets = list(accumulate(map(len, parts), initial=0))
+    words, starts, ends = parts[0::2], offsets[0:-1:2], offsets[1::2]
+    if not ascii_text:
+        words = [w.lower() for w in words]
+    first = 1 if words and not words[0] else 0  # text starting with a gap: no word before it
+    last = len(words) - 1 if words and not words[-1] else len(words)
+    rows = zip(starts[first:last], ends[first:last], words[first:last], strict=True)
+    return list(map(tuple.__new__, repeat(Token), rows))
 
 
 def _breaks(text: str, starts: list[int]) -> tuple[int, ...]:
