@@ -83,7 +83,13 @@ def _user_data_dir() -> Path:
 
 
 def db_path() -> Path:
-    return data_dir() / DB_NAME
+    return _db_path(os.environ.get("C2C_KB_DIR"))
+
+
+@lru_cache(maxsize=8)
+def _db_path(env: str | None) -> Path:
+    """The path for one value of $C2C_KB_DIR, built once (every coded note asks)."""
+    return (Path(env) if env else _user_data_dir()) / DB_NAME
 
 
 class Store:
@@ -99,11 +105,13 @@ class Store:
     def existing(cls) -> Store | None:
         """The store, or None when nothing was ever imported (the common case)."""
         path = db_path()
-        if not path.exists():
+        try:
+            mtime = os.stat(path).st_mtime_ns  # one system call, asked for every coded note
+        except (FileNotFoundError, NotADirectoryError):  # what Path.exists() reads as absent
             return None
         cached = _OPEN.get(path)
-        if cached is None or cached[1] != path.stat().st_mtime_ns:
-            cached = (cls(path), path.stat().st_mtime_ns)
+        if cached is None or cached[1] != mtime:
+            cached = (cls(path), mtime)
             _OPEN[path] = cached
         return cached[0]
 
