@@ -36,10 +36,11 @@ from .schema import (
 TERM, CUE = "term", "cue"
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class Mention:
     """A lexicon match: token range, character span, the attributes its entries set, and the
-    entries themselves."""
+    entries themselves. Read-only by convention, not frozen: a note makes dozens and a frozen
+    dataclass sets each field through object.__setattr__."""
 
     tok_start: int
     tok_end: int
@@ -47,21 +48,21 @@ class Mention:
     end: int
     sets: dict
     entries: tuple[LexiconEntry, ...]
+    rules: tuple[str, ...] = field(default=(), compare=False)  # the entries' ids (from entries)
     # `get(key)`: the attribute's value or None. The dict's own bound `get`, kept as a field: the
     # extractors ask hundreds of times per note, and a method would add a Python call to each.
     get: Callable[[str], object] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "get", self.sets.get)
-
-    @property
-    def rules(self) -> tuple[str, ...]:
-        return tuple(e.id for e in self.entries)
+        self.get = self.sets.get
+        if not self.rules and self.entries:
+            self.rules = tuple(e.id for e in self.entries)
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class Cue:
-    """A ConText cue found in the note, with the rule that gives its category and scope."""
+    """A ConText cue found in the note, with the rule that gives its category and scope
+    (read-only by convention, like Mention)."""
 
     tok_start: int
     tok_end: int
@@ -75,8 +76,8 @@ class Cue:
     direction: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "category", self.rule.category.value)
-        object.__setattr__(self, "direction", self.rule.direction.value)
+        self.category = self.rule.category.value
+        self.direction = self.rule.direction.value
 
 
 @dataclass(slots=True)
@@ -100,19 +101,19 @@ class Lexicon:
     version: str
     patterns: dict[str, list[re.Pattern]] = field(default_factory=dict)
     # id of a trie node's entry list -> the attributes its entries set, merged (first entry
-    # wins), and the entries: merged once per literal, not once per match. The lists live in
-    # the trie as long as this lexicon, so their ids stay theirs. Mentions share these dicts:
-    # nothing may modify a mention's `sets` (copy it, as extract.py does).
-    merged: dict[int, tuple[dict, tuple[LexiconEntry, ...]]] = field(
+    # wins), the entries and their ids: merged once per literal, not once per match. The lists
+    # live in the trie as long as this lexicon, so their ids stay theirs. Mentions share these
+    # dicts: nothing may modify a mention's `sets` (copy it, as extract.py does).
+    merged: dict[int, tuple[dict, tuple[LexiconEntry, ...], tuple[str, ...]]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
-    def _merge(self, entries: list[LexiconEntry]) -> tuple[dict, tuple[LexiconEntry, ...]]:
+    def _merge(self, entries: list[LexiconEntry]) -> tuple[dict, tuple, tuple[str, ...]]:
         sets: dict = {}
         for entry in entries:
             for k, v in entry.sets.items():
                 sets.setdefault(k, v)
-        self.merged[id(entries)] = (sets, tuple(entries))
+        self.merged[id(entries)] = (sets, tuple(entries), tuple(e.id for e in entries))
         return self.merged[id(entries)]
 
     def scan(self, doc: Document, words: list[str]) -> Scan:
@@ -121,8 +122,8 @@ class Lexicon:
         merged = self.merged
         mentions = []
         for a, b, hits in found.get(TERM, ()):
-            sets, entries = merged.get(id(hits)) or self._merge(hits)
-            mentions.append(Mention(a, b, toks[a].start, toks[b - 1].end, sets, entries))
+            sets, entries, rules = merged.get(id(hits)) or self._merge(hits)
+            mentions.append(Mention(a, b, toks[a].start, toks[b - 1].end, sets, entries, rules))
         scope = self.context.max_scope
         cues = [
             Cue(a, b, toks[a].start, toks[b - 1].end, rule, rule.max_scope or scope)

@@ -128,39 +128,45 @@ def _match(tests: list[TokenTest], t: int, i: int, ctx: PatternContext) -> int |
     return None
 
 
+Compiled = tuple[ValueRule, list[TokenTest], tuple[int, int, frozenset[str]] | None]
+
+
 class ValueRules:
     """The compiled value rules of tokens.yaml, indexed by their first word."""
 
     def __init__(self, rules: tuple[ValueRule, ...], props: ReadingProperties):
         self.props = props
-        self.by_word: dict[str, list[tuple[ValueRule, list[TokenTest]]]] = {}
-        self.any_start: list[tuple[ValueRule, list[TokenTest]]] = []
+        self.by_word: dict[str, list[Compiled]] = {}
+        self.any_start: list[Compiled] = []
         for rule in rules:
             tests = [TokenTest(s, props.number_words) for s in rule.pattern]
+            compiled = (rule, tests, _needed_word(tests))
             first = tests[0]
             if first.op == "1" and first.words is not None:
                 for w in first.words:
-                    self.by_word.setdefault(w, []).append((rule, tests))
+                    self.by_word.setdefault(w, []).append(compiled)
             else:
-                self.any_start.append((rule, tests))
+                self.any_start.append(compiled)
 
     @lru_cache(maxsize=65536)  # noqa: B019 - one instance per process, words repeat
-    def starting_with(self, word: str) -> tuple:
+    def starting_with(self, word: str) -> tuple[Compiled, ...]:
         """The rules whose first token can be this word (its SEP and ATTR are checked later)."""
         return tuple(self.by_word.get(word, [])) + tuple(
-            (rule, tests) for rule, tests in self.any_start if tests[0].word_ok(word)
+            c for c in self.any_start if c[1][0].word_ok(word)
         )
 
     def find(self, ctx: PatternContext) -> list[ValueMatch]:
         """Every value match, one per start token and kind (the longest), in text order."""
         out: list[ValueMatch] = []
-        starting_with = self.starting_with
-        for i, word in enumerate(ctx.words):
+        starting_with, words = self.starting_with, ctx.words
+        for i, word in enumerate(words):
             rules = starting_with(word)
             if not rules:
                 continue
             best: dict[str, tuple[int, ValueRule]] = {}
-            for rule, tests in rules:
+            for rule, tests, need in rules:
+                if need is not None and need[2].isdisjoint(words[i + need[0] : i + need[1] + 1]):
+                    continue  # the word the pattern needs is nowhere it could be
                 end = match_at(tests, i, ctx)
                 if end is None or _blocked(rule, i, ctx):
                     continue
@@ -207,6 +213,25 @@ class ValueRules:
             if a < b:
                 named = [(r, k) for k in range(a, b + 1)]
         return list(dict.fromkeys(f"{r}{n}" for r, n in named))
+
+
+def _needed_word(tests: list[TokenTest]) -> tuple[int, int, frozenset[str]] | None:
+    """A quick test that rules out most starts before the full match: (lo, hi, words) when some
+    later token must be one of `words` and sits lo to hi tokens after the start (the tokens
+    before it are single or optional), else None. Of several, the narrowest window."""
+    lo = hi = 0  # how far after the start the current test's token can be
+    best = None
+    for t, test in enumerate(tests):
+        if t > 0 and test.op == "1" and test.words is not None:
+            if best is None or hi - lo < best[1] - best[0]:
+                best = (lo, hi, test.words)
+        if test.op == "1":
+            lo, hi = lo + 1, hi + 1
+        elif test.op == "?":
+            hi += 1
+        else:  # a repeated token: the tests after it can be anywhere
+            break
+    return best
 
 
 def _blocked(rule: ValueRule, i: int, ctx: PatternContext) -> bool:
