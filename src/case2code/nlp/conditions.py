@@ -405,6 +405,7 @@ def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
         if len(sides) == 1 or len(live) == 1:
             f.laterality = next(iter(sides if len(sides) == 1 else live))
     out: dict[tuple, ConditionFact] = {}
+    seen: dict[tuple, tuple[set, set]] = {}  # a host's evidence and rules, to test in O(1)
     for f in facts:
         key = (
             f.kind,
@@ -418,8 +419,13 @@ def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
             out[key] = f
             continue
         host = out[key]
-        host.evidence += [e for e in f.evidence if e not in host.evidence]
-        host.rules += [r for r in f.rules if r not in host.rules]
+        evidence, rules = seen.setdefault(key, (set(host.evidence), set(host.rules)))
+        new_evidence = [e for e in f.evidence if e not in evidence]
+        new_rules = [r for r in f.rules if r not in rules]
+        host.evidence += new_evidence
+        host.rules += new_rules
+        evidence.update(new_evidence)
+        rules.update(new_rules)
         if host.assertion != "present" and f.assertion == "present":
             host.assertion = f.assertion
         for attr in ("laterality", "histology", "subtype", "region", "site"):

@@ -91,9 +91,14 @@ def _level_as_vertebra(ctx: NoteContext, sent: int) -> Mention | None:
     """'ablate the T11 lesion': a bare spinal level names a vertebra when the note speaks of
     bone and not of spinal nerves."""
     place = props().level_target
-    if any(props().organ(m.get("organ")).nerve for m in ctx.mentions):
+    if ctx.once(
+        "nerve_named", lambda: any(props().organ(m.get("organ")).nerve for m in ctx.mentions)
+    ):
         return None
-    if not any(m.get("organ") == place.organ or m.get("neoplasm") for m in ctx.mentions):
+    if not ctx.once(
+        "level_place_named",
+        lambda: any(m.get("organ") == place.organ or m.get("neoplasm") for m in ctx.mentions),
+    ):
         return None
     lv = next((m for m in ctx.sent_mentions(sent) if m.get("level")), None)
     if lv is None:
@@ -130,14 +135,8 @@ def _nearby_value(ctx: NoteContext, key: str, anchor: Mention, sent: int, sectio
     hit = _nearest(same, anchor, prefer_after=False)
     if hit:
         return hit.get(key)
-    in_section = [  # another procedure's own value ('open cryoablation 7 years ago') is its own
-        m
-        for m in ctx.section_mentions(section)
-        if m.get(key) and not m.get("action") and not ctx.is_negated(m)
-    ]
-    if in_section:
-        return Counter(m.get(key) for m in in_section).most_common(1)[0][0]
-    return ctx.note_value(key)
+    # another procedure's own value ('open cryoablation 7 years ago') is its own
+    return ctx.section_value(section, key) or ctx.note_value(key)
 
 
 def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
@@ -504,13 +503,25 @@ def _guidance(ctx: NoteContext, anchors: list[Anchor]) -> list[str]:
         same = o.get("action") == head["action"] and o.get("organ") in (None, head.get("organ"))
         return bool(o.get("action")) and o.tok_start not in mine and not same
 
-    shared = [
-        m.get("guidance")
-        for m in ctx.active_mentions()
-        if m.get("guidance")
-        and not any(other(o) for o in ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start)))
-    ]
+    shared = [g for g, actions in _guided(ctx) if not any(other(o) for o in actions)]
     return _ordered(own + shared)
+
+
+def _guided(ctx: NoteContext) -> list[tuple[str, list[Mention]]]:
+    """Each active guidance mention's value with the action mentions of its sentence (read once
+    per note, not once per procedure)."""
+
+    def build() -> list[tuple[str, list[Mention]]]:
+        return [
+            (
+                m.get("guidance"),
+                [o for o in ctx.sent_mentions(ctx.sentence_index(m)) if o.get("action")],
+            )
+            for m in ctx.active_mentions()
+            if m.get("guidance")
+        ]
+
+    return ctx.once("guided", build)
 
 
 def _ordered(values) -> list:
@@ -518,7 +529,7 @@ def _ordered(values) -> list:
 
 
 def _extension(ctx: NoteContext) -> bool | None:
-    hits = [m for m in ctx.mentions if m.get("extension")]
+    hits = ctx.once("extension", lambda: [m for m in ctx.mentions if m.get("extension")])
     if not hits:
         return None
     return any(not ctx.is_negated(m) for m in hits)
