@@ -8,6 +8,7 @@ cancer named five times is one fact with five evidence spans.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import ConditionFact, Span
 from .context import assert_mention
@@ -332,6 +333,16 @@ def fractures(ctx: NoteContext) -> list[ConditionFact]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _subtype_patterns() -> tuple[tuple[re.Pattern, str], ...]:
+    """Each subtype word as a whole-word pattern (a space matches a space or a hyphen), with
+    the subtype it names: compiled once, not once per indication mention."""
+    return tuple(
+        (re.compile(r"\b" + k.replace(" ", r"[\s-]") + r"\b"), v)
+        for k, v in props().subtype_words.items()
+    )
+
+
 def indications(ctx: NoteContext) -> list[ConditionFact]:
     out = []
     for m in ctx.mentions:
@@ -340,16 +351,8 @@ def indications(ctx: NoteContext) -> list[ConditionFact]:
             continue
         sent = ctx.doc.sentence_of(m.tok_start)
         text = ctx.sentence_text(sent).lower()
-        subtype = (
-            "|".join(
-                dict.fromkeys(
-                    v
-                    for k, v in props().subtype_words.items()
-                    if re.search(r"\b" + k.replace(" ", r"[\s-]") + r"\b", text)
-                )
-            )
-            or None
-        )
+        subtype = "|".join(dict.fromkeys(v for rx, v in _subtype_patterns() if rx.search(text)))
+        subtype = subtype or None
         lat = _laterality_before(ctx, m) or _laterality_in(ctx, sent)
         levels = ctx.levels([sent]) or ctx.levels()
         region = _region(ctx, sent, levels)

@@ -19,6 +19,7 @@ from .reader import Document, section_rules
 from .schema import TargetType
 
 NEGATED = frozenset({"negated"})
+PRESENT = ("present", None)  # the assertion of a condition no cue governs
 T = TypeVar("T")
 
 
@@ -201,10 +202,14 @@ class NoteContext:
         own = pos is not None and self.mentions[pos] is m
         sent = self.sentence_index(m)
         cues = [c for c in self._sent_cues[sent] if not c.rule.dates_event]
-        found = assert_mention(
-            m.tok_start, m.tok_end, cues, TargetType.condition, breaks=self.doc.breaks
+        found = (  # most sentences have no cue: nothing to weigh
+            assert_mention(
+                m.tok_start, m.tok_end, cues, TargetType.condition, breaks=self.doc.breaks
+            )
+            if cues
+            else None
         )
-        answer = (found.value, found.cue.rule.id) if found else ("present", None)
+        answer = (found.value, found.cue.rule.id) if found else PRESENT
         if own:
             self._asserted[id(m)] = answer
         return answer

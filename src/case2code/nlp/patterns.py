@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from .schema import ReadingProperties, TokenSpec, ValueRule
 
@@ -147,8 +147,8 @@ class ValueRules:
                     self.by_word.setdefault(w, []).append(compiled)
             else:
                 self.any_start.append(compiled)
+        self._starting: dict[str, tuple[Compiled, ...]] = {}  # word -> starting_with(word)
 
-    @lru_cache(maxsize=65536)  # noqa: B019 - one instance per process, words repeat
     def starting_with(self, word: str) -> tuple[Compiled, ...]:
         """The rules whose first token can be this word (its SEP and ATTR are checked later)."""
         return tuple(self.by_word.get(word, [])) + tuple(
@@ -158,9 +158,13 @@ class ValueRules:
     def find(self, ctx: PatternContext) -> list[ValueMatch]:
         """Every value match, one per start token and kind (the longest), in text order."""
         out: list[ValueMatch] = []
-        starting_with, words = self.starting_with, ctx.words
+        known, words = self._starting, ctx.words
         for i, word in enumerate(words):
-            rules = starting_with(word)
+            rules = known.get(word)
+            if rules is None:
+                rules = self.starting_with(word)
+                if len(known) < 65536:  # words repeat across notes; a bound keeps memory flat
+                    known[word] = rules
             if not rules:
                 continue
             best: dict[str, tuple[int, ValueRule]] = {}

@@ -61,6 +61,12 @@ class Trie:
             node = root.get(words[i])
             if node is None:
                 continue
+            if i + 1 >= n or words[i + 1] not in node:  # one word long: the common case
+                for kind, payloads in node.get(END, {}).items():
+                    if i >= free[kind]:
+                        found[kind].append((i, i + 1, payloads))
+                        free[kind] = i + 1
+                continue
             best: dict = {}
             j = i + 1
             while True:
