@@ -194,3 +194,23 @@ def test_review_marker_unions_match_where_a_marker_does(text):
         expected = any(re.search(p, text, re.IGNORECASE) for p in markers)
         assert union is not None and bool(union.search(text)) == expected
     assert union_of([r"(a)\1"]) is None  # a back-reference is not joined
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 67-year-old man; RFA done.",
+        "Ablation done.\x1c\x1dAssessment: metastasis",  # separators: the Unicode path
+        "Ablación guiada por TC; a 67 year old woman.",  # not ASCII: the Unicode path
+        "RFA of the rib.",
+    ],
+)
+def test_review_search_matches_like_the_plain_pattern(text):
+    """`review.search` may scan ASCII text with a re.ASCII copy: it must find what the pattern
+    itself finds, span for span."""
+    from case2code.coding.review import _markers, search
+
+    for union in _markers(get_kb()):
+        plain = union.search(text)
+        got = search(union, text)
+        assert (got and got.span()) == (plain and plain.span())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..kb import KB
 from ..kb.memo import per_kb
@@ -278,7 +279,7 @@ def names_a_patient(kb: KB, text: str) -> bool:
     """Whether the text is about one patient (age, sex, pronoun, title, encounter headings):
     the markers are review.yaml data, shared by the route and by `withhold_diagnoses`."""
     union = _markers(kb)[0]
-    return bool(union.search(text)) if union is not None else _any_marker(kb, text)
+    return bool(search(union, text)) if union is not None else _any_marker(kb, text)
 
 
 def _any_marker(kb: KB, text: str) -> bool:
@@ -294,6 +295,24 @@ def _markers(kb: KB) -> tuple[re.Pattern | None, re.Pattern | None]:
     if not kb.review:
         return None, None
     return union_of(kb.review.patient_markers), union_of(kb.review.publication_markers)
+
+
+SEPARATORS = re.compile(r"[\x1c-\x1f]")  # ASCII controls that \s matches in Unicode mode only
+
+
+def search(rx: re.Pattern, text: str) -> re.Match | None:
+    """`rx.search(text)`, through a re.ASCII copy of `rx` when that matches the same: on ASCII
+    text without the four separator controls, \\b, \\w, \\d, \\s and case folding read every
+    character alike in both modes, and the ASCII mode scans a third faster (the route scans
+    every note whole)."""
+    if text.isascii() and not SEPARATORS.search(text):
+        return _ascii_twin(rx).search(text)
+    return rx.search(text)
+
+
+@lru_cache(maxsize=64)
+def _ascii_twin(rx: re.Pattern) -> re.Pattern:
+    return re.compile(rx.pattern, (rx.flags & ~re.UNICODE) | re.ASCII)
 
 
 def union_of(patterns: list[str]) -> re.Pattern | None:
@@ -334,7 +353,7 @@ def _publication(coded: Coded, rule: ReviewRule) -> list[Objection]:
     if not coded.result.cpt or not coded.text or not coded.kb.review:
         return []
     union = _markers(coded.kb)[1]
-    if union is not None and not union.search(coded.text):
+    if union is not None and not search(union, coded.text):
         return []  # no marker anywhere: skip the search of each marker (the first one found wins)
     for pattern in coded.kb.review.publication_markers:
         m = re.search(pattern, coded.text, re.IGNORECASE)
