@@ -58,6 +58,16 @@ class NoteContext:
             key = (doc.sentence_of(v.tok_start), kind)
             self._sent_kind_values.setdefault(key, []).append(v)
         self._memo: dict[object, object] = {}
+        self._assert_conditions()
+
+    def _assert_conditions(self) -> None:
+        """Every mention's condition assertion, sentence by sentence: a sentence's cues are
+        filtered once for all its mentions, and a sentence without cues asserts nothing. Almost
+        every note needs them all (the note-level values read only affirmed mentions)."""
+        for sent, mentions in enumerate(self._sent_mentions):
+            cues = [c for c in self._sent_cues[sent] if not c.rule.dates_event]
+            for m in mentions:
+                self._asserted[id(m)] = self._assert_condition(m, cues) if cues else PRESENT
 
     def values_of(self, kind: str, sents=None) -> list[ValueMatch]:
         """Value-rule matches of one kind (count, level, minutes) in these sentences, or in the
@@ -192,27 +202,23 @@ class NoteContext:
 
     def condition_assertion(self, m: Mention) -> tuple[str, str | None]:
         """Dates and 'years ago' date a treatment, not the disease: they do not make a
-        condition historical; 'history of', 'prior', 's/p' do."""
+        condition historical; 'history of', 'prior', 's/p' do. The note's own mentions are
+        asserted once, when the context is built; a mention made on the fly is asserted here."""
         hit = self._asserted.get(id(m))
         if hit is not None:
             return hit
-        pos = self._pos.get(id(m))
-        # cached only for the note's own mentions: they live as long as this context, so their
-        # ids are never reused by a mention made on the fly
-        own = pos is not None and self.mentions[pos] is m
         sent = self.sentence_index(m)
-        cues = [c for c in self._sent_cues[sent] if not c.rule.dates_event]
-        found = (  # most sentences have no cue: nothing to weigh
-            assert_mention(
-                m.tok_start, m.tok_end, cues, TargetType.condition, breaks=self.doc.breaks
-            )
-            if cues
-            else None
+        return self._assert_condition(
+            m, [c for c in self._sent_cues[sent] if not c.rule.dates_event]
         )
-        answer = (found.value, found.cue.rule.id) if found else PRESENT
-        if own:
-            self._asserted[id(m)] = answer
-        return answer
+
+    def _assert_condition(self, m: Mention, cues: list[Cue]) -> tuple[str, str | None]:
+        if not cues:
+            return PRESENT
+        found = assert_mention(
+            m.tok_start, m.tok_end, cues, TargetType.condition, breaks=self.doc.breaks
+        )
+        return (found.value, found.cue.rule.id) if found else PRESENT
 
     def is_negated(self, m: Mention) -> bool:
         return self.condition_assertion(m)[0] == "negated"
