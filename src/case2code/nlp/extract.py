@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..model import ProcedureFact, Span
 from .context import assert_mention
 from .lexicon import Mention, props
-from .notectx import NoteContext
+from .notectx import NoteContext, mode
 from .schema import TargetType
 
 
@@ -432,7 +432,7 @@ def _pick(anchors: list[Anchor], key: str):
     ):
         values = [a.attrs.get(key) for a in pool if a.attrs.get(key)]
         if values:
-            return Counter(values).most_common(1)[0][0]
+            return mode(values)
     return None
 
 

@@ -7,8 +7,7 @@ sentence or section, never a rescan of the text.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import TypeVar
 
@@ -21,6 +20,16 @@ from .schema import TargetType
 NEGATED = frozenset({"negated"})
 PRESENT = ("present", None)  # the assertion of a condition no cue governs
 T = TypeVar("T")
+
+
+def mode(values: Iterable[T]) -> T:
+    """The most frequent of the values, the first seen among equals: what
+    `Counter(values).most_common(1)[0][0]` returns, without building a Counter (the extractors
+    ask several times per note). `values` must not be empty."""
+    counts: dict = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return max(counts, key=counts.__getitem__)
 
 
 class NoteContext:
@@ -95,7 +104,7 @@ class NoteContext:
             for m in self.section_mentions(section)
             if m.get(key) and not m.get("action") and not self.is_negated(m)
         ]
-        return Counter(values).most_common(1)[0][0] if values else None
+        return mode(values) if values else None
 
     def levels(self, sents=None) -> list[str]:
         """Spinal levels named in these sentences (or the note), in order, each once."""
@@ -294,7 +303,7 @@ class NoteContext:
         values = [m.get(key) for m in self.active_mentions() if m.get(key)]
         if not values:
             values = [m.get(key) for m in self.mentions if m.get(key) and not self.is_negated(m)]
-        return Counter(values).most_common(1)[0][0] if values else None
+        return mode(values) if values else None
 
     def note_target(self) -> Mention | None:
         """The likeliest treated site: a specific site near a lesion word, else any target."""
