@@ -41,3 +41,17 @@ def test_reader_indexes_match_their_definitions(text):
     for sent in doc.sentences:
         inside = [i for i, t in enumerate(toks) if sent.start <= t.start < sent.end]
         assert inside == list(range(sent.tok_start, sent.tok_end))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [["right"], ["left", "right", "right"], ["rf", "cryo", "cryo", "rf"], [3, 1, 3, 1, 2, 2, 2]],
+)
+def test_mode_is_what_counter_most_common_returns(values):
+    """notectx.mode replaces Counter(...).most_common(1) on the hot path: same value, and the
+    first seen wins a tie."""
+    from collections import Counter
+
+    from case2code.nlp.notectx import mode
+
+    assert mode(values) == Counter(values).most_common(1)[0][0]
