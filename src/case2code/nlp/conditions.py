@@ -422,7 +422,9 @@ def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
             out[key] = f
             continue
         host = out[key]
-        evidence, rules = seen.setdefault(key, (set(host.evidence), set(host.rules)))
+        if key not in seen:
+            seen[key] = (set(host.evidence), set(host.rules))
+        evidence, rules = seen[key]
         new_evidence = [e for e in f.evidence if e not in evidence]
         new_rules = [r for r in f.rules if r not in rules]
         host.evidence += new_evidence

@@ -70,14 +70,11 @@ class Cue:
     end: int
     rule: CueRule
     scope: int
-    # the rule's category and direction as plain strings, read once: assertion compares them for
-    # every cue of a sentence and every mention in it, and an enum's `.value` is a descriptor call
-    category: str = field(init=False, repr=False, compare=False)
-    direction: str = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self.category = self.rule.category.value
-        self.direction = self.rule.direction.value
+    # the rule's category and direction as plain strings (Lexicon.scan reads them once per
+    # rule): assertion compares them for every cue of a sentence and every mention in it, and
+    # an enum's `.value` is a descriptor call
+    category: str = field(repr=False, compare=False)
+    direction: str = field(repr=False, compare=False)
 
 
 @dataclass(slots=True)
@@ -108,6 +105,13 @@ class Lexicon:
         default_factory=dict, repr=False, compare=False
     )
 
+    # id of a cue rule -> its category and direction as strings (the rules live in `context`)
+    cue_names: dict[int, tuple[str, str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def _cue_names(self, rule: CueRule) -> tuple[str, str]:
+        self.cue_names[id(rule)] = (rule.category.value, rule.direction.value)
+        return self.cue_names[id(rule)]
+
     def _merge(self, entries: list[LexiconEntry]) -> tuple[dict, tuple, tuple[str, ...]]:
         sets: dict = {}
         for entry in entries:
@@ -124,12 +128,13 @@ class Lexicon:
         for a, b, hits in found.get(TERM, ()):
             sets, entries, rules = merged.get(id(hits)) or self._merge(hits)
             mentions.append(Mention(a, b, toks[a].start, toks[b - 1].end, sets, entries, rules))
-        scope = self.context.max_scope
-        cues = [
-            Cue(a, b, toks[a].start, toks[b - 1].end, rule, rule.max_scope or scope)
-            for a, b, rules in found.get(CUE, ())
-            for rule in rules
-        ]
+        scope, names = self.context.max_scope, self.cue_names
+        cues = []
+        for a, b, rules in found.get(CUE, ()):
+            for rule in rules:
+                category, direction = names.get(id(rule)) or self._cue_names(rule)
+                start, end, reach = toks[a].start, toks[b - 1].end, rule.max_scope or scope
+                cues.append(Cue(a, b, start, end, rule, reach, category, direction))
         spans = {
             name: [(toks[a].start, toks[b - 1].end) for a, b, _ in found.get(name, ())]
             for name in self.note_cues

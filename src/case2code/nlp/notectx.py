@@ -51,20 +51,21 @@ class NoteContext:
         self._by_section: dict[str, list[Mention]] = {}
         self._asserted: dict[int, tuple[str, str | None]] = {}
         self._note_values: dict[str, object] = {}
+        sentence_of = doc.sent_of_token.__getitem__ if doc.sent_of_token else doc.sentence_of
         for m in self.mentions:
-            sent = doc.sentence_of(m.tok_start)
+            sent = sentence_of(m.tok_start)
             self._sent_of[id(m)] = sent
             self._sent_mentions[sent].append(m)
             self._by_section.setdefault(doc.sentences[sent].section, []).append(m)
         for c in self.cues:
-            self._sent_cues[doc.sentence_of(c.tok_start)].append(c)
+            self._sent_cues[sentence_of(c.tok_start)].append(c)
         # value matches by kind, for the note and per sentence, in text order
         self._kind_values: dict[str, list[ValueMatch]] = {}
         self._sent_kind_values: dict[tuple[int, str], list[ValueMatch]] = {}
         for v in self.values:
             kind = v.rule.kind.value
             self._kind_values.setdefault(kind, []).append(v)
-            key = (doc.sentence_of(v.tok_start), kind)
+            key = (sentence_of(v.tok_start), kind)
             self._sent_kind_values.setdefault(key, []).append(v)
         self._memo: dict[object, object] = {}
         self._assert_conditions()
