@@ -225,11 +225,35 @@ def _neoplasm_role(code: str) -> str | None:
 
 
 def _dx_conflict(coded: Coded, rule: ReviewRule) -> list[Objection]:
-    seen = [(d.code, *r) for d in coded.result.icd10 if (r := _role_of(coded.kb, d.code))]
+    codes = tuple(d.code for d in coded.result.icd10)
+    return [Objection(list(c), detail, []) for c, detail in _conflicts(coded.kb, codes)]
+
+
+Conflicts = tuple[tuple[tuple[str, ...], str], ...]  # (codes, detail) of each conflict
+
+
+def _conflicts(kb: KB, codes: tuple[str, ...]) -> Conflicts:
+    """The conflicts of a list of diagnosis codes, a function of the codes alone: remembered
+    per KB (notes repeat a few code lists, and the organs of a code are many table terms)."""
+    memo = _conflict_memo(kb)
+    if codes not in memo:
+        if len(memo) >= 4096:
+            memo.clear()
+        memo[codes] = _find_conflicts(kb, codes)
+    return memo[codes]
+
+
+@per_kb
+def _conflict_memo(kb: KB) -> dict[tuple[str, ...], Conflicts]:
+    return {}
+
+
+def _find_conflicts(kb: KB, codes: tuple[str, ...]) -> Conflicts:
+    seen = [(code, *r) for code in codes if (r := _role_of(kb, code))]
     out = []
-    primaries = [c for c, r, _ in seen if r == "primary"]
+    primaries = tuple(c for c, r, _ in seen if r == "primary")
     if primaries and any(r == "unknown" for _, r, _ in seen):
-        out.append(Objection(primaries, "a named primary and a primary-unknown code", []))
+        out.append((primaries, "a named primary and a primary-unknown code"))
     by_organ: dict[str, list[tuple[str, str]]] = {}
     for code, role, organs in seen:
         for organ in organs:
@@ -237,20 +261,20 @@ def _dx_conflict(coded: Coded, rule: ReviewRule) -> list[Objection]:
     objected: set[tuple[str, ...]] = set()
     for organ, items in sorted(by_organ.items()):
         kinds = [r for _, r in items]
-        codes = tuple(c for c, _ in items)
-        if "indication" in kinds or codes in objected:
+        group = tuple(c for c, _ in items)
+        if "indication" in kinds or group in objected:
             continue
         if len(set(kinds)) > 1 or kinds.count("primary") > 1:
-            objected.add(codes)
-            out.append(Objection(list(codes), f"{organ} coded as {' and '.join(kinds)}", []))
+            objected.add(group)
+            out.append((group, f"{organ} coded as {' and '.join(kinds)}"))
     for role, what in (
         ("secondary", "several metastatic sites"),
         ("indication", "two indications"),
     ):
         groups = [organs for _, r, organs in seen if r == role]
         if len(groups) > 1 and not frozenset.intersection(*groups):
-            out.append(Objection([c for c, r, _ in seen if r == role], what, []))
-    return out
+            out.append((tuple(c for c, r, _ in seen if r == role), what))
+    return tuple(out)
 
 
 def _site_from_histology(coded: Coded, rule: ReviewRule) -> list[Objection]:
