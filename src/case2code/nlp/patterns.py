@@ -16,6 +16,9 @@ from functools import cached_property
 
 from .schema import ReadingProperties, TokenSpec, ValueRule
 
+DIGITS_RE = re.compile(r"\d{1,3}")  # the number in a word ('x3', '3rd')
+LEVEL_WORD_RE = re.compile(r"([a-z]{1,2})(\d{1,2})?")  # a level word: region letters, number
+
 
 @dataclass(slots=True, frozen=True)
 class ValueMatch:
@@ -194,7 +197,7 @@ class ValueRules:
     def number(self, word: str) -> int | None:
         if word in self.props.number_words:
             return self.props.number_words[word]
-        digits = re.search(r"\d{1,3}", word)
+        digits = DIGITS_RE.search(word)
         return int(digits.group()) if digits else None
 
     def levels(self, words: list[str], *, expand: bool) -> list[str] | None:
@@ -202,7 +205,7 @@ class ValueRules:
         named: list[tuple[str, int]] = []
         region = None
         for word in words:
-            head = re.fullmatch(r"([a-z]{1,2})(\d{1,2})?", word) or None
+            head = LEVEL_WORD_RE.fullmatch(word)
             if head and head.group(1) in self.props.level_regions:
                 region = self.props.level_regions[head.group(1)]
                 if head.group(2):

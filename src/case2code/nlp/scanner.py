@@ -16,6 +16,7 @@ from collections.abc import Hashable
 from .reader import TOKEN_RE
 
 END = None  # key of a trie node's payloads: {kind: [payload, ...]}
+NO_ENDS: dict = {}  # the payloads of a node no literal ends at (never modified)
 
 
 def literal_key(literal: str) -> tuple[str, ...]:
@@ -62,7 +63,7 @@ class Trie:
             if node is None:
                 continue
             if i + 1 >= n or words[i + 1] not in node:  # one word long: the common case
-                for kind, payloads in node.get(END, {}).items():
+                for kind, payloads in node.get(END, NO_ENDS).items():
                     if i >= free[kind]:
                         found[kind].append((i, i + 1, payloads))
                         free[kind] = i + 1
