@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..model import ProcedureFact, Span
 from .context import assert_mention
-from .lexicon import Mention, props
+from .lexicon import Mention, get_lexicon, props
 from .notectx import NoteContext, mode
 from .schema import TargetType
 
@@ -651,8 +651,6 @@ def _shape(ctx: NoteContext, fact: ProcedureFact, anchors: list[Anchor], alone: 
 def adjust(fact: ProcedureFact) -> None:
     """The adjust rules of tokens.yaml, in file order: each sets attributes when its `when`
     attributes all hold."""
-    from .lexicon import get_lexicon
-
     for rule in get_lexicon().tokens.adjust:
         if all(getattr(fact, k) == v for k, v in rule.when.items()):
             for k, v in rule.set.items():

@@ -187,5 +187,8 @@ def get_lexicon() -> Lexicon:
     )
 
 
+@lru_cache(maxsize=1)
 def props() -> ReadingProperties:
+    """The reading properties (cached itself: the extractors ask about a hundred times a note,
+    and a cache hit costs no Python call)."""
     return get_lexicon().props
