@@ -34,11 +34,18 @@ $(VENV)/.spark-installed: pyproject.toml
 fuzz: install  # the big Hypothesis run: 3,000 examples per property (minutes)
 	C2C_FUZZ_BIG=1 $(BIN)/python -m pytest -m slow tests/test_fuzz.py -q
 
-bench: install $(VENV)/.bench-installed
-	$(BIN)/python bench/run.py
+# The bench peers live in their own venv: medspaCy pins spaCy < 3.8 and so NumPy < 2, which PyArrow
+# (the spark extra) refuses, and medspacy-quickumls installs a top-level `tests` package that would
+# shadow ours. `make test` never sees them.
+BENCH_VENV := .venv-bench
 
-$(VENV)/.bench-installed: pyproject.toml
-	$(BIN)/python -m pip install -q -e ".[dev,bench]"
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python bench/run.py
+
+$(BENCH_VENV)/.installed: pyproject.toml
+	$(PY) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install -q -e ".[bench]"
 	touch $@
 
 bench-spark: install $(VENV)/.spark-installed  # notes/s at local[1], local[2], batch -w 2
@@ -51,4 +58,4 @@ lint: install
 	$(BIN)/ruff check src tests bench
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) $(BENCH_VENV) out .pytest_cache

@@ -58,11 +58,16 @@ def _neoplasm_patterns() -> list[tuple[str, int]]:
 
 
 def _review_patterns() -> list[tuple[str, int]]:
+    from case2code.coding.review import _markers
     from case2code.kb import get_kb
 
-    policy = get_kb().review
+    kb = get_kb()
+    policy = kb.review
     found = [*policy.patient_markers, *(c.pattern for c in policy.scope_cues)]
-    return [(p, re.IGNORECASE) for p in found]
+    unions = [(u.pattern, u.flags) for u in _markers(kb) if u is not None]  # one pass per list
+    unions += [(p, (f & ~re.UNICODE) | re.ASCII) for p, f in unions]  # review.search twins
+    unions.append((r"[\x1c-\x1f]", 0))  # review.SEPARATORS
+    return [(p, re.IGNORECASE) for p in found] + unions
 
 
 # YAML whose pattern keys hold token specs, not expressions: their REGEX and SEP are read above

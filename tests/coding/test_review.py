@@ -179,3 +179,50 @@ def test_an_operative_note_with_no_age_or_pronoun_is_still_about_a_patient(coder
     assert [(c.code, c.modifiers) for c in r.cpt][0] == ("50593", ["RT"])
     assert not any(x.rule == "route.no_patient" for x in r.review.reasons)
 
+
+MARKER_TEXTS = [
+    "A 67-year-old man underwent CT-guided RFA of a left iliac metastasis.",
+    "RFA of the left ilium.\nAssessment: metastatic renal cell carcinoma.",
+    "We report a case of osteoid osteoma treated with RFA (Fig. 2).",
+    "Radiofrequency ablation is typically performed under CT guidance.",
+    "ASSESSMENT\nablation done",
+]
+
+
+@pytest.mark.parametrize("text", MARKER_TEXTS)
+def test_review_marker_unions_match_where_a_marker_does(text):
+    """The route searches each marker list as one joined regex: it must find a marker exactly
+    when one of the list's patterns does (the '(?m)' of the heading marker kept scoped)."""
+    import re
+
+    from case2code.coding.review import _markers, union_of
+
+    kb = get_kb()
+    patient, publication = _markers(kb)
+    for union, markers in (
+        (patient, kb.review.patient_markers),
+        (publication, kb.review.publication_markers),
+    ):
+        expected = any(re.search(p, text, re.IGNORECASE) for p in markers)
+        assert union is not None and bool(union.search(text)) == expected
+    assert union_of([r"(a)\1"]) is None  # a back-reference is not joined
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 67-year-old man; RFA done.",
+        "Ablation done.\x1c\x1dAssessment: metastasis",  # separators: the Unicode path
+        "Ablación guiada por TC; a 67 year old woman.",  # not ASCII: the Unicode path
+        "RFA of the rib.",
+    ],
+)
+def test_review_search_matches_like_the_plain_pattern(text):
+    """`review.search` may scan ASCII text with a re.ASCII copy: it must find what the pattern
+    itself finds, span for span."""
+    from case2code.coding.review import _markers, search
+
+    for union in _markers(get_kb()):
+        plain = union.search(text)
+        got = search(union, text)
+        assert (got and got.span()) == (plain and plain.span())

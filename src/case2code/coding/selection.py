@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..kb import KB, is_effective
+from ..kb.memo import per_kb
 from ..kb.schema import CodeEntry, CodeKind, UnitRule
 from ..model import ProcedureFact
 
@@ -52,15 +53,64 @@ def _matches(entry: CodeEntry, fact: ProcedureFact) -> tuple[bool, int, tuple[st
 
 def candidates(kb: KB, fact: ProcedureFact, on: date) -> list[tuple[CodeEntry, int, tuple]]:
     out = []
-    for entry in kb.codes.values():
-        if entry.select is None or entry.kind in (CodeKind.guidance, CodeKind.addon):
-            continue
+    for entry in _selectable(kb).pool(fact.action, fact.organ):
         if not is_effective(entry, on):
             continue
         ok, met, blank = _matches(entry, fact)
         if ok:
             out.append((entry, met, blank))
     return out
+
+
+@dataclass(frozen=True)
+class _Pools:
+    """The selectable codes (not guidance, not add-on), in KB order, narrowed by what a fact's
+    action and organ already rule out, so a fact is matched against its few codes only."""
+
+    every: tuple[CodeEntry, ...]
+    by_action: dict[str, tuple[CodeEntry, ...]]
+    by_organ: dict[tuple[str, str], tuple[CodeEntry, ...]]  # (action, organ) -> its codes
+    organless: dict[str, tuple[CodeEntry, ...]]  # action -> the codes constraining no organ
+
+    def pool(self, action: str | None, organ: str | None) -> tuple[CodeEntry, ...]:
+        """A blank action or organ constrains nothing (a code that asks for one may still
+        match, with the attribute counted blank); a named one keeps the codes that allow it."""
+        if action is None:
+            return self.every
+        if organ is None:
+            return self.by_action.get(action, ())
+        found = self.by_organ.get((action, organ))
+        return found if found is not None else self.organless.get(action, ())
+
+
+@per_kb
+def _selectable(kb: KB) -> _Pools:
+    """Built once per KB."""
+    every = tuple(
+        e
+        for e in kb.codes.values()
+        if e.select is not None and e.kind not in (CodeKind.guidance, CodeKind.addon)
+    )
+    by_action, by_organ, organless = {}, {}, {}
+    for action in {a for e in every for a in e.select.action}:
+        pool = tuple(e for e in every if action in e.select.action)
+        by_action[action] = pool
+        organless[action] = tuple(e for e in pool if e.select.organ is None)
+        for organ in {o for e in pool for o in e.select.organ or ()}:
+            by_organ[(action, organ)] = tuple(
+                e for e in pool if e.select.organ is None or organ in e.select.organ
+            )
+    return _Pools(every, by_action, by_organ, organless)
+
+
+@per_kb
+def _addons_of(kb: KB) -> dict[str, tuple[CodeEntry, ...]]:
+    """Primary code -> its add-on codes, in KB order (built once per KB)."""
+    out: dict[str, list[CodeEntry]] = {}
+    for entry in kb.codes.values():
+        for primary in dict.fromkeys(entry.addon_to):
+            out.setdefault(primary, []).append(entry)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def choose(kb: KB, fact: ProcedureFact, on: date) -> Selected | None:
@@ -128,8 +178,8 @@ def addons(
 ) -> list[tuple[CodeEntry, int]]:
     """Add-on codes of a primary with their units (60661, 22512, 64634, 64629, 36476, 99153)."""
     out = []
-    for entry in kb.codes.values():
-        if primary.code not in entry.addon_to or not is_effective(entry, on) or not entry.units:
+    for entry in _addons_of(kb).get(primary.code, ()):
+        if not is_effective(entry, on) or not entry.units:
             continue
         units = addon_units(entry, primary, fact)
         if units > 0:

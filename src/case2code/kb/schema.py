@@ -14,6 +14,8 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .memo import per_kb
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
@@ -357,7 +359,18 @@ class NeoplasmSiteMap(Strict):
     def find(self, site_id: str | None) -> NeoplasmSite | None:
         if not site_id:
             return None
-        return next((s for s in self.sites if site_id == s.site or site_id in s.aliases), None)
+        return _site_index(self).get(site_id)
+
+
+@per_kb
+def _site_index(sites: NeoplasmSiteMap) -> dict[str, NeoplasmSite]:
+    """Site id or alias -> the first site naming it, as the list order gives (built once per
+    map: the coder asks for several sites per note)."""
+    index: dict[str, NeoplasmSite] = {}
+    for s in sites.sites:
+        for key in (s.site, *s.aliases):
+            index.setdefault(key, s)
+    return index
 
 
 # ---------------------------------------------------------------- coding guidelines as data

@@ -8,6 +8,7 @@ cancer named five times is one fact with five evidence spans.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import ConditionFact, Span
 from .context import assert_mention
@@ -350,6 +351,16 @@ def fractures(ctx: NoteContext) -> list[ConditionFact]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _subtype_patterns() -> tuple[tuple[re.Pattern, str], ...]:
+    """Each subtype word as a whole-word pattern (a space matches a space or a hyphen), with
+    the subtype it names: compiled once, not once per indication mention."""
+    return tuple(
+        (re.compile(r"\b" + k.replace(" ", r"[\s-]") + r"\b"), v)
+        for k, v in props().subtype_words.items()
+    )
+
+
 def indications(ctx: NoteContext) -> list[ConditionFact]:
     out = []
     for m in ctx.mentions:
@@ -358,16 +369,8 @@ def indications(ctx: NoteContext) -> list[ConditionFact]:
             continue
         sent = ctx.doc.sentence_of(m.tok_start)
         text = ctx.sentence_text(sent).lower()
-        subtype = (
-            "|".join(
-                dict.fromkeys(
-                    v
-                    for k, v in props().subtype_words.items()
-                    if re.search(r"\b" + k.replace(" ", r"[\s-]") + r"\b", text)
-                )
-            )
-            or None
-        )
+        subtype = "|".join(dict.fromkeys(v for rx, v in _subtype_patterns() if rx.search(text)))
+        subtype = subtype or None
         lat = _laterality_before(ctx, m) or _laterality_in(ctx, sent)
         levels = ctx.levels([sent]) or ctx.levels()
         region = _region(ctx, sent, levels)
@@ -428,6 +431,7 @@ def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
         if len(sides) == 1 or len(live) == 1:
             f.laterality = next(iter(sides if len(sides) == 1 else live))
     out: dict[tuple, ConditionFact] = {}
+    seen: dict[tuple, tuple[set, set]] = {}  # a host's evidence and rules, to test in O(1)
     for f in facts:
         key = (
             f.kind,
@@ -441,8 +445,15 @@ def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
             out[key] = f
             continue
         host = out[key]
-        host.evidence += [e for e in f.evidence if e not in host.evidence]
-        host.rules += [r for r in f.rules if r not in host.rules]
+        if key not in seen:
+            seen[key] = (set(host.evidence), set(host.rules))
+        evidence, rules = seen[key]
+        new_evidence = [e for e in f.evidence if e not in evidence]
+        new_rules = [r for r in f.rules if r not in rules]
+        host.evidence += new_evidence
+        host.rules += new_rules
+        evidence.update(new_evidence)
+        rules.update(new_rules)
         if host.assertion != "present" and f.assertion == "present":
             host.assertion = f.assertion
         for attr in ("laterality", "histology", "subtype", "region", "site"):

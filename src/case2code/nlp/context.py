@@ -13,6 +13,7 @@ lexicon pass.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,7 +27,7 @@ class Assertion:
     cue: Cue | None
 
 
-def _governs(cue: Cue, a: int, b: int, stops: list[int]) -> int | None:
+def _governs(cue: Cue, a: int, b: int, stops: Sequence[int]) -> int | None:
     """Token distance from cue to the mention [a, b) if the cue's scope reaches it, else None."""
     if cue.tok_start < b and a < cue.tok_end:
         return None  # overlapping: the mention is the cue
@@ -85,6 +86,8 @@ def assert_mention(
             continue
         if only is not None and cue.category not in only:
             continue
+        if _governs(cue, a, b, ()) is None:
+            continue  # out of its reach even with nothing in between: skip finding the stops
         stops = [c.tok_start for c in cues if c.rule.category in rule.terminated_by]
         if cue.scope <= context.short_scope:
             stops += list(blockers) + _breaks_between(cue, a, breaks)

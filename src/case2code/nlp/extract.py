@@ -14,8 +14,8 @@ from itertools import pairwise
 
 from ..model import ProcedureFact, Span
 from .context import assert_mention
-from .lexicon import Mention, props
-from .notectx import NoteContext
+from .lexicon import Mention, get_lexicon, props
+from .notectx import NoteContext, mode
 from .precursor import date_precursors
 from .schema import TargetType
 
@@ -93,9 +93,14 @@ def _level_as_vertebra(ctx: NoteContext, sent: int) -> Mention | None:
     """'ablate the T11 lesion': a bare spinal level names a vertebra when the note speaks of
     bone and not of spinal nerves."""
     place = props().level_target
-    if any(props().organ(m.get("organ")).nerve for m in ctx.mentions):
+    if ctx.once(
+        "nerve_named", lambda: any(props().organ(m.get("organ")).nerve for m in ctx.mentions)
+    ):
         return None
-    if not any(m.get("organ") == place.organ or m.get("neoplasm") for m in ctx.mentions):
+    if not ctx.once(
+        "level_place_named",
+        lambda: any(m.get("organ") == place.organ or m.get("neoplasm") for m in ctx.mentions),
+    ):
         return None
     lv = next((m for m in ctx.sent_mentions(sent) if m.get("level")), None)
     if lv is None:
@@ -144,14 +149,8 @@ def _nearby_value(ctx: NoteContext, key: str, anchor: Mention, sent: int, sectio
     hit = _nearest(same, anchor, prefer_after=False)
     if hit:
         return hit.get(key)
-    in_section = [  # another procedure's own value ('open cryoablation 7 years ago') is its own
-        m
-        for m in ctx.section_mentions(section)
-        if m.get(key) and not m.get("action") and not ctx.is_negated(m)
-    ]
-    if in_section:
-        return Counter(m.get(key) for m in in_section).most_common(1)[0][0]
-    return ctx.note_value(key)
+    # another procedure's own value ('open cryoablation 7 years ago') is its own
+    return ctx.section_value(section, key) or ctx.note_value(key)
 
 
 def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
@@ -461,7 +460,7 @@ def _pick(anchors: list[Anchor], key: str):
     ):
         values = [a.attrs.get(key) for a in pool if a.attrs.get(key)]
         if values:
-            return Counter(values).most_common(1)[0][0]
+            return mode(values)
     return None
 
 
@@ -534,28 +533,46 @@ def _guidance(ctx: NoteContext, anchors: list[Anchor]) -> list[str]:
         return bool(o.get("action")) and o.tok_start not in mine and not same
 
     shared = [
-        m.get("guidance")
-        for m in ctx.active_mentions()
-        if m.get("guidance")
-        and m.tok_start not in either
-        and not any(other(o) for o in ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start)))
+        g for g, at, actions in _guided(ctx) if at not in either and not any(map(other, actions))
     ]
     return _ordered(own + shared)
+
+
+def _guided(ctx: NoteContext) -> list[tuple[str, int, list[Mention]]]:
+    """Each active guidance mention's value and start with the action mentions of its sentence
+    (read once per note, not once per procedure)."""
+
+    def build() -> list[tuple[str, int, list[Mention]]]:
+        return [
+            (
+                m.get("guidance"),
+                m.tok_start,
+                [o for o in ctx.sent_mentions(ctx.sentence_index(m)) if o.get("action")],
+            )
+            for m in ctx.active_mentions()
+            if m.get("guidance")
+        ]
+
+    return ctx.once("guided", build)
 
 
 def _alternatives(ctx: NoteContext) -> set[int]:
     """Starts of guidance mentions offered as alternatives to the next one in their sentence
     ('sonographically or with CT guidance'): neither names the imaging used."""
-    p = props()
-    found: set[int] = set()
-    for i in range(len(ctx.doc.sentences)):
-        seen = [m for m in ctx.sent_mentions(i) if m.get("guidance")]
-        for a, b in pairwise(seen):
-            gap = ctx.words[a.tok_end : b.tok_start]
-            alt = set(gap) & set(p.guidance_alternative)
-            if alt and set(gap) <= alt | set(p.guidance_alternative_gap):
-                found |= {a.tok_start, b.tok_start}
-    return found
+
+    def build() -> set[int]:
+        p = props()
+        found: set[int] = set()
+        for i in range(len(ctx.doc.sentences)):
+            seen = [m for m in ctx.sent_mentions(i) if m.get("guidance")]
+            for a, b in pairwise(seen):
+                gap = ctx.words[a.tok_end : b.tok_start]
+                alt = set(gap) & set(p.guidance_alternative)
+                if alt and set(gap) <= alt | set(p.guidance_alternative_gap):
+                    found |= {a.tok_start, b.tok_start}
+        return found
+
+    return ctx.once("alternatives", build)
 
 
 def _ordered(values) -> list:
@@ -563,7 +580,7 @@ def _ordered(values) -> list:
 
 
 def _extension(ctx: NoteContext) -> bool | None:
-    hits = [m for m in ctx.mentions if m.get("extension")]
+    hits = ctx.once("extension", lambda: [m for m in ctx.mentions if m.get("extension")])
     if not hits:
         return None
     return any(not ctx.is_negated(m) for m in hits)
@@ -687,8 +704,6 @@ def _shape(ctx: NoteContext, fact: ProcedureFact, anchors: list[Anchor], alone: 
 def adjust(fact: ProcedureFact) -> None:
     """The adjust rules of tokens.yaml, in file order: each sets attributes when its `when`
     attributes all hold."""
-    from .lexicon import get_lexicon
-
     for rule in get_lexicon().tokens.adjust:
         if all(getattr(fact, k) == v for k, v in rule.when.items()):
             for k, v in rule.set.items():

@@ -11,6 +11,7 @@ Matches keep their rule objects, so nothing downstream parses a rule id.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -35,10 +36,11 @@ from .schema import (
 TERM, CUE = "term", "cue"
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class Mention:
     """A lexicon match: token range, character span, the attributes its entries set, and the
-    entries themselves."""
+    entries themselves. Read-only by convention, not frozen: a note makes dozens and a frozen
+    dataclass sets each field through object.__setattr__."""
 
     tok_start: int
     tok_end: int
@@ -46,18 +48,21 @@ class Mention:
     end: int
     sets: dict
     entries: tuple[LexiconEntry, ...]
+    rules: tuple[str, ...] = field(default=(), compare=False)  # the entries' ids (from entries)
+    # `get(key)`: the attribute's value or None. The dict's own bound `get`, kept as a field: the
+    # extractors ask hundreds of times per note, and a method would add a Python call to each.
+    get: Callable[[str], object] = field(init=False, repr=False, compare=False)
 
-    def get(self, key: str):
-        return self.sets.get(key)
-
-    @property
-    def rules(self) -> tuple[str, ...]:
-        return tuple(e.id for e in self.entries)
+    def __post_init__(self) -> None:
+        self.get = self.sets.get
+        if not self.rules and self.entries:
+            self.rules = tuple(e.id for e in self.entries)
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class Cue:
-    """A ConText cue found in the note, with the rule that gives its category and scope."""
+    """A ConText cue found in the note, with the rule that gives its category and scope
+    (read-only by convention, like Mention)."""
 
     tok_start: int
     tok_end: int
@@ -65,14 +70,11 @@ class Cue:
     end: int
     rule: CueRule
     scope: int
-
-    @property
-    def category(self) -> str:
-        return self.rule.category.value
-
-    @property
-    def direction(self) -> str:
-        return self.rule.direction.value
+    # the rule's category and direction as plain strings (Lexicon.scan reads them once per
+    # rule): assertion compares them for every cue of a sentence and every mention in it, and
+    # an enum's `.value` is a descriptor call
+    category: str = field(repr=False, compare=False)
+    direction: str = field(repr=False, compare=False)
 
 
 @dataclass(slots=True)
@@ -95,31 +97,50 @@ class Lexicon:
     props: ReadingProperties
     version: str
     patterns: dict[str, list[re.Pattern]] = field(default_factory=dict)
+    # id of a trie node's entry list -> the attributes its entries set, merged (first entry
+    # wins), the entries and their ids: merged once per literal, not once per match. The lists
+    # live in the trie as long as this lexicon, so their ids stay theirs. Mentions share these
+    # dicts: nothing may modify a mention's `sets` (copy it, as extract.py does).
+    merged: dict[int, tuple[dict, tuple[LexiconEntry, ...], tuple[str, ...]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    # id of a cue rule -> its category and direction as strings (the rules live in `context`)
+    cue_names: dict[int, tuple[str, str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def _cue_names(self, rule: CueRule) -> tuple[str, str]:
+        self.cue_names[id(rule)] = (rule.category.value, rule.direction.value)
+        return self.cue_names[id(rule)]
+
+    def _merge(self, entries: list[LexiconEntry]) -> tuple[dict, tuple, tuple[str, ...]]:
+        sets: dict = {}
+        for entry in entries:
+            for k, v in entry.sets.items():
+                sets.setdefault(k, v)
+        self.merged[id(entries)] = (sets, tuple(entries), tuple(e.id for e in entries))
+        return self.merged[id(entries)]
 
     def scan(self, doc: Document, words: list[str]) -> Scan:
         found = self.trie.scan(words)
         toks = doc.tokens
-        mentions = [_mention(a, b, hits, toks) for a, b, hits in found.get(TERM, ())]
-        scope = self.context.max_scope
-        cues = [
-            Cue(a, b, toks[a].start, toks[b - 1].end, rule, rule.max_scope or scope)
-            for a, b, rules in found.get(CUE, ())
-            for rule in rules
-        ]
+        merged = self.merged
+        mentions = []
+        for a, b, hits in found.get(TERM, ()):
+            sets, entries, rules = merged.get(id(hits)) or self._merge(hits)
+            mentions.append(Mention(a, b, toks[a].start, toks[b - 1].end, sets, entries, rules))
+        scope, names = self.context.max_scope, self.cue_names
+        cues = []
+        for a, b, rules in found.get(CUE, ()):
+            for rule in rules:
+                category, direction = names.get(id(rule)) or self._cue_names(rule)
+                start, end, reach = toks[a].start, toks[b - 1].end, rule.max_scope or scope
+                cues.append(Cue(a, b, start, end, rule, reach, category, direction))
         spans = {
             name: [(toks[a].start, toks[b - 1].end) for a, b, _ in found.get(name, ())]
             for name in self.note_cues
         }
         ctx = PatternContext(doc.text, toks, words, mentions, self.props.number_words)
         return Scan(mentions, cues, spans, self.values.find(ctx))
-
-
-def _mention(a: int, b: int, entries: list[LexiconEntry], toks) -> Mention:
-    sets: dict = {}
-    for entry in entries:
-        for k, v in entry.sets.items():
-            sets.setdefault(k, v)
-    return Mention(a, b, toks[a].start, toks[b - 1].end, sets, tuple(entries))
 
 
 def _data(name: str) -> dict:
@@ -166,5 +187,8 @@ def get_lexicon() -> Lexicon:
     )
 
 
+@lru_cache(maxsize=1)
 def props() -> ReadingProperties:
+    """The reading properties (cached itself: the extractors ask about a hundred times a note,
+    and a cache hit costs no Python call)."""
     return get_lexicon().props

@@ -6,9 +6,10 @@ sentence or section, never a rescan of the text.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections import Counter
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
 from functools import cached_property
+from typing import TypeVar
 
 from .context import assert_mention
 from .lexicon import Cue, Lexicon, Mention
@@ -17,6 +18,18 @@ from .reader import Document, section_rules
 from .schema import TargetType
 
 NEGATED = frozenset({"negated"})
+PRESENT = ("present", None)  # the assertion of a condition no cue governs
+T = TypeVar("T")
+
+
+def mode(values: Iterable[T]) -> T:
+    """The most frequent of the values, the first seen among equals: what
+    `Counter(values).most_common(1)[0][0]` returns, without building a Counter (the extractors
+    ask several times per note). `values` must not be empty."""
+    counts: dict = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return max(counts, key=counts.__getitem__)
 
 
 class NoteContext:
@@ -38,25 +51,69 @@ class NoteContext:
         self._by_section: dict[str, list[Mention]] = {}
         self._asserted: dict[int, tuple[str, str | None]] = {}
         self._note_values: dict[str, object] = {}
+        sentence_of = doc.sent_of_token.__getitem__ if doc.sent_of_token else doc.sentence_of
         for m in self.mentions:
-            sent = doc.sentence_of(m.tok_start)
+            sent = sentence_of(m.tok_start)
             self._sent_of[id(m)] = sent
             self._sent_mentions[sent].append(m)
             self._by_section.setdefault(doc.sentences[sent].section, []).append(m)
         for c in self.cues:
-            self._sent_cues[doc.sentence_of(c.tok_start)].append(c)
-        self._sent_values: list[list[ValueMatch]] = [[] for _ in range(n)]
+            self._sent_cues[sentence_of(c.tok_start)].append(c)
+        # value matches by kind, for the note and per sentence, in text order
+        self._kind_values: dict[str, list[ValueMatch]] = {}
+        self._sent_kind_values: dict[tuple[int, str], list[ValueMatch]] = {}
         for v in self.values:
-            self._sent_values[doc.sentence_of(v.tok_start)].append(v)
+            kind = v.rule.kind.value
+            self._kind_values.setdefault(kind, []).append(v)
+            key = (sentence_of(v.tok_start), kind)
+            self._sent_kind_values.setdefault(key, []).append(v)
+        self._memo: dict[object, object] = {}
+        self._assert_conditions()
+
+    def _assert_conditions(self) -> None:
+        """Every mention's condition assertion, sentence by sentence: a sentence's cues are
+        filtered once for all its mentions, and a sentence without cues asserts nothing. Almost
+        every note needs them all (the note-level values read only affirmed mentions)."""
+        for sent, mentions in enumerate(self._sent_mentions):
+            cues = [c for c in self._sent_cues[sent] if not c.rule.dates_event]
+            for m in mentions:
+                self._asserted[id(m)] = self._assert_condition(m, cues) if cues else PRESENT
 
     def values_of(self, kind: str, sents=None) -> list[ValueMatch]:
         """Value-rule matches of one kind (count, level, minutes) in these sentences, or in the
         whole note when `sents` is None."""
-        pool = self.values if sents is None else [v for i in sents for v in self._sent_values[i]]
-        return [v for v in pool if v.rule.kind.value == kind]
+        if sents is None:
+            return list(self._kind_values.get(kind, ()))
+        return [v for i in sents for v in self._sent_kind_values.get((i, kind), ())]
+
+    def once(self, key: object, compute: Callable[[], T]) -> T:
+        """`compute()` the first time `key` is asked in this note, the same answer after: for
+        what an extractor reads of the whole note once per mention (a rescan per mention made
+        a long note's cost grow with its square)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[return-value]
+
+    def section_value(self, section: str, key: str):
+        """The most frequent value of `key` among the section's mentions that are not actions
+        and not negated (another procedure's own value is its own), or None."""
+        return self.once(("section_value", section, key), lambda: self._section_value(section, key))
+
+    def _section_value(self, section: str, key: str):
+        values = [
+            m.get(key)
+            for m in self.section_mentions(section)
+            if m.get(key) and not m.get("action") and not self.is_negated(m)
+        ]
+        return mode(values) if values else None
 
     def levels(self, sents=None) -> list[str]:
         """Spinal levels named in these sentences (or the note), in order, each once."""
+        if sents is None:
+            return list(self.once("levels", lambda: self._levels(None)))
+        return self._levels(sents)
+
+    def _levels(self, sents) -> list[str]:
         return list(dict.fromkeys(lv for v in self.values_of("level", sents) for lv in v.value))
 
     def joints(self, sents=None) -> int | None:
@@ -112,6 +169,9 @@ class NoteContext:
 
     def side_field(self) -> str | None:
         """The side a report form's field names ('Laterality: Right'), when there is one."""
+        return self.once("side_field", self._side_field)
+
+    def _side_field(self) -> str | None:
         sides = {m.get("laterality") for m in self.mentions if m.get("side_field")}
         return sides.pop() if len(sides) == 1 else None
 
@@ -132,6 +192,9 @@ class NoteContext:
     def stop_spans(self) -> list[tuple[int, int]]:
         """Stop cues ('was terminated', 'discontinued') in sentences that speak of a procedure:
         'chemotherapy was discontinued' stops no ablation."""
+        return list(self.once("stop_spans", self._stop_spans))
+
+    def _stop_spans(self) -> list[tuple[int, int]]:
         spans = self.note_cue_spans["procedure_word"]
         words = {self.doc.sentence_of(self.token_at(a)) for a, _ in spans}
         out = []
@@ -163,20 +226,23 @@ class NoteContext:
 
     def condition_assertion(self, m: Mention) -> tuple[str, str | None]:
         """Dates and 'years ago' date a treatment, not the disease: they do not make a
-        condition historical; 'history of', 'prior', 's/p' do."""
-        pos = self._pos.get(id(m))
-        own = pos is not None and self.mentions[pos] is m  # cached only for the note's mentions
-        if own and pos in self._asserted:
-            return self._asserted[pos]
+        condition historical; 'history of', 'prior', 's/p' do. The note's own mentions are
+        asserted once, when the context is built; a mention made on the fly is asserted here."""
+        hit = self._asserted.get(id(m))
+        if hit is not None:
+            return hit
         sent = self.sentence_index(m)
-        cues = [c for c in self._sent_cues[sent] if not c.rule.dates_event]
+        return self._assert_condition(
+            m, [c for c in self._sent_cues[sent] if not c.rule.dates_event]
+        )
+
+    def _assert_condition(self, m: Mention, cues: list[Cue]) -> tuple[str, str | None]:
+        if not cues:
+            return PRESENT
         found = assert_mention(
             m.tok_start, m.tok_end, cues, TargetType.condition, breaks=self.doc.breaks
         )
-        answer = (found.value, found.cue.rule.id) if found else ("present", None)
-        if own:
-            self._asserted[pos] = answer
-        return answer
+        return (found.value, found.cue.rule.id) if found else PRESENT
 
     def is_negated(self, m: Mention) -> bool:
         return self.condition_assertion(m)[0] == "negated"
@@ -252,7 +318,7 @@ class NoteContext:
         values = [m.get(key) for m in self.active_mentions() if m.get(key)]
         if not values:
             values = [m.get(key) for m in self.mentions if m.get(key) and not self.is_negated(m)]
-        return Counter(values).most_common(1)[0][0] if values else None
+        return mode(values) if values else None
 
     def note_target(self) -> Mention | None:
         """The likeliest treated site: a specific site near a lesion word, else any target."""
@@ -306,5 +372,17 @@ class NoteContext:
         return out
 
     def sentence_has(self, name: str, sent: int) -> bool:
-        s = self.doc.sentences[sent]
-        return any(s.start <= a < s.end for a, _ in self.note_cue_spans[name])
+        """Whether a span of the whole-note cue `name` starts inside the sentence."""
+        return sent in self.once(("sentence_has", name), lambda: self._sentences_with(name))
+
+    def _sentences_with(self, name: str) -> set[int]:
+        """The sentences a span of `name` starts in (sentences are sorted and disjoint, so the
+        one that can hold an offset is the last one starting at or before it)."""
+        sents = self.doc.sentences
+        starts = [s.start for s in sents]
+        out = set()
+        for a, _ in self.note_cue_spans[name]:
+            k = bisect_right(starts, a) - 1
+            if k >= 0 and a < sents[k].end:
+                out.add(k)
+        return out

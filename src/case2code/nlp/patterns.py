@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from .schema import ReadingProperties, TokenSpec, ValueRule
+
+DIGITS_RE = re.compile(r"\d{1,3}")  # the number in a word ('x3', '3rd')
+LEVEL_WORD_RE = re.compile(r"([a-z]{1,2})(\d{1,2})?")  # a level word: region letters, number
 
 
 @dataclass(slots=True, frozen=True)
@@ -32,7 +35,7 @@ class ValueMatch:
 class TokenTest:
     """One compiled TokenSpec."""
 
-    __slots__ = ("spec", "words", "not_words", "regex", "sep", "op", "attr", "numbers")
+    __slots__ = ("spec", "words", "not_words", "regex", "sep", "op", "attr", "numbers", "like_num")
 
     def __init__(self, spec: TokenSpec, numbers: dict[str, int]):
         self.spec = spec
@@ -46,6 +49,7 @@ class TokenTest:
         self.op = spec.OP
         self.attr = spec.ATTR
         self.numbers = numbers
+        self.like_num = bool(spec.LIKE_NUM)
 
     def word_ok(self, word: str) -> bool:
         """The tests that read the word alone (not its separator or mentions)."""
@@ -53,7 +57,7 @@ class TokenTest:
             return False
         if word in self.not_words:
             return False
-        if self.spec.LIKE_NUM and not (word.isdigit() or word in self.numbers):
+        if self.like_num and not (word.isdigit() or word in self.numbers):
             return False
         return self.regex is None or bool(self.regex.fullmatch(word))
 
@@ -63,7 +67,7 @@ class TokenTest:
             return False
         if word in self.not_words:
             return False
-        if self.spec.LIKE_NUM and not ctx.like_num(word):
+        if self.like_num and not ctx.like_num(word):
             return False
         if self.regex is not None and not self.regex.fullmatch(word):
             return False
@@ -107,11 +111,14 @@ def match_at(tests: list[TokenTest], i: int, ctx: PatternContext) -> int | None:
 
 
 def _match(tests: list[TokenTest], t: int, i: int, ctx: PatternContext) -> int | None:
+    n = len(ctx.words)
+    while t < len(tests) and tests[t].op == "1":  # single tokens: a loop, not a recursion
+        if i >= n or not tests[t].ok(i, ctx):
+            return None
+        t, i = t + 1, i + 1
     if t == len(tests):
         return i
-    test, n = tests[t], len(ctx.words)
-    if test.op == "1":
-        return _match(tests, t + 1, i + 1, ctx) if i < n and test.ok(i, ctx) else None
+    test = tests[t]
     run = i  # how far this repeatable token can reach
     limit = i + 1 if test.op == "?" else n
     while run < min(limit, n) and test.ok(run, ctx):
@@ -124,35 +131,49 @@ def _match(tests: list[TokenTest], t: int, i: int, ctx: PatternContext) -> int |
     return None
 
 
+Compiled = tuple[ValueRule, list[TokenTest], tuple[int, int, frozenset[str]] | None]
+
+
 class ValueRules:
     """The compiled value rules of tokens.yaml, indexed by their first word."""
 
     def __init__(self, rules: tuple[ValueRule, ...], props: ReadingProperties):
         self.props = props
-        self.by_word: dict[str, list[tuple[ValueRule, list[TokenTest]]]] = {}
-        self.any_start: list[tuple[ValueRule, list[TokenTest]]] = []
+        self.by_word: dict[str, list[Compiled]] = {}
+        self.any_start: list[Compiled] = []
         for rule in rules:
             tests = [TokenTest(s, props.number_words) for s in rule.pattern]
+            compiled = (rule, tests, _needed_word(tests))
             first = tests[0]
             if first.op == "1" and first.words is not None:
                 for w in first.words:
-                    self.by_word.setdefault(w, []).append((rule, tests))
+                    self.by_word.setdefault(w, []).append(compiled)
             else:
-                self.any_start.append((rule, tests))
+                self.any_start.append(compiled)
+        self._starting: dict[str, tuple[Compiled, ...]] = {}  # word -> starting_with(word)
 
-    @lru_cache(maxsize=65536)  # noqa: B019 - one instance per process, words repeat
-    def starting_with(self, word: str) -> tuple:
+    def starting_with(self, word: str) -> tuple[Compiled, ...]:
         """The rules whose first token can be this word (its SEP and ATTR are checked later)."""
         return tuple(self.by_word.get(word, [])) + tuple(
-            (rule, tests) for rule, tests in self.any_start if tests[0].word_ok(word)
+            c for c in self.any_start if c[1][0].word_ok(word)
         )
 
     def find(self, ctx: PatternContext) -> list[ValueMatch]:
         """Every value match, one per start token and kind (the longest), in text order."""
         out: list[ValueMatch] = []
-        for i, word in enumerate(ctx.words):
+        known, words = self._starting, ctx.words
+        for i, word in enumerate(words):
+            rules = known.get(word)
+            if rules is None:
+                rules = self.starting_with(word)
+                if len(known) < 65536:  # words repeat across notes; a bound keeps memory flat
+                    known[word] = rules
+            if not rules:
+                continue
             best: dict[str, tuple[int, ValueRule]] = {}
-            for rule, tests in self.starting_with(word):
+            for rule, tests, need in rules:
+                if need is not None and need[2].isdisjoint(words[i + need[0] : i + need[1] + 1]):
+                    continue  # the word the pattern needs is nowhere it could be
                 end = match_at(tests, i, ctx)
                 if end is None or _blocked(rule, i, ctx):
                     continue
@@ -176,7 +197,7 @@ class ValueRules:
     def number(self, word: str) -> int | None:
         if word in self.props.number_words:
             return self.props.number_words[word]
-        digits = re.search(r"\d{1,3}", word)
+        digits = DIGITS_RE.search(word)
         return int(digits.group()) if digits else None
 
     def levels(self, words: list[str], *, expand: bool) -> list[str] | None:
@@ -184,7 +205,7 @@ class ValueRules:
         named: list[tuple[str, int]] = []
         region = None
         for word in words:
-            head = re.fullmatch(r"([a-z]{1,2})(\d{1,2})?", word) or None
+            head = LEVEL_WORD_RE.fullmatch(word)
             if head and head.group(1) in self.props.level_regions:
                 region = self.props.level_regions[head.group(1)]
                 if head.group(2):
@@ -199,6 +220,25 @@ class ValueRules:
             if a < b:
                 named = [(r, k) for k in range(a, b + 1)]
         return list(dict.fromkeys(f"{r}{n}" for r, n in named))
+
+
+def _needed_word(tests: list[TokenTest]) -> tuple[int, int, frozenset[str]] | None:
+    """A quick test that rules out most starts before the full match: (lo, hi, words) when some
+    later token must be one of `words` and sits lo to hi tokens after the start (the tokens
+    before it are single or optional), else None. Of several, the narrowest window."""
+    lo = hi = 0  # how far after the start the current test's token can be
+    best = None
+    for t, test in enumerate(tests):
+        if t > 0 and test.op == "1" and test.words is not None:
+            if best is None or hi - lo < best[1] - best[0]:
+                best = (lo, hi, test.words)
+        if test.op == "1":
+            lo, hi = lo + 1, hi + 1
+        elif test.op == "?":
+            hi += 1
+        else:  # a repeated token: the tests after it can be anywhere
+            break
+    return best
 
 
 def _blocked(rule: ValueRule, i: int, ctx: PatternContext) -> bool:

@@ -9,13 +9,17 @@ punctuation, word tokens with offsets), so a few compiled patterns do it exactly
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate, repeat
+from typing import NamedTuple
 
 import yaml
 
 TOKEN_RE = re.compile(r"[A-Za-z0-9]+")
+NON_WORD_RE = re.compile(r"([^A-Za-z0-9]+)")  # the gaps between TOKEN_RE's words, kept by split
 BREAK_RE = re.compile(r"[,;:()]")  # clause breaks between tokens: short cues stop there
 HEADER_RE = re.compile(
     r"^[ \t]*(?:[-*\u2022]\s*|\d{1,2}[.)]\s*)?"
@@ -37,8 +41,10 @@ SENT_END_RE = re.compile(
 ABBREV_RE = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|vs|approx|e\.g|i\.e|St|No|Fig|cm|mm|min)|\b[A-Z])\.$")
 
 
-@dataclass(slots=True, frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A word with its offsets. A named tuple, not a frozen dataclass: a note makes hundreds
+    and a frozen dataclass's __init__ sets each field through object.__setattr__."""
+
     start: int
     end: int
     lower: str
@@ -68,9 +74,13 @@ class Document:
     sentences: list[Sentence] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     breaks: tuple[int, ...] = ()  # sorted token indexes with a clause break before them
+    sent_of_token: list[int] = field(default_factory=list)  # token index -> sentence index
 
     def sentence_of(self, token_index: int) -> int:
-        """Index of the sentence holding a token (binary search over token ranges)."""
+        """Index of the sentence holding a token: read from the table `read` builds once per
+        note (the extractors ask for every mention, cue and value), else a binary search."""
+        if 0 <= token_index < len(self.sent_of_token):
+            return self.sent_of_token[token_index]
         lo, hi = 0, len(self.sentences) - 1
         while lo < hi:
             mid = (lo + hi + 1) // 2
@@ -98,7 +108,10 @@ def section_rules() -> SectionRules:
     return SectionRules(tuple(prefixes), defaults)
 
 
+@lru_cache(maxsize=4096)
 def classify_header(header: str) -> str | None:
+    """The section a header names (its longest known prefix), or None. Cached: notes repeat a
+    small set of headers, and each try reads every known prefix."""
     words = tuple(w.lower() for w in TOKEN_RE.findall(header))
     if not words or len(words) > 8:
         return None
@@ -172,24 +185,60 @@ def _split_punctuation(text: str, start: int, end: int) -> list[tuple[int, int]]
 def read(text: str) -> Document:
     """Sections, sentences and tokens of a note; every offset indexes `text` itself."""
     doc = Document(text=text)
-    doc.tokens = [Token(m.start(), m.end(), m.group().lower()) for m in TOKEN_RE.finditer(text)]
-    doc.breaks = tuple(
-        i
-        for i in range(1, len(doc.tokens))
-        if BREAK_RE.search(text, doc.tokens[i - 1].end, doc.tokens[i].start)
-    )
+    doc.tokens = tokenize(text)
+    starts = [t.start for t in doc.tokens]
+    doc.breaks = _breaks(text, starts)
     doc.sections = find_sections(text)
     bounds = _section_bounds(doc.sections, len(text))
     tok_i = 0
     for name, s_start, s_end in bounds:
         for a, b in split_sentences(text, s_start, s_end):
             first = tok_i
-            while tok_i < len(doc.tokens) and doc.tokens[tok_i].start < b:
-                tok_i += 1
+            tok_i = bisect_left(starts, b, tok_i)
             doc.sentences.append(Sentence(a, b, name, first, tok_i))
     if not doc.sentences:
         doc.sentences.append(Sentence(0, len(text), "body", 0, len(doc.tokens)))
+    doc.sent_of_token = _sentence_table(doc.sentences, len(doc.tokens))
     return doc
+
+
+def tokenize(text: str) -> list[Token]:
+    """The word tokens of TOKEN_RE with their offsets, built without a Python-level step per
+    token: the text is split at its non-word runs (words and gaps alternate), offsets are the
+    running sum of the pieces' lengths, and the tokens are made by `map` (a note has hundreds).
+    ASCII text is lower-cased whole first (lower() then keeps every offset)."""
+    ascii_text = text.isascii()
+    parts = NON_WORD_RE.split(text.lower() if ascii_text else text)
+    offsets = list(accumulate(map(len, parts), initial=0))
+    words, starts, ends = parts[0::2], offsets[0:-1:2], offsets[1::2]
+    if not ascii_text:
+        words = [w.lower() for w in words]
+    first = 1 if words and not words[0] else 0  # text starting with a gap: no word before it
+    last = len(words) - 1 if words and not words[-1] else len(words)
+    rows = zip(starts[first:last], ends[first:last], words[first:last], strict=True)
+    return list(map(tuple.__new__, repeat(Token), rows))
+
+
+def _breaks(text: str, starts: list[int]) -> tuple[int, ...]:
+    """Token indexes i > 0 with a clause break between token i - 1 and token i: each break
+    character is found once in the text and falls before the first token starting after it
+    (break characters are never inside a word token)."""
+    out: dict[int, None] = {}
+    for m in BREAK_RE.finditer(text):
+        i = bisect_right(starts, m.start())
+        if 0 < i < len(starts):
+            out[i] = None
+    return tuple(out)
+
+
+def _sentence_table(sentences: list[Sentence], n_tokens: int) -> list[int]:
+    """Token index -> the last sentence whose first token is at or before it (what the binary
+    search of `Document.sentence_of` returns), built in one pass."""
+    table = [0] * n_tokens
+    for k, sent in enumerate(sentences):
+        nxt = sentences[k + 1].tok_start if k + 1 < len(sentences) else n_tokens
+        table[sent.tok_start : max(nxt, sent.tok_start)] = [k] * max(nxt - sent.tok_start, 0)
+    return table
 
 
 def _section_bounds(sections: list[Section], length: int) -> list[tuple[str, int, int]]:

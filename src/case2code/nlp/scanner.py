@@ -11,11 +11,12 @@ that literal) without a second pass.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable
 
 from .reader import TOKEN_RE
 
 END = None  # key of a trie node's payloads: {kind: [payload, ...]}
+NO_ENDS: dict = {}  # the payloads of a node no literal ends at (never modified)
 
 
 def literal_key(literal: str) -> tuple[str, ...]:
@@ -49,31 +50,39 @@ class Trie:
         node.setdefault(END, {}).setdefault(kind, []).append(payload)
 
     def scan(self, words: list[str]) -> dict[Hashable, list[tuple[int, int, list]]]:
-        """Per table, the longest non-overlapping matches, left to right: (start, end, payloads)."""
+        """Per table, the longest non-overlapping matches, left to right: (start, end, payloads).
+
+        At each start the walk keeps, per table, the longest literal ending so far; a table
+        takes that match unless an earlier match of its own still covers the start. One loop,
+        locals bound once: this runs for every token of every note."""
         found: dict[Hashable, list[tuple[int, int, list]]] = {k: [] for k in self.kinds}
         free = dict.fromkeys(self.kinds, 0)  # per table, the first token not yet matched
-        for i, (kind, end, payloads) in self._longest_at_each(words):
-            if i >= free[kind]:
-                found[kind].append((i, end, payloads))
-                free[kind] = end
-        return found
-
-    def _longest_at_each(self, words: list[str]) -> Iterator[tuple[int, tuple]]:
         root, n = self.root, len(words)
         for i in range(n):
             node = root.get(words[i])
             if node is None:
                 continue
+            if i + 1 >= n or words[i + 1] not in node:  # one word long: the common case
+                for kind, payloads in node.get(END, NO_ENDS).items():
+                    if i >= free[kind]:
+                        found[kind].append((i, i + 1, payloads))
+                        free[kind] = i + 1
+                continue
             best: dict = {}
             j = i + 1
-            while node is not None:
+            while True:
                 ends = node.get(END)
                 if ends:
                     for kind, payloads in ends.items():
-                        best[kind] = (kind, j, payloads)
+                        best[kind] = (j, payloads)
                 if j >= n:
                     break
                 node = node.get(words[j])
+                if node is None:
+                    break
                 j += 1
-            for hit in best.values():
-                yield i, hit
+            for kind, (end, payloads) in best.items():
+                if i >= free[kind]:
+                    found[kind].append((i, end, payloads))
+                    free[kind] = end
+        return found

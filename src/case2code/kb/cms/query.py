@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..loader import KB
+from ..memo import per_kb
 from .store import Release, Store
 
 KB_EDITS_SOURCE = "KB edits.yaml"
@@ -146,7 +147,13 @@ def edits_in_force(
 
 
 def kb_edits(kb: KB) -> list[PairEdit]:
-    return [
+    return list(_kb_edits(kb))
+
+
+@per_kb
+def _kb_edits(kb: KB) -> tuple[PairEdit, ...]:
+    """Built once per KB: every coded note asks for the pair edits."""
+    return tuple(
         PairEdit(
             e.column1,
             e.column2,
@@ -158,7 +165,7 @@ def kb_edits(kb: KB) -> list[PairEdit]:
             e.kind,
         )
         for e in kb.edits.edits
-    ]
+    )
 
 
 def edits_of(kb: KB, code: str, other: str | None = None) -> list[PairEdit]:

@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass, fields
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from .formats import MueRow, PfsRow, PtpRow
@@ -69,13 +70,26 @@ def data_dir() -> Path:
     env = os.environ.get("C2C_KB_DIR")
     if env:
         return Path(env)
+    return _user_data_dir()
+
+
+@lru_cache(maxsize=1)
+def _user_data_dir() -> Path:
+    """Asked of platformdirs once: every coded note checks for an import, and platformdirs
+    reads the environment and builds paths on each call (a tenth of a note's time)."""
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("case2code", appauthor=False))
 
 
 def db_path() -> Path:
-    return data_dir() / DB_NAME
+    return _db_path(os.environ.get("C2C_KB_DIR"))
+
+
+@lru_cache(maxsize=8)
+def _db_path(env: str | None) -> Path:
+    """The path for one value of $C2C_KB_DIR, built once (every coded note asks)."""
+    return (Path(env) if env else _user_data_dir()) / DB_NAME
 
 
 class Store:
@@ -91,11 +105,13 @@ class Store:
     def existing(cls) -> Store | None:
         """The store, or None when nothing was ever imported (the common case)."""
         path = db_path()
-        if not path.exists():
+        try:
+            mtime = os.stat(path).st_mtime_ns  # one system call, asked for every coded note
+        except (FileNotFoundError, NotADirectoryError):  # what Path.exists() reads as absent
             return None
         cached = _OPEN.get(path)
-        if cached is None or cached[1] != path.stat().st_mtime_ns:
-            cached = (cls(path), path.stat().st_mtime_ns)
+        if cached is None or cached[1] != mtime:
+            cached = (cls(path), mtime)
             _OPEN[path] = cached
         return cached[0]
 
