@@ -321,3 +321,15 @@ def test_microwave_coagulation_of_liver_metastases_after_mastectomy(coder):
         ("77022", 1, ["26"]),
     ]
     assert "Z85.3" in codes(r) and not any(c.startswith("C50") for c in codes(r))
+
+
+def test_a_bone_metastasis_at_risk_of_fracture_has_no_fracture_code(coder):
+    text = (
+        "A 58-year-old woman with papillary thyroid carcinoma, treated by total thyroidectomy and "
+        "radioiodine, has a painful T10 vertebral metastasis at high risk of fracture. Under CT "
+        "guidance the T10 metastasis was treated with percutaneous cryoablation."
+    )
+    r = run(coder, text)
+    assert [(c.code, c.units) for c in r.cpt] == [("20983", 1)]
+    assert codes(r)[0] == "C79.51"
+    assert not any(c.startswith("M84.5") for c in codes(r))
