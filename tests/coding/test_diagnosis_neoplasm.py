@@ -333,3 +333,14 @@ def test_a_bone_metastasis_at_risk_of_fracture_has_no_fracture_code(coder):
     assert [(c.code, c.units) for c in r.cpt] == [("20983", 1)]
     assert codes(r)[0] == "C79.51"
     assert not any(c.startswith("M84.5") for c in codes(r))
+
+
+def test_an_ablation_for_the_treatment_of_pain_lists_the_pain_code_first(coder):
+    text = (
+        "Radiofrequency ablation of a sacral metastasis for the treatment of pain. A 61-year-old "
+        "woman with metastatic breast cancer and a painful right sacral ala metastasis underwent "
+        "CT-guided radiofrequency ablation of the lesion."
+    )
+    r = run(coder, text)
+    assert [(c.code, c.units) for c in r.cpt] == [("20982", 1)]
+    assert codes(r)[:2] == ["G89.3", "C79.51"]
