@@ -93,17 +93,6 @@ def test_microwave_with_the_rf_code_is_a_contested_rule(coder):
     assert r.review.route == "review"
 
 
-def test_an_unspecified_primary_code_is_a_reason_for_review(coder):
-    r = _code(
-        coder,
-        "A patient with lung cancer has developed multiple bone tumors in the ribs. "
-        "The provider performs percutaneous radiofrequency ablation of these lesions.",
-    )
-    assert "C34.90" in [d.code for d in r.icd10]
-    reason = next(x for x in r.review.reasons if x.rule == "route.unspecified_diagnosis")
-    assert reason.codes == ["C34.90"]
-
-
 def test_ablations_of_two_organs_in_one_note_go_to_review(coder):
     r = _code(coder, TWO_ORGANS)
     assert {"47382", "32998"} <= {c.code for c in r.cpt}
@@ -226,3 +215,23 @@ def test_review_search_matches_like_the_plain_pattern(text):
         plain = union.search(text)
         got = search(union, text)
         assert (got and got.span()) == (plain and plain.span())
+
+
+SEED_3 = (
+    "A patient with lung cancer has developed multiple bone tumors in the ribs. The provider opts "
+    "for percutaneous radiofrequency ablation to treat these lesions effectively."
+)
+
+
+def test_an_unspecified_code_the_note_cannot_improve_is_no_reason_to_review(coder):
+    r = coder.code(Note(SEED_3, "seed-03", date(2025, 6, 2)))
+    assert [d.code for d in r.icd10] == ["C79.51", "C34.90"]
+    assert not any(x.rule == "route.unspecified_diagnosis" for x in r.review.reasons)
+
+
+def test_an_unspecified_code_beside_a_side_word_is_sent_to_a_coder(coder):
+    text = SEED_3.replace("in the ribs", "in the left ribs")
+    r = coder.code(Note(text, "seed-03-left", date(2025, 6, 2)))
+    assert "C34.90" in [d.code for d in r.icd10]
+    reason = next(x for x in r.review.reasons if x.rule == "route.unspecified_diagnosis")
+    assert reason.codes == ["C34.90"]

@@ -116,7 +116,13 @@ def _blank(coded: Coded, rule: ReviewRule) -> list[Objection]:
 
 
 def _unspecified(coded: Coded, rule: ReviewRule) -> list[Objection]:
-    ok = set(coded.kb.review.unspecified_ok) if coded.kb.review else set()
+    """An unspecified code is a reason only where the note names more than the code says: a
+    note with no side and no site word anywhere supports the unspecified code as written."""
+    review = coded.kb.review
+    ok = set(review.unspecified_ok) if review else set()
+    markers = review.specific_markers if review else []
+    if markers and not any(re.search(p, coded.text or "", re.IGNORECASE) for p in markers):
+        return []
     return [
         Objection([d.code], d.description, d.evidence)
         for d in coded.result.icd10

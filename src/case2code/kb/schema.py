@@ -470,6 +470,11 @@ class ReviewPolicy(Strict):
         description="Regular expressions for words that show a note is about one patient (age, "
         "sex, pronoun, title); a coded note with none of them goes to review.",
     )
+    specific_markers: list[str] = Field(
+        default_factory=list,
+        description="Regular expressions for words that can make a diagnosis more specific (a side, "
+        "a part of an organ); a note with none of them gets no unspecified-diagnosis reason.",
+    )
     publication_markers: list[str] = Field(
         default_factory=list,
         description="Regular expressions for words of a publication (case report, series, "
