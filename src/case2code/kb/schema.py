@@ -472,8 +472,8 @@ class ReviewPolicy(Strict):
     )
     specific_markers: list[str] = Field(
         default_factory=list,
-        description="Regular expressions for words that can make a diagnosis more specific (a side, "
-        "a part of an organ); a note with none of them gets no unspecified-diagnosis reason.",
+        description="Regular expressions for words that can make a diagnosis more specific (a "
+        "side, a part of an organ); a note with none of them gets no unspecified-diagnosis reason.",
     )
     publication_markers: list[str] = Field(
         default_factory=list,
