@@ -288,3 +288,26 @@ def test_blocks_with_moderate_sedation_go_to_review_with_the_payer_caveat(coder)
     assert finding.codes == ["99152", "64493"]
     assert "not treat sedation as routinely necessary" in finding.message
     assert r.review.route == "review"
+
+
+def test_blocks_a_region_word_beside_the_block_picks_the_lumbar_code(coder):
+    text = (
+        "PROCEDURE: Right lumbar medial branch block under fluoroscopy.\n"
+        "INDICATION: 60-year-old man with lumbar facet arthropathy."
+    )
+    r = _code(coder, text)
+    assert _lines(r) == [("64493", 1, ["RT"])]
+    assert _evidence(text, r.cpt[0]) == ["Right", "medial branch block"]
+
+
+def test_blocks_recounted_beside_an_earlier_liver_ablation_keep_their_own_targets(coder):
+    text = (
+        "PROCEDURE: CT-guided percutaneous cryoablation of a 2.4 cm left renal mass.\n"
+        "HISTORY: 70-year-old man with clear cell renal cell carcinoma of the left kidney. He "
+        "underwent CT-guided radiofrequency ablation of a right liver metastasis in 2021 and right "
+        "lumbar medial branch blocks last year.\n"
+        "TECHNIQUE: Two cryoprobes were placed under CT guidance; two freeze cycles."
+    )
+    r = _code(coder, text)
+    assert _lines(r) == [("50593", 1, ["LT"]), ("77013", 1, ["26"])]
+    assert [n.code for n in r.not_reported][:2] == ["47382", "64493"]

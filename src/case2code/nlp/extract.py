@@ -43,14 +43,16 @@ def _nearest(cands: list[Mention], anchor: Mention, prefer_after: bool = True) -
 
 def _target_mentions(ctx: NoteContext, mentions: list[Mention]) -> list[Mention]:
     """Organ/site mentions that name a target, not a primary-cancer adjective ('breast cancer'),
-    nor a nerve or joint named as a landmark beside a tumor ('metastasis near the SI joint')."""
+    nor a nerve or joint named as a landmark beside a tumor ('metastasis near the SI joint'), nor
+    the words of another procedure ('thyroid lobectomy', 'medial branch blocks')."""
     tumor = any(m.get("neoplasm") in ("secondary", "malignant", "tumor") for m in mentions)
     return [
         m
         for m in mentions
         if m.get("organ")
+        and not m.get("action")  # "... and medial branch blocks": another procedure's own words
         and not ctx.is_primary_usage(m)
-        and not (tumor and props().organ(m.get("organ")).nerve and not m.get("action"))
+        and not (tumor and props().organ(m.get("organ")).nerve)
         and not (m.get("histology") and ctx.is_origin(m))
     ]
 
@@ -208,7 +210,7 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
         attrs["organ"] = m.get("organ") or target.get("organ")
         attrs["site"] = target.get("site") if target.get("organ") == attrs["organ"] else None
         attrs["laterality"] = _laterality_near(ctx, target)
-        attrs["region"] = target.get("region")
+        attrs["region"] = target.get("region") or _sentence_value(ctx, "region", m, sent)
     return anchor
 
 
