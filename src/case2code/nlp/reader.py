@@ -29,7 +29,7 @@ HEADER_RE = re.compile(
 # A structured abstract runs its headers inline ("... in one session. Case Description: A 45-year-
 # old ..."): a header word group after a sentence end counts only when sections.yaml knows it.
 INLINE_HEADER_RE = re.compile(
-    r"(?<=[.!?])[ \t]+(?P<h>[A-Z][a-z]{1,20}(?: [A-Za-z][a-z]{1,20}){0,3}):[ \t]"
+    r"(?<=[.!?])[ \t]*(?P<h>[A-Z][a-z]{1,20}(?: [A-Za-z][a-z]{1,20}){0,3}):[ \t\n]"
 )
 CAPS_HEADER_RE = re.compile(r"^[ \t]*(?P<h>[A-Z][A-Z /&()'\-]{2,40})[ \t]*$", re.MULTILINE)
 SENT_END_RE = re.compile(
