@@ -56,10 +56,11 @@ def route(kb: KB, result: Result, lines: Lines, text: str = "") -> Review:
 
 
 def _findings(coded: Coded, rule: ReviewRule) -> list[Objection]:
+    prefixes = tuple(rule.finding_rules)  # str.startswith reads a tuple in one call
     return [
         Objection(f.codes, f.message, f.evidence)
         for f in coded.result.findings
-        if f.kind in rule.finding_kinds or any(f.rule.startswith(p) for p in rule.finding_rules)
+        if f.kind in rule.finding_kinds or f.rule.startswith(prefixes)
     ]
 
 
