@@ -14,7 +14,7 @@ from .coding.evidence import DecisiveWords
 from .coding.explain import Explainer, fill
 from .coding.lines import Lines, code_facts
 from .errors import InputError
-from .kb import KB, get_kb
+from .kb import KB, cms, get_kb
 from .kb.desk import ICD10CM_START
 from .model import SETTINGS, CodeLine, DxCode, Facts, Finding, Note, ProcedureFact, Result
 from .nlp import read_facts, read_note
@@ -62,8 +62,9 @@ class Coder:
 
     def _checks(self, lines: Lines, facts: Facts, dx: list[DxCode], note: Note) -> list[Finding]:
         on, setting = note.date_of_service, note.setting
-        out = findings.pair_edits(self.kb, lines.cpt, on, setting)
-        out += findings.mue(self.kb, lines.cpt, on, setting)
+        with cms.one_store():  # one look at the CMS store for all the note's lines
+            out = findings.pair_edits(self.kb, lines.cpt, on, setting)
+            out += findings.mue(self.kb, lines.cpt, on, setting)
         out += findings.dx_support(self.kb, lines.cpt, dx)
         for i, line in enumerate(lines.cpt):
             entry, fact = self.kb.codes[line.code], lines.facts_of.get(i)

@@ -72,6 +72,17 @@ def test_without_an_import_the_kb_edits_apply(nothing_imported):
     assert "never separately" in found[0].message  # the KB's own rationale
 
 
+def test_one_store_keeps_a_notes_checks_on_the_store_seen_at_its_start(nothing_imported):
+    """An import that lands while a note is checked moves the next note, not this one."""
+    kb, on = get_kb(), date(2025, 5, 1)
+    with cms.one_store():
+        cms.import_file("ncci", FIX / "ccipra-fixture-f1.txt")
+        inside = cms.pair_edits(kb, ["20982", "77013"], on)
+    after = cms.pair_edits(kb, ["20982", "77013"], on)
+    assert [e.source for e in inside] == ["KB edits.yaml (NCCI-PTP-2024Q3)"]
+    assert [e.source for e in after] == ["CMS PTP professional 2022-01-01 (ccipra-fixture-f1.txt)"]
+
+
 def test_a_date_before_every_imported_release_falls_back_to_the_kb(imported):
     found = _by_kind(_claim([{"code": "20982"}, {"code": "77013"}], on="2020-06-01"), "pair_edit")
     assert len(found) == 1 and "CMS PTP" not in found[0].message

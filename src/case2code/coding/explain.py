@@ -6,6 +6,7 @@ treated in the session." and never a vocabulary id or a CPT descriptor."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..kb import KB
 from ..kb.schema import CodeEntry, CodeKind, Explanations, OrganWords, UnitRule
@@ -23,18 +24,33 @@ def fill(template: str, **values) -> str:
     """Fill a template of explain.yaml: a [part] whose placeholders are all set is kept without
     its brackets, else dropped; {a} becomes "a" or "an" by the next word, or the count in words
     (`count_words`) when `count_number` is over one."""
-
-    def optional(m: re.Match) -> str:
-        return m.group(1) if all(values.get(n) for n in FIELD.findall(m.group(1))) else ""
-
-    def field(m: re.Match) -> str:
-        if m.group(1) == "a":
-            return ARTICLE
-        return str(values[m.group(1)])
-
-    text = FIELD.sub(field, OPTIONAL.sub(optional, template))
-    text = AFTER_ARTICLE.sub(lambda m: _article(m.group(1), values) + m.group(1), text)
+    texts, optionals = _optionals(template)
+    kept = tuple(all(values.get(n) for n in names) for names in optionals)
+    pieces = _fields(texts, kept)
+    parts = list(pieces)
+    for k in range(1, len(parts), 2):  # odd places hold field names
+        name = parts[k]
+        parts[k] = ARTICLE if name == "a" else str(values[name])
+    text = "".join(parts)
+    if ARTICLE in text:
+        text = AFTER_ARTICLE.sub(lambda m: _article(m.group(1), values) + m.group(1), text)
     return SPACES.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=1024)
+def _optionals(template: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The template split at its [parts] (text, part, text, ... part, text) and each part's
+    placeholder names: parsed once per template, not once per line of every note."""
+    texts = tuple(OPTIONAL.split(template))
+    return texts, tuple(tuple(FIELD.findall(t)) for t in texts[1::2])
+
+
+@lru_cache(maxsize=4096)
+def _fields(texts: tuple[str, ...], kept: tuple[bool, ...]) -> tuple[str, ...]:
+    """The template with its [parts] kept or dropped, split at its placeholders: literal text
+    at even places, placeholder names at odd ones (what `FIELD.sub` would replace)."""
+    joined = "".join(t if k % 2 == 0 or kept[k // 2] else "" for k, t in enumerate(texts))
+    return tuple(FIELD.split(joined))
 
 
 def _article(first: str, values: dict) -> str:

@@ -56,10 +56,11 @@ def route(kb: KB, result: Result, lines: Lines, text: str = "") -> Review:
 
 
 def _findings(coded: Coded, rule: ReviewRule) -> list[Objection]:
+    prefixes = tuple(rule.finding_rules)  # str.startswith reads a tuple in one call
     return [
         Objection(f.codes, f.message, f.evidence)
         for f in coded.result.findings
-        if f.kind in rule.finding_kinds or any(f.rule.startswith(p) for p in rule.finding_rules)
+        if f.kind in rule.finding_kinds or f.rule.startswith(prefixes)
     ]
 
 
@@ -405,6 +406,9 @@ def _no_procedure(coded: Coded, rule: ReviewRule) -> list[Objection]:
 def scope_findings(kb: KB, text: str) -> list[Finding]:
     """Services documented in the note that case2code never codes (review.yaml scope_cues)."""
     out = []
+    union = _scope_union(kb)
+    if union is not None and not search(union, text):
+        return out  # no cue anywhere: one scan of the note instead of one per cue
     for cue in kb.review.scope_cues if kb.review else []:
         m = re.search(cue.pattern, text, re.IGNORECASE)
         if m:
@@ -413,6 +417,12 @@ def scope_findings(kb: KB, text: str) -> list[Finding]:
             msg = f"{cue.message.strip()} ({where})"
             out.append(Finding("info", "out_of_scope_service", msg, [], [span], cue.id))
     return out
+
+
+@per_kb
+def _scope_union(kb: KB) -> re.Pattern | None:
+    """The scope cues' patterns as one regex (see `union_of`), built once per KB."""
+    return union_of([c.pattern for c in kb.review.scope_cues]) if kb.review else None
 
 
 def nothing_coded(kb: KB, result: Result) -> Finding:

@@ -361,6 +361,20 @@ def _subtype_patterns() -> tuple[tuple[re.Pattern, str], ...]:
     )
 
 
+@lru_cache(maxsize=1)
+def _any_subtype() -> re.Pattern:
+    """Every subtype pattern as one alternation: it matches wherever one of them does (each
+    alternative keeps its own word bounds), so a sentence it misses needs no other search."""
+    return re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in _subtype_patterns()))
+
+
+def _subtypes(text: str) -> str | None:
+    """The subtypes a sentence names, joined by '|' in the order of properties.yaml."""
+    if not _any_subtype().search(text):
+        return None
+    return "|".join(dict.fromkeys(v for rx, v in _subtype_patterns() if rx.search(text))) or None
+
+
 def indications(ctx: NoteContext) -> list[ConditionFact]:
     out = []
     for m in ctx.mentions:
@@ -368,9 +382,7 @@ def indications(ctx: NoteContext) -> list[ConditionFact]:
         if not ind:
             continue
         sent = ctx.doc.sentence_of(m.tok_start)
-        text = ctx.sentence_text(sent).lower()
-        subtype = "|".join(dict.fromkeys(v for rx, v in _subtype_patterns() if rx.search(text)))
-        subtype = subtype or None
+        subtype = _subtypes(ctx.sentence_text(sent).lower())
         lat = _laterality_before(ctx, m) or _laterality_in(ctx, sent)
         levels = ctx.levels([sent]) or ctx.levels()
         region = _region(ctx, sent, levels)

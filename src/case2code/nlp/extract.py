@@ -454,16 +454,13 @@ def _fill_target(ctx: NoteContext, anchors: list[Anchor]) -> None:
 def _pick(anchors: list[Anchor], key: str):
     """The attribute value of a group: values named in a mention's own sentence first, most
     frequent wins."""
-    own = [a for a in anchors if a.attrs.get(f"{key}_own")]
-    for pool in (
-        own,
-        [a for a in anchors if a.own_site or key not in ("site", "laterality")],
-        anchors,
-    ):
-        values = [a.attrs.get(key) for a in pool if a.attrs.get(key)]
-        if values:
-            return mode(values)
-    return None
+    own_key, placed = f"{key}_own", key not in ("site", "laterality")
+    values = [v for a in anchors if a.attrs.get(own_key) and (v := a.attrs.get(key))]
+    if not values:  # each pool only when the one before has no value (read as needed)
+        values = [v for a in anchors if (a.own_site or placed) and (v := a.attrs.get(key))]
+    if not values:
+        values = [v for a in anchors if (v := a.attrs.get(key))]
+    return mode(values) if values else None
 
 
 def _laterality(ctx: NoteContext, anchors: list[Anchor]) -> str | None:

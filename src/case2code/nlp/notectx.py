@@ -146,7 +146,10 @@ class NoteContext:
         return self.doc.sentence_of(m.tok_start) if sent is None else sent
 
     def section_of(self, m: Mention) -> str:
-        return self.doc.sentences[self.sentence_index(m)].section
+        sent = self._sent_of.get(id(m))
+        if sent is None:
+            sent = self.doc.sentence_of(m.tok_start)
+        return self.doc.sentences[sent].section
 
     def section_mentions(self, section: str) -> list[Mention]:
         if section in ("body",):
@@ -245,7 +248,8 @@ class NoteContext:
         return (found.value, found.cue.rule.id) if found else PRESENT
 
     def is_negated(self, m: Mention) -> bool:
-        return self.condition_assertion(m)[0] == "negated"
+        hit = self._asserted.get(id(m))  # the note's own mentions: no call to ask
+        return (hit or self.condition_assertion(m))[0] == "negated"
 
     def names_origin(self, m: Mention) -> bool:
         """'consistent with a breast primary', 'from a renal primary': the origin, not a site."""

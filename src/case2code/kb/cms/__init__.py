@@ -13,6 +13,7 @@ from .query import (
     fee_history,
     kb_edits,
     mue_for,
+    one_store,
     pair_edits,
 )
 from .store import Release, Store, db_path
@@ -33,5 +34,6 @@ __all__ = [
     "import_file",
     "kb_edits",
     "mue_for",
+    "one_store",
     "pair_edits",
 ]

@@ -7,6 +7,9 @@ imports the current quarter's files sees every answer move to that quarter at on
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 
@@ -84,8 +87,25 @@ class MueLimit:
         }
 
 
+# the store one note's checks read, while `one_store` holds it (boxed: None is an answer too)
+_PINNED: ContextVar[tuple[Store | None] | None] = ContextVar("case2code_cms_store", default=None)
+
+
 def _store() -> Store | None:
-    return Store.existing()
+    pinned = _PINNED.get()
+    return pinned[0] if pinned is not None else Store.existing()
+
+
+@contextmanager
+def one_store() -> Iterator[None]:
+    """Inside the block every query reads the store as it was on entry: one note's pair edits
+    and MUE limits come from one look at the store (a `stat` each, asked per line before),
+    and an import finishing mid-note cannot split its checks between two releases."""
+    token = _PINNED.set((Store.existing(),))
+    try:
+        yield
+    finally:
+        _PINNED.reset(token)
 
 
 def _ptp_release(setting: str, on: date | None) -> tuple[Store, Release] | None:
