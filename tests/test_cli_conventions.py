@@ -168,3 +168,13 @@ def test_batch_workers_default_to_the_cores(monkeypatch, args, workers):
                         batch_run.Summary())
     CliRunner().invoke(app, ["batch", str(EXAMPLES / "notes.jsonl"), *args])
     assert seen[0].workers == workers and seen[0].timeout_s == 10.0
+
+
+def test_the_readme_has_whole_headings_and_no_link_outside_the_repository():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings and all(line.count("## ") == 1 for line in headings)
+    assert len(headings) == len(set(headings))
+    assert "../" not in text
