@@ -41,7 +41,7 @@ def pair_edits(
         words = {
             "column1": col1.code,
             "column2": col2.code,
-            "rationale": edit.rationale,
+            "rationale": edit.rationale.rstrip(". "),  # the template punctuates
             "source": _source(edit.source),
         }
         if edit.modifier_indicator == 0:
