@@ -121,14 +121,15 @@ def _unspecified(coded: Coded, rule: ReviewRule) -> list[Objection]:
     note with no side and no site word anywhere supports the unspecified code as written."""
     review = coded.kb.review
     ok = set(review.unspecified_ok) if review else set()
-    markers = review.specific_markers if review else []
-    if markers and not any(re.search(p, coded.text or "", re.IGNORECASE) for p in markers):
-        return []
-    return [
+    found = [
         Objection([d.code], d.description, d.evidence)
         for d in coded.result.icd10
         if "unspecified" in d.description.lower() and d.code not in ok
     ]
+    markers = review.specific_markers if review else []
+    if found and markers and not _matches(_specific(coded.kb), markers, coded.text or ""):
+        return []
+    return found
 
 
 def _performed_tumor(coded: Coded) -> list[ProcedureFact]:
@@ -316,13 +317,21 @@ def _no_patient(coded: Coded, rule: ReviewRule) -> list[Objection]:
 def names_a_patient(kb: KB, text: str) -> bool:
     """Whether the text is about one patient (age, sex, pronoun, title, encounter headings):
     the markers are review.yaml data, shared by the route and by `withhold_diagnoses`."""
-    union = _markers(kb)[0]
-    return bool(search(union, text)) if union is not None else _any_marker(kb, text)
+    return _matches(_markers(kb)[0], kb.review.patient_markers if kb.review else [], text)
 
 
-def _any_marker(kb: KB, text: str) -> bool:
-    markers = kb.review.patient_markers if kb.review else []
-    return any(re.search(p, text, re.IGNORECASE) for p in markers)
+def _matches(union: re.Pattern | None, patterns: list[str], text: str) -> bool:
+    """Whether one of `patterns` matches: one scan through their union when they could be
+    joined, else one search per pattern."""
+    if union is not None:
+        return bool(search(union, text))
+    return any(re.search(p, text, re.IGNORECASE) for p in patterns)
+
+
+@per_kb
+def _specific(kb: KB) -> re.Pattern | None:
+    """The words that can make an unspecified diagnosis specific, joined once per KB."""
+    return union_of(kb.review.specific_markers) if kb.review else None
 
 
 @per_kb

@@ -103,23 +103,17 @@ def _date_column(date_col: str | None, checked: str | None, types: dict):
 def _check_column(
     column: str, role: str, allowed: tuple[str, ...], *, types: dict, source: str
 ) -> str:
-    columns = ", ".join(types) or "(none)"
     if column not in types:
-        raise InputError.make(
-            "E043",
-            source=source,
-            role=role,
-            column=column,
-            columns=columns,
-            problem=f"is missing; pass {role}_col= to name another",
-        )
-    if types[column] not in allowed:
-        raise InputError.make(
-            "E043",
-            source=source,
-            role=role,
-            column=column,
-            columns=columns,
-            problem=f"is {types[column]}, not {' or '.join(allowed)}; cast it first",
-        )
-    return column
+        problem = f"is missing; pass {role}_col= to name another"
+    elif types[column] not in allowed:
+        problem = f"is {types[column]}, not {' or '.join(allowed)}; cast it first"
+    else:
+        return column
+    raise InputError.make(
+        "E043",
+        source=source,
+        role=role,
+        column=column,
+        columns=", ".join(types) or "(none)",
+        problem=problem,
+    )
