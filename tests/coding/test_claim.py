@@ -22,6 +22,12 @@ def test_ct_guidance_billed_with_bone_rfa_is_an_error():
     )
     assert ("bundled_guidance", "error") in _kinds(found)
     assert ("pair_edit", "error") in _kinds(found)  # NCCI 20982/77013 modifier indicator 0
+    edit = next(f for f in found if f.kind == "pair_edit")
+    assert edit.message == (
+        "77013 is not reportable with 20982 (CT guidance and monitoring of the ablation is part "
+        "of the bone ablation code; never separately; NCCI modifier indicator 0, no modifier "
+        "bypasses it)."
+    )
 
 
 def test_two_units_of_20982_break_the_mue():

@@ -234,3 +234,28 @@ def test_a_second_vein_of_the_same_leg_by_laser_is_the_add_on(coder):
         ("36478", 1, ["LT"]),
         ("36479", 1, ["LT"]),
     ]
+
+
+def test_management_options_listed_in_general_code_no_procedure(coder):
+    text = (
+        "A 17-year-old was referred for evaluation of right lower leg pain. CT shows a cortical "
+        "nidus of the right tibial diaphysis; osteoid osteoma was diagnosed.\n"
+        "Osteoid osteomas can be managed with watchful waiting and NSAIDs as needed, surgical "
+        "excision and curettage, or radiofrequency (RF) ablation."
+    )
+    r = coder.code(Note(text, "options", date(2024, 6, 1)))
+    assert r.cpt == []
+    assert [d.code for d in r.icd10][0] == "D16.21"
+
+
+def test_a_coding_example_in_the_present_tense_is_coded_as_done(coder):
+    text = (
+        "Example 1: A 60-year-old male presents with a single 2 cm liver tumor detected on CT "
+        "scan. Percutaneous cryoablation is performed under ultrasound guidance."
+    )
+    r = coder.code(Note(text, "example", date(2025, 6, 2)))
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [
+        ("47383", 1, []),
+        ("76940", 1, ["26"]),
+    ]
+    assert r.cpt[1].evidence[0].text == "under ultrasound guidance"
