@@ -36,6 +36,7 @@ class Coder:
         lines = Lines(explain=Explainer(self.kb, facts.conditions), decisive=DecisiveWords(matches))
         code_facts(self.kb, facts.procedures, note.date_of_service, note.setting, lines)
         companions.apply(lines, self.kb)
+        review.withhold_procedures(self.kb, lines, note.text)
         target = _target(lines, facts)
         dx = assign(self.kb, facts, target)
         _pointers(self.kb, lines.cpt, dx)

@@ -169,6 +169,65 @@ def test_an_operative_note_with_no_age_or_pronoun_is_still_about_a_patient(coder
     assert not any(x.rule == "route.no_patient" for x in r.review.reasons)
 
 
+RENAL_RFA_PAGE = (
+    "Radiofrequency Ablation - Renal\n\n"
+    "Radiofrequency ablation is an emerging technology used in radiology for the treatment of "
+    "primary and metastatic renal tumors.\n\n"
+    "Procedure Description:\nIn this procedure, the physician destroys one or more renal tumors "
+    "with radiofrequency energy delivered through a needle placed under CT guidance. Patients "
+    "usually go home the same day."
+)
+TERSE_LOG = (
+    "CT-guided percutaneous cryoablation of the right renal mass, 2.8 cm, biopsy-proven clear "
+    "cell carcinoma. Three cryoprobes, two 10-minute freezes. No complication."
+)
+
+
+def test_a_patient_page_about_renal_ablation_reports_no_cpt_line(coder):
+    """An education page describes the procedure; it is no encounter, so 50592 is withheld with
+    the reason, the route says why and the one nothing-coded line names the withheld code."""
+    r = coder.code(Note(RENAL_RFA_PAGE, "renal-page", date(2025, 6, 2)))
+    assert r.cpt == [] and r.icd10 == []
+    withheld = [n for n in r.not_reported if n.rule == "scope.no_patient"]
+    assert [n.code for n in withheld] == ["50592", "77013"]
+    assert withheld[0].evidence[0].text == "Radiofrequency Ablation"
+    assert "names no patient" in withheld[0].reason
+    nothing = next(f for f in r.findings if f.rule == "scope.nothing_coded")
+    assert nothing.codes == ["50592", "77013"] and "names no patient" in nothing.message
+    reason = next(x for x in r.review.reasons if x.rule == "route.no_patient")
+    assert reason.codes == ["50592", "77013"] and "general text" in reason.message
+
+
+def test_a_terse_procedure_log_with_no_patient_word_is_coded_and_reviewed(coder):
+    """A log line names no patient either, but has no word of general text: it keeps its line,
+    and the coder confirms it is an encounter."""
+    r = coder.code(Note(TERSE_LOG, "log", date(2025, 6, 2)))
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [
+        ("50593", 1, ["RT"]),
+        ("77013", 1, ["26"]),
+    ]
+    assert not any(n.rule == "scope.no_patient" for n in r.not_reported)
+    assert "route.no_patient" in [x.rule for x in r.review.reasons]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 13-year oldboy presented with left hip pain and limping for over 1 year.",
+        "The present study reports a case of a 29-week primigravida with a femoral lesion.",
+        "Scenario: CT-guided RFA of a left renal mass was performed.",
+        "Immediately after introduction a pneumothorax was visualized, which I enlarged.",
+        "Cryoablation R breast fibroadenoma 10:00, 2.3 cm, US guided. Tolerated well.",
+        "As many of you know, I recently had a second a-fib ablation.",
+    ],
+)
+def test_real_wordings_of_one_patient_are_patient_markers(text):
+    from case2code.coding.review import names_a_patient, reads_as_general_text
+
+    assert names_a_patient(get_kb(), text)
+    assert not reads_as_general_text(get_kb(), text)
+
+
 MARKER_TEXTS = [
     "A 67-year-old man underwent CT-guided RFA of a left iliac metastasis.",
     "RFA of the left ilium.\nAssessment: metastatic renal cell carcinoma.",

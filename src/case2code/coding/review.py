@@ -17,12 +17,13 @@ from functools import lru_cache
 from ..kb import KB
 from ..kb.memo import per_kb
 from ..kb.schema import CodeKind, ReviewRule
-from ..model import Finding, ProcedureFact, Result, Review, ReviewReason, Span
+from ..model import Finding, NotReported, ProcedureFact, Result, Review, ReviewReason, Span
 from .explain import Explainer, fill
 from .lines import Lines
 
 TUMOR_ACTIONS = {"ablation"}
 NOT_TODAY = {"planned", "historical", "hypothetical", "negated"}
+NO_PATIENT_RULE = "scope.no_patient"  # not_reported rule of lines withheld from general text
 
 
 @dataclass(slots=True)
@@ -305,19 +306,51 @@ def _words(value: str | None) -> str:
 
 
 def _no_patient(coded: Coded, rule: ReviewRule) -> list[Objection]:
-    """Text that names no patient (an article, a patient page, a policy) is not an encounter;
-    the markers (age, pronoun, title) are review.yaml data."""
+    """Text that names no patient is an encounter only when a coder says so: its lines are
+    withheld when it reads as general text, and kept for the coder's look otherwise (a terse
+    procedure log, or an article none of the general markers caught)."""
+    detail = "no age, sex, pronoun or encounter heading"
+    withheld = [n.code for n in coded.result.not_reported if n.rule == NO_PATIENT_RULE]
+    if withheld:
+        return [Objection(withheld, f"{detail}; it reads as general text: no line reported", [])]
     if not coded.result.cpt or not coded.text or names_a_patient(coded.kb, coded.text):
         return []
-    return [
-        Objection([c.code for c in coded.result.cpt], "no age, sex or pronoun of a patient", [])
+    return [Objection([c.code for c in coded.result.cpt], detail, [])]
+
+
+def withhold_procedures(kb: KB, lines: Lines, text: str) -> None:
+    """Text about a procedure in general (an article, a policy, a coding Q&A, a patient page)
+    describes a procedure, it does not document one: its lines move to not_reported, so no
+    claim is built from a description; the coder sees why in the route."""
+    if not lines.cpt or not reads_as_general_text(kb, text):
+        return
+    reason = kb.explain.findings.no_patient_line
+    lines.not_reported[:0] = [
+        NotReported(c.code, reason, list(c.evidence), NO_PATIENT_RULE) for c in lines.cpt
     ]
+    lines.cpt.clear()
+    lines.facts_of.clear()
+    lines.missing.clear()
 
 
 def names_a_patient(kb: KB, text: str) -> bool:
     """Whether the text is about one patient (age, sex, pronoun, title, encounter headings):
     the markers are review.yaml data, shared by the route and by `withhold_diagnoses`."""
     return _matches(_markers(kb)[0], kb.review.patient_markers if kb.review else [], text)
+
+
+def reads_as_general_text(kb: KB, text: str) -> bool:
+    """No patient marker and a word of general text (review.yaml general_markers): both lists
+    are needed, since a terse procedure log names no patient either."""
+    if not kb.review or names_a_patient(kb, text):
+        return False
+    return _matches(_general(kb), kb.review.general_markers, text)
+
+
+@per_kb
+def _general(kb: KB) -> re.Pattern | None:
+    """The general-text markers joined once per KB (read only for texts with no patient)."""
+    return union_of(kb.review.general_markers) if kb.review else None
 
 
 def _matches(union: re.Pattern | None, patterns: list[str], text: str) -> bool:
@@ -441,6 +474,10 @@ def nothing_coded(kb: KB, result: Result) -> Finding:
     facts = result.facts.procedures if result.facts else []
     done = [f for f in facts if f.assertion in ("performed", "aborted")]
     others = sorted({f.assertion for f in facts if f.assertion not in ("performed", "aborted")})
+    withheld = sorted({n.code for n in result.not_reported if n.rule == NO_PATIENT_RULE})
+    if withheld:
+        msg = fill(words.nothing_coded_no_patient, codes=", ".join(withheld))
+        return Finding("info", "no_procedure", msg, withheld, [], "scope.nothing_coded")
     if done:
         say = Explainer(kb, result.facts.conditions).procedure
         names = {words.visit if f.action == "evaluation" else say(f) for f in done}

@@ -468,12 +468,19 @@ class ReviewPolicy(Strict):
     patient_markers: list[str] = Field(
         default_factory=list,
         description="Regular expressions for words that show a note is about one patient (age, "
-        "sex, pronoun, title); a coded note with none of them goes to review.",
+        "sex, pronoun, title, encounter headings); a text with none that reads as general text "
+        "(general_markers) reports no CPT line and goes to review.",
     )
     specific_markers: list[str] = Field(
         default_factory=list,
         description="Regular expressions for words that can make a diagnosis more specific (a "
         "side, a part of an organ); a note with none of them gets no unspecified-diagnosis reason.",
+    )
+    general_markers: list[str] = Field(
+        default_factory=list,
+        description="Regular expressions for words of text about a procedure in general (patients "
+        "in the plural, 'is typically performed', CPT, Q and A, policy, 'you'); a text that has "
+        "one and names no patient reports no CPT line.",
     )
     publication_markers: list[str] = Field(
         default_factory=list,
@@ -556,6 +563,8 @@ class FindingTemplates(Strict):
     nothing_coded_done: str
     nothing_coded_none: str
     no_encounter: str
+    no_patient_line: str
+    nothing_coded_no_patient: str
     visit: str
 
 
