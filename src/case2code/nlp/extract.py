@@ -760,6 +760,7 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
             if fact.assertion in ("planned", "hypothetical"):
                 fact.assertion = "negated"
                 fact.rules.append("context.declined")
+                fact.evidence += [Span(a, b, ctx.doc.text[a:b]) for a, b in spans["declined"]]
     cancelled = spans["cancelled"] and not ctx.stop_spans()
     if spans["no_procedure"] or cancelled:
         for fact in facts:
@@ -785,8 +786,7 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
             fact.energy_delivered = (
                 False if fact.aborted_stage == "before_anesthesia" else _energy(ctx, spans)
             )
-            a, b = stops[0]
-            fact.evidence.append(Span(a, b, ctx.doc.text[a:b]))
+            fact.evidence += [Span(a, b, ctx.doc.text[a:b]) for a, b in stops]
             fact.rules.append("context.aborted")
     ablations = [
         f for f in facts if props().action(f.action).tumor and f.assertion == "performed"
@@ -813,7 +813,7 @@ def _aborted_targets(ctx: NoteContext, main: list[ProcedureFact], spans) -> list
         sent = ctx.doc.sentences[ctx.doc.sentence_of(ctx.token_at(a))]
         named += [f for f in main if any(sent.start <= e.start < sent.end for e in f.evidence)]
     if named:
-        return named
+        return list({id(f): f for f in named}.values())  # one fact named by several stops
     stoppable = [f for f in main if props().action(f.action).stoppable]
     return stoppable[:1] or main[:1]
 
@@ -869,10 +869,7 @@ def _later_sessions(ctx: NoteContext, facts: list[ProcedureFact]) -> list[Proced
         sent = ctx.doc.sentence_of(i)
         if any(m.get("action") for m in ctx.sent_mentions(sent)):
             continue
-        stop = spans[k + 1][0] if k + 1 < len(spans) else ctx.doc.sentences[sent].end
-        place = next(
-            (m for m in ctx.sent_mentions(sent) if m.get("site") and a <= m.start < stop), None
-        )
+        place = _session_place(ctx, spans, k, sent)
         found = assert_mention(
             i, i + 1, ctx.sent_cues(sent), TargetType.procedure, breaks=ctx.doc.breaks
         )
@@ -889,6 +886,22 @@ def _later_sessions(ctx: NoteContext, facts: list[ProcedureFact]) -> list[Proced
         fact.rules = ["encounter.later_session"]
         out.append(fact)
     return out
+
+
+def _session_place(ctx: NoteContext, spans, k: int, sent: int) -> Mention | None:
+    """The place a later session names: after its words up to the next session's ('Session 2
+    (left lower lobe)'), else before them in its sentence when no earlier session of the
+    sentence claims it ('Complete right lower lobe treatment at a future session')."""
+    a = spans[k][0]
+    sentence = ctx.doc.sentences[sent]
+    stop = spans[k + 1][0] if k + 1 < len(spans) else sentence.end
+    places = [m for m in ctx.sent_mentions(sent) if m.get("site")]
+    after = next((m for m in places if a <= m.start < stop), None)
+    if after is not None:
+        return after
+    first = k == 0 or spans[k - 1][1] < sentence.start
+    before = [m for m in places if sentence.start <= m.start < a]
+    return before[-1] if first and before else None
 
 
 def _fold_into(facts: list[ProcedureFact]) -> list[ProcedureFact]:
