@@ -517,10 +517,11 @@ def _guidance(ctx: NoteContext, anchors: list[Anchor]) -> list[str]:
     or only of this one at another site ('RF ablation of both ribs, CT-guided')."""
     either = _alternatives(ctx)
     own = _ordered(
-        m.get("guidance")
+        g
         for a in anchors
         for m in ctx.sent_mentions(a.sent)
         if m.get("guidance") and not ctx.is_negated(m) and m.tok_start not in either
+        for g in _imaging(m)
     )
     if all(a.assertion != "performed" for a in anchors):
         return own
@@ -532,19 +533,29 @@ def _guidance(ctx: NoteContext, anchors: list[Anchor]) -> list[str]:
         return bool(o.get("action")) and o.tok_start not in mine and not same
 
     shared = [
-        g for g, at, actions in _guided(ctx) if at not in either and not any(map(other, actions))
+        g
+        for gs, at, actions in _guided(ctx)
+        if at not in either and not any(map(other, actions))
+        for g in gs
     ]
     return _ordered(own + shared)
 
 
-def _guided(ctx: NoteContext) -> list[tuple[str, int, list[Mention]]]:
-    """Each active guidance mention's value and start with the action mentions of its sentence
+def _imaging(m: Mention) -> tuple[str, ...]:
+    """The imaging a guidance mention names: one value, or several for a phrase that joins
+    them ('CT and fluoroscopy guided', 'US/CT fusion-guided')."""
+    value = m.get("guidance")
+    return tuple(value) if isinstance(value, list | tuple) else (value,)
+
+
+def _guided(ctx: NoteContext) -> list[tuple[tuple[str, ...], int, list[Mention]]]:
+    """Each active guidance mention's values and start with the action mentions of its sentence
     (read once per note, not once per procedure)."""
 
-    def build() -> list[tuple[str, int, list[Mention]]]:
+    def build() -> list[tuple[tuple[str, ...], int, list[Mention]]]:
         return [
             (
-                m.get("guidance"),
+                _imaging(m),
                 m.tok_start,
                 [o for o in ctx.sent_mentions(ctx.sentence_index(m)) if o.get("action")],
             )
