@@ -211,6 +211,8 @@ def _describes_primary(ctx: NoteContext, m: Mention) -> bool:
     primary = _near(ctx, m, "primary_site", window=2, after_only=True)
     if primary is None:
         return False
+    if set(ctx.words[m.tok_end : primary.tok_start]) & set(props().origin_before):
+        return False  # "metastasis from known lung cancer": the metastasis, and its origin
     site = _near(ctx, primary, "secondary_site", window=4, after_only=True) or _near(
         ctx, primary, "organ", window=4, after_only=True
     )
