@@ -18,6 +18,7 @@ from .schema import TargetType
 
 NOT_TODAY = frozenset({"negated", "planned", "hypothetical", "historical"})
 
+
 def _fact(ctx: NoteContext, m: Mention, kind: str, **attrs) -> ConditionFact:
     assertion, rule = ctx.condition_assertion(m)
     fact = ConditionFact(kind=kind, assertion=assertion, **attrs)
@@ -335,8 +336,8 @@ def fractures(ctx: NoteContext) -> list[ConditionFact]:
             )
         ):
             continue
-        where = _bone_site(ctx, m)
         levels = ctx.levels([ctx.doc.sentence_of(m.tok_start)])
+        where = _bone_site(ctx, m) or (None if levels else _treated_bone(ctx, kind))
         vertebra = props().level_target.site
         site = vertebra if levels and not where else (where.get("site") if where else None)
         lat = _laterality_before(ctx, where) if where is not None else None
@@ -351,6 +352,20 @@ def fractures(ctx: NoteContext) -> list[ConditionFact]:
         fact.detail = ",".join(levels) or None
         out.append(fact)
     return out
+
+
+def _treated_bone(ctx: NoteContext, kind: str) -> Mention | None:
+    """'a new pathologic fracture through the lesion': a pathological fracture whose sentence
+    names no bone is in the bone the note treats (its likeliest target), when that is a bone."""
+    if kind == "any":
+        return None
+    target = ctx.note_target()
+    bone = props().bone_organ
+    return (
+        target
+        if target is not None and target.get("organ") == bone and target.get("site")
+        else None
+    )
 
 
 @lru_cache(maxsize=1)
