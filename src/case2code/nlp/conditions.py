@@ -418,6 +418,25 @@ def indications(ctx: NoteContext) -> list[ConditionFact]:
     return out
 
 
+def caused_fractures(ctx: NoteContext) -> list[ConditionFact]:
+    """'osteoporosis and a painful acute L1 compression fracture': a fracture whose sentence
+    names its cause (lexicon `fracture_cause`) and no tumor is an indication of that cause."""
+    out = []
+    for m in ctx.mentions:
+        if m.get("fracture") is None or ctx.is_negated(m):
+            continue
+        words = ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
+        cause = next((o for o in words if o.get("fracture_cause")), None)
+        tumor = any(o.get("neoplasm") and not ctx.is_negated(o) for o in words)
+        if cause is None or tumor or any(o.get("indication") for o in words):
+            continue
+        fact = _fact(ctx, m, "indication", detail=cause.get("fracture_cause"))
+        fact.organ = props().bone_organ
+        fact.evidence.append(Span(*ctx.span(cause)))
+        out.append(fact)
+    return out
+
+
 def _laterality_in(ctx: NoteContext, sent: int) -> str | None:
     lats = {
         o.get("laterality")
@@ -544,7 +563,7 @@ def conditions(ctx: NoteContext) -> list[ConditionFact]:
     has_marrow = any(f.site == props().marrow_site for f in bone_prim)
     solid = any(f.behavior == "malignant" and f.assertion == "present" for f in prim)
     found = prim + bone_prim + secondaries(ctx, solid, has_marrow) + pains(ctx) + fractures(ctx)
-    found += indications(ctx) + negated_neoplasms(ctx)
+    found += indications(ctx) + caused_fractures(ctx) + negated_neoplasms(ctx)
     if any(f.kind == "neoplasm" and f.role == "secondary" for f in found) and not solid:
         found += _unknown_primary(ctx)
     merged = _one_fracture_site(merge(found))
