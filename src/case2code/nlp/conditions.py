@@ -136,6 +136,7 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
         if not fact.histology:
             hist = _near(ctx, m, "histology", window=2)
             fact.histology = hist.get("histology") if hist else None
+        fact.histology = _refined(ctx, m, fact.histology)
         fact.subtype = _subsite(ctx, m, site)
         part = None if fact.subtype else _part_in_note(ctx, site)
         if part is not None:
@@ -154,6 +155,14 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
             fact.assertion = "present"
         out.append(fact)
     return out
+
+
+def _refined(ctx: NoteContext, m: Mention, histology: str | None) -> str | None:
+    """'non-small cell lung cancer (adenocarcinoma)': a specific histology named right after a
+    general one (properties `histology_refined_by`) is the primary's histology."""
+    finer = props().histology_refined_by.get(histology or "", ())
+    nxt = _near(ctx, m, "histology", window=2, after_only=True) if finer else None
+    return nxt.get("histology") if nxt is not None and nxt.get("histology") in finer else histology
 
 
 def _subsite(ctx: NoteContext, m: Mention, site: str) -> str | None:

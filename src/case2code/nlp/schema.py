@@ -295,6 +295,8 @@ class ReadingProperties(Strict):
     marrow_histology: tuple[str, ...]
     subsite_prefix: dict[str, tuple[str, ...]]
     primary_parts: dict[str, tuple[str, ...]] = {}  # organ primary -> prefixes of its parts
+    # general histology -> the specific ones that refine it when named right after it
+    histology_refined_by: dict[str, tuple[str, ...]] = {}
     subtype_words: dict[str, str]
     minutes_anchors: tuple[str, ...]
     minutes_window: int
