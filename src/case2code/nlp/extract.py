@@ -433,20 +433,26 @@ def _merge_open(groups: list[list[Anchor]]) -> list[list[Anchor]]:
     return out
 
 
-def _fill_target(ctx: NoteContext, anchors: list[Anchor]) -> None:
-    """An event none of whose mentions names a target takes the note's likeliest target."""
+def _fill_target(ctx: NoteContext, anchors: list[Anchor], today: Mention | None = None) -> None:
+    """An event none of whose mentions names a target is about the target of today's procedure
+    ('Radiofrequency ablation was not performed because the lesion ...', 'Prior RF ablation at
+    the same levels'), else the note's likeliest target; the note's target of the same organ
+    lends the site and side today's target does not name ('a lesion in the left renal lower
+    pole ... cryoablation of renal lesion')."""
     if any(a.attrs.get("organ") for a in anchors):
         return
     if props().action(anchors[0].attrs["action"]).targetless:
         return
-    target = ctx.note_target()
+    note = ctx.note_target()
+    target = today or note
     if target is None:
         return
+    same = note is not None and note.get("organ") == target.get("organ")
     head = anchors[0]
     head.attrs.update(
         organ=target.get("organ"),
-        site=target.get("site"),
-        laterality=_laterality_near(ctx, target),
+        site=target.get("site") or (note.get("site") if same else None),
+        laterality=_laterality_near(ctx, target) or (_laterality_near(ctx, note) if same else None),
         region=target.get("region"),
     )
 
@@ -619,10 +625,10 @@ def _approach(ctx: NoteContext, anchors: list[Anchor], guidance: list[str], orga
 
 
 def build_procedure(
-    ctx: NoteContext, anchors: list[Anchor], *, alone: bool = True
+    ctx: NoteContext, anchors: list[Anchor], *, alone: bool = True, today: Mention | None = None
 ) -> ProcedureFact:
     head = anchors[0]
-    _fill_target(ctx, anchors)
+    _fill_target(ctx, anchors, today)
     assertion, rules = _assertion(anchors)
     action = props().action(head.attrs["action"])
     guidance = [] if action.targetless else _guidance(ctx, anchors)
@@ -851,12 +857,14 @@ def _same_lesion(ctx: NoteContext, biopsy: ProcedureFact, ablation: ProcedureFac
 def procedures(ctx: NoteContext) -> list[ProcedureFact]:
     groups = cluster(anchors_of(ctx), ctx)
     events = Counter((g[0].attrs["action"], g[0].attrs.get("organ")) for g in groups)
+    today = _today_target(groups)
     facts = [
         build_procedure(
             ctx,
             g,
             alone=events[(g[0].attrs["action"], g[0].attrs.get("organ"))] == 1
             and not any(a.attrs.get("twin") for a in g),
+            today=today,
         )
         for g in groups
     ]
@@ -864,6 +872,20 @@ def procedures(ctx: NoteContext) -> list[ProcedureFact]:
     date_precursors(facts)
     apply_note_cues(ctx, facts)
     return facts + _later_sessions(ctx, facts)
+
+
+def _today_target(groups: list[list[Anchor]]) -> Mention | None:
+    """The place named by today's procedure when every procedure done today is on one organ:
+    the target an event that names none is about."""
+    done = [
+        a
+        for g in groups
+        for a in g
+        if a.assertion == "performed" and a.own_site and a.site_mention is not None
+    ]
+    if len({a.attrs.get("organ") for a in done}) != 1:
+        return None
+    return next((a.site_mention for a in done if a.site_mention.get("site")), done[0].site_mention)
 
 
 def _later_sessions(ctx: NoteContext, facts: list[ProcedureFact]) -> list[ProcedureFact]:
@@ -889,7 +911,8 @@ def _later_sessions(ctx: NoteContext, facts: list[ProcedureFact]) -> list[Proced
             modality=main.modality,
             organ=main.organ,
             site=place.get("site") if place else main.site,
-            laterality=place.get("laterality") if place else main.laterality,
+            laterality=_session_side(ctx, spans, k, sent)
+            or (place.get("laterality") if place else main.laterality),
             assertion=found.value if found and found.value != "performed" else "planned",
             section=ctx.doc.sentences[sent].section,
         )
@@ -913,6 +936,20 @@ def _session_place(ctx: NoteContext, spans, k: int, sent: int) -> Mention | None
     first = k == 0 or spans[k - 1][1] < sentence.start
     before = [m for m in places if sentence.start <= m.start < a]
     return before[-1] if first and before else None
+
+
+def _session_side(ctx: NoteContext, spans, k: int, sent: int) -> str | None:
+    """A side word of a later session's own words ('session 3 (both upper lobes)')."""
+    a = spans[k][0]
+    stop = spans[k + 1][0] if k + 1 < len(spans) else ctx.doc.sentences[sent].end
+    return next(
+        (
+            m.get("laterality")
+            for m in ctx.sent_mentions(sent)
+            if m.get("laterality") and not m.get("organ") and a <= m.start < stop
+        ),
+        None,
+    )
 
 
 def _fold_into(facts: list[ProcedureFact]) -> list[ProcedureFact]:
