@@ -617,6 +617,8 @@ def _approach(ctx: NoteContext, anchors: list[Anchor], guidance: list[str], orga
         return value, None
     if not props().organ(organ).tumor:
         return None, None
+    if _pick(anchors, "modality") in props().noninvasive_modalities:
+        return None, "approach.none_for_noninvasive_energy"
     if guidance:
         return props().default_approach, "approach.inferred_from_image_guidance"
     if props().action(anchors[0].attrs["action"]).image_guided:
