@@ -547,6 +547,23 @@ def _guidance(ctx: NoteContext, anchors: list[Anchor]) -> list[str]:
     return _ordered(own + shared)
 
 
+def _place_guidance(ctx: NoteContext, anchors: list[Anchor]) -> list[Mention]:
+    """'Segment 4 lesion: antenna placed under ultrasound guidance. Segment 6 lesion: ... under CT
+    guidance': of a procedure that names several places, each place takes the imaging of the
+    sentences that name it alone, when there are such sentences (their guidance mentions, which
+    are evidence of the place's own procedure)."""
+    head = anchors[0].attrs
+    site, organ = head.get("site"), head.get("organ")
+    if not head.get("twin") or site is None or any(a.assertion != "performed" for a in anchors):
+        return []
+    found: list[Mention] = []
+    for i in range(len(ctx.doc.sentences)):
+        said = ctx.sent_mentions(i)
+        if {m.get("site") for m in said if m.get("organ") == organ and m.get("site")} == {site}:
+            found += [m for m in said if m.get("guidance") and not ctx.is_negated(m)]
+    return found
+
+
 def _imaging(m: Mention) -> tuple[str, ...]:
     """The imaging a guidance mention names: one value, or several for a phrase that joins
     them ('CT and fluoroscopy guided', 'US/CT fusion-guided')."""
@@ -633,7 +650,9 @@ def build_procedure(
     _fill_target(ctx, anchors, today)
     assertion, rules = _assertion(anchors)
     action = props().action(head.attrs["action"])
-    guidance = [] if action.targetless else _guidance(ctx, anchors)
+    placed = [] if action.targetless else _place_guidance(ctx, anchors)
+    guidance = _ordered(g for m in placed for g in _imaging(m))
+    guidance = guidance or ([] if action.targetless else _guidance(ctx, anchors))
     organ = _pick(anchors, "organ")
     sents = _sents(anchors)
     levels = ctx.levels(sents) or (ctx.levels() if props().organ(organ).spinal else [])
@@ -663,7 +682,8 @@ def build_procedure(
         section=head.section,
     )
     _shape(ctx, fact, anchors, alone)
-    fact.evidence = sorted({Span(*ctx.span(a.mention)) for a in anchors}, key=lambda e: e.start)
+    spans = {Span(*ctx.span(m)) for m in [a.mention for a in anchors] + placed}
+    fact.evidence = sorted(spans, key=lambda e: e.start)
     fact.rules = sorted({r for a in anchors for r in a.mention.rules}) + rules + fact.rules
     if approach_rule:
         fact.rules.append(approach_rule)
