@@ -529,7 +529,8 @@ def _active(fact: ConditionFact) -> bool:
 
 def _orphan_histology(ctx: NoteContext) -> list[ConditionFact]:
     """'Gleason 3+4 adenocarcinoma in the left peripheral zone' in a prostate note: a malignant
-    histology with no site of its own is the primary of the organ the note treats."""
+    histology with no site of its own is the primary of the organ the note treats, present or
+    possible ('part-solid nodule, possible early adenocarcinoma'; a possible one is not coded)."""
     target = ctx.note_target()
     organ = props().organ(target.get("organ")).primary_of if target is not None else None
     if organ is None:
@@ -539,7 +540,7 @@ def _orphan_histology(ctx: NoteContext) -> list[ConditionFact]:
             m.get("histology")
             and m.get("neoplasm") == "malignant"
             and not m.get("primary_site")
-            and ctx.condition_assertion(m)[0] == "present"
+            and ctx.condition_assertion(m)[0] in ("present", "possible")
         ):
             return [_malignant_primary(ctx, m, organ)]
     return []
