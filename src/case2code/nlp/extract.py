@@ -15,7 +15,7 @@ from itertools import pairwise
 from ..model import ProcedureFact, Span
 from .context import assert_mention
 from .lexicon import Mention, get_lexicon, props
-from .notectx import NoteContext, mode
+from .notectx import NEGATED, NoteContext, mode
 from .precursor import date_precursors
 from .schema import TargetType
 
@@ -768,14 +768,19 @@ def _items(ctx: NoteContext, fact: ProcedureFact) -> None:
             fact.sites = sorted(named)
     organ = props().action(fact.action).sites_of_organ
     if organ:
-        fact.sites = sorted(
-            {
-                m.get("site")
-                for m in ctx.mentions
-                if m.get("organ") == organ and m.get("site") and not ctx.is_negated(m)
-            }
-        )
+        places = [
+            m
+            for m in ctx.mentions
+            if m.get("organ") == organ
+            and m.get("site")
+            and not ctx.is_negated(m)
+            and not _untreated(ctx, m)
+        ]
+        fact.sites = sorted({m.get("site") for m in places})
         fact.count = len(fact.sites) or None
+        sides = {m.get("laterality") for m in places if m.get("laterality")}
+        if fact.laterality is None and sides:  # 'right upper lobe and left upper lobe'
+            fact.laterality = "bilateral" if len(sides) > 1 else sides.pop()
 
 
 def _minutes(ctx: NoteContext, sents) -> int | None:
@@ -893,7 +898,7 @@ def procedures(ctx: NoteContext) -> list[ProcedureFact]:
     facts = _fold_into(facts)
     date_precursors(facts)
     apply_note_cues(ctx, facts)
-    return facts + _later_sessions(ctx, facts)
+    return facts + _later_sessions(ctx, facts) + _untreated_items(ctx, facts)
 
 
 def _today_target(groups: list[list[Anchor]]) -> Mention | None:
@@ -908,6 +913,47 @@ def _today_target(groups: list[list[Anchor]]) -> Mention | None:
     if len({a.attrs.get("organ") for a in done}) != 1:
         return None
     return next((a.site_mention for a in done if a.site_mention.get("site")), done[0].site_mention)
+
+
+def _untreated_items(ctx: NoteContext, facts: list[ProcedureFact]) -> list[ProcedureFact]:
+    """'The right middle lobe was not treated': a place of the organ whose sites today's
+    procedure treats (properties `sites_of_organ`), named as not treated, is that procedure
+    negated at that place."""
+    out = []
+    for main in facts:
+        organ = props().action(main.action).sites_of_organ
+        if not organ or main.assertion not in ("performed", "aborted"):
+            continue
+        for m in ctx.mentions:
+            if m.get("organ") == organ and m.get("site") and _untreated(ctx, m):
+                fact = ProcedureFact(
+                    action=main.action,
+                    modality=main.modality,
+                    organ=main.organ,
+                    site=m.get("site"),
+                    laterality=m.get("laterality"),
+                    assertion="negated",
+                    section=ctx.section_of(m),
+                )
+                fact.evidence = [Span(*ctx.span(m))]
+                fact.rules = ["encounter.untreated_item"]
+                out.append(fact)
+    return out
+
+
+def _untreated(ctx: NoteContext, m: Mention) -> bool:
+    """Whether a place is named as not treated: a negation read as of a procedure there (a
+    disease named with 'not treated' stays present, so this is not the condition reading)."""
+    sent = ctx.doc.sentence_of(m.tok_start)
+    found = assert_mention(
+        m.tok_start,
+        m.tok_end,
+        ctx.sent_cues(sent),
+        TargetType.procedure,
+        breaks=ctx.doc.breaks,
+        only=NEGATED,
+    )
+    return found is not None
 
 
 def _later_sessions(ctx: NoteContext, facts: list[ProcedureFact]) -> list[ProcedureFact]:
@@ -935,7 +981,9 @@ def _later_sessions(ctx: NoteContext, facts: list[ProcedureFact]) -> list[Proced
             site=place.get("site") if place else main.site,
             laterality=_session_side(ctx, spans, k, sent)
             or (place.get("laterality") if place else main.laterality),
-            assertion=found.value if found and found.value != "performed" else "planned",
+            assertion=found.value
+            if found and found.value != "performed"
+            else _session_default(ctx, ctx.doc.sentences[sent].section),
             section=ctx.doc.sentences[sent].section,
         )
         fact.evidence = [Span(a, b, ctx.doc.text[a:b])]
@@ -958,6 +1006,13 @@ def _session_place(ctx: NoteContext, spans, k: int, sent: int) -> Mention | None
     first = k == 0 or spans[k - 1][1] < sentence.start
     before = [m for m in places if sentence.start <= m.start < a]
     return before[-1] if first and before else None
+
+
+def _session_default(ctx: NoteContext, section: str) -> str:
+    """A session named with no cue of its own: earlier in a history section ('Lower lobes treated
+    at sessions 1 and 2'), else a later one."""
+    default = ctx.section_default(section)
+    return default if _quiet(ctx, section) else "planned"
 
 
 def _session_side(ctx: NoteContext, spans, k: int, sent: int) -> str | None:
