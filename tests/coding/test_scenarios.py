@@ -87,7 +87,8 @@ def test_aborted_after_sedation_is_53_professional_and_74_facility(coder):
     fac = _code(coder, ABORTED, setting="facility")
     assert [(c.code, c.modifiers) for c in prof.cpt] == [("20982", ["53"])]
     assert [(c.code, c.modifiers) for c in fac.cpt] == [("20982", ["74"])]
-    assert prof.cpt[0].evidence[-1].text == "discontinued"  # the cue that made it discontinued
+    # every stop cue that made it discontinued, in the note's order, ends the evidence
+    assert [e.text for e in prof.cpt[0].evidence[-2:]] == ["discontinued", "procedure was aborted"]
 
 
 def test_sedation_27_minutes_is_99152_plus_one_99153(coder):

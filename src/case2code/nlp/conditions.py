@@ -18,6 +18,7 @@ from .schema import TargetType
 
 NOT_TODAY = frozenset({"negated", "planned", "hypothetical", "historical"})
 
+
 def _fact(ctx: NoteContext, m: Mention, kind: str, **attrs) -> ConditionFact:
     assertion, rule = ctx.condition_assertion(m)
     fact = ConditionFact(kind=kind, assertion=assertion, **attrs)
@@ -135,6 +136,7 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
         if not fact.histology:
             hist = _near(ctx, m, "histology", window=2)
             fact.histology = hist.get("histology") if hist else None
+        fact.histology = _refined(ctx, m, fact.histology)
         fact.subtype = _subsite(ctx, m, site)
         part = None if fact.subtype else _part_in_note(ctx, site)
         if part is not None:
@@ -153,6 +155,14 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
             fact.assertion = "present"
         out.append(fact)
     return out
+
+
+def _refined(ctx: NoteContext, m: Mention, histology: str | None) -> str | None:
+    """'non-small cell lung cancer (adenocarcinoma)': a specific histology named right after a
+    general one (properties `histology_refined_by`) is the primary's histology."""
+    finer = props().histology_refined_by.get(histology or "", ())
+    nxt = _near(ctx, m, "histology", window=2, after_only=True) if finer else None
+    return nxt.get("histology") if nxt is not None and nxt.get("histology") in finer else histology
 
 
 def _subsite(ctx: NoteContext, m: Mention, site: str) -> str | None:
@@ -211,6 +221,8 @@ def _describes_primary(ctx: NoteContext, m: Mention) -> bool:
     primary = _near(ctx, m, "primary_site", window=2, after_only=True)
     if primary is None:
         return False
+    if set(ctx.words[m.tok_end : primary.tok_start]) & set(props().origin_before):
+        return False  # "metastasis from known lung cancer": the metastasis, and its origin
     site = _near(ctx, primary, "secondary_site", window=4, after_only=True) or _near(
         ctx, primary, "organ", window=4, after_only=True
     )
@@ -333,8 +345,8 @@ def fractures(ctx: NoteContext) -> list[ConditionFact]:
             )
         ):
             continue
-        where = _bone_site(ctx, m)
         levels = ctx.levels([ctx.doc.sentence_of(m.tok_start)])
+        where = _bone_site(ctx, m) or (None if levels else _treated_bone(ctx, kind))
         vertebra = props().level_target.site
         site = vertebra if levels and not where else (where.get("site") if where else None)
         lat = _laterality_before(ctx, where) if where is not None else None
@@ -349,6 +361,20 @@ def fractures(ctx: NoteContext) -> list[ConditionFact]:
         fact.detail = ",".join(levels) or None
         out.append(fact)
     return out
+
+
+def _treated_bone(ctx: NoteContext, kind: str) -> Mention | None:
+    """'a new pathologic fracture through the lesion': a pathological fracture whose sentence
+    names no bone is in the bone the note treats (its likeliest target), when that is a bone."""
+    if kind == "any":
+        return None
+    target = ctx.note_target()
+    bone = props().bone_organ
+    return (
+        target
+        if target is not None and target.get("organ") == bone and target.get("site")
+        else None
+    )
 
 
 @lru_cache(maxsize=1)
@@ -398,6 +424,25 @@ def indications(ctx: NoteContext) -> list[ConditionFact]:
                 organ=m.get("organ"),
             )
         )
+    return out
+
+
+def caused_fractures(ctx: NoteContext) -> list[ConditionFact]:
+    """'osteoporosis and a painful acute L1 compression fracture': a fracture whose sentence
+    names its cause (lexicon `fracture_cause`) and no tumor is an indication of that cause."""
+    out = []
+    for m in ctx.mentions:
+        if m.get("fracture") is None or ctx.is_negated(m):
+            continue
+        words = ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
+        cause = next((o for o in words if o.get("fracture_cause")), None)
+        tumor = any(o.get("neoplasm") and not ctx.is_negated(o) for o in words)
+        if cause is None or tumor or any(o.get("indication") for o in words):
+            continue
+        fact = _fact(ctx, m, "indication", detail=cause.get("fracture_cause"))
+        fact.organ = props().bone_organ
+        fact.evidence.append(Span(*ctx.span(cause)))
+        out.append(fact)
     return out
 
 
@@ -484,7 +529,8 @@ def _active(fact: ConditionFact) -> bool:
 
 def _orphan_histology(ctx: NoteContext) -> list[ConditionFact]:
     """'Gleason 3+4 adenocarcinoma in the left peripheral zone' in a prostate note: a malignant
-    histology with no site of its own is the primary of the organ the note treats."""
+    histology with no site of its own is the primary of the organ the note treats, present or
+    possible ('part-solid nodule, possible early adenocarcinoma'; a possible one is not coded)."""
     target = ctx.note_target()
     organ = props().organ(target.get("organ")).primary_of if target is not None else None
     if organ is None:
@@ -494,7 +540,7 @@ def _orphan_histology(ctx: NoteContext) -> list[ConditionFact]:
             m.get("histology")
             and m.get("neoplasm") == "malignant"
             and not m.get("primary_site")
-            and ctx.condition_assertion(m)[0] == "present"
+            and ctx.condition_assertion(m)[0] in ("present", "possible")
         ):
             return [_malignant_primary(ctx, m, organ)]
     return []
@@ -527,7 +573,7 @@ def conditions(ctx: NoteContext) -> list[ConditionFact]:
     has_marrow = any(f.site == props().marrow_site for f in bone_prim)
     solid = any(f.behavior == "malignant" and f.assertion == "present" for f in prim)
     found = prim + bone_prim + secondaries(ctx, solid, has_marrow) + pains(ctx) + fractures(ctx)
-    found += indications(ctx) + negated_neoplasms(ctx)
+    found += indications(ctx) + caused_fractures(ctx) + negated_neoplasms(ctx)
     if any(f.kind == "neoplasm" and f.role == "secondary" for f in found) and not solid:
         found += _unknown_primary(ctx)
     merged = _one_fracture_site(merge(found))

@@ -15,7 +15,7 @@ from itertools import pairwise
 from ..model import ProcedureFact, Span
 from .context import assert_mention
 from .lexicon import Mention, get_lexicon, props
-from .notectx import NoteContext, mode
+from .notectx import NEGATED, NoteContext, mode
 from .precursor import date_precursors
 from .schema import TargetType
 
@@ -433,20 +433,26 @@ def _merge_open(groups: list[list[Anchor]]) -> list[list[Anchor]]:
     return out
 
 
-def _fill_target(ctx: NoteContext, anchors: list[Anchor]) -> None:
-    """An event none of whose mentions names a target takes the note's likeliest target."""
+def _fill_target(ctx: NoteContext, anchors: list[Anchor], today: Mention | None = None) -> None:
+    """An event none of whose mentions names a target is about the target of today's procedure
+    ('Radiofrequency ablation was not performed because the lesion ...', 'Prior RF ablation at
+    the same levels'), else the note's likeliest target; the note's target of the same organ
+    lends the site and side today's target does not name ('a lesion in the left renal lower
+    pole ... cryoablation of renal lesion')."""
     if any(a.attrs.get("organ") for a in anchors):
         return
     if props().action(anchors[0].attrs["action"]).targetless:
         return
-    target = ctx.note_target()
+    note = ctx.note_target()
+    target = today or note
     if target is None:
         return
+    same = note is not None and note.get("organ") == target.get("organ")
     head = anchors[0]
     head.attrs.update(
         organ=target.get("organ"),
-        site=target.get("site"),
-        laterality=_laterality_near(ctx, target),
+        site=target.get("site") or (note.get("site") if same else None),
+        laterality=_laterality_near(ctx, target) or (_laterality_near(ctx, note) if same else None),
         region=target.get("region"),
     )
 
@@ -517,10 +523,11 @@ def _guidance(ctx: NoteContext, anchors: list[Anchor]) -> list[str]:
     or only of this one at another site ('RF ablation of both ribs, CT-guided')."""
     either = _alternatives(ctx)
     own = _ordered(
-        m.get("guidance")
+        g
         for a in anchors
         for m in ctx.sent_mentions(a.sent)
         if m.get("guidance") and not ctx.is_negated(m) and m.tok_start not in either
+        for g in _imaging(m)
     )
     if all(a.assertion != "performed" for a in anchors):
         return own
@@ -532,19 +539,46 @@ def _guidance(ctx: NoteContext, anchors: list[Anchor]) -> list[str]:
         return bool(o.get("action")) and o.tok_start not in mine and not same
 
     shared = [
-        g for g, at, actions in _guided(ctx) if at not in either and not any(map(other, actions))
+        g
+        for gs, at, actions in _guided(ctx)
+        if at not in either and not any(map(other, actions))
+        for g in gs
     ]
     return _ordered(own + shared)
 
 
-def _guided(ctx: NoteContext) -> list[tuple[str, int, list[Mention]]]:
-    """Each active guidance mention's value and start with the action mentions of its sentence
+def _place_guidance(ctx: NoteContext, anchors: list[Anchor]) -> list[Mention]:
+    """'Segment 4 lesion: antenna placed under ultrasound guidance. Segment 6 lesion: ... under CT
+    guidance': of a procedure that names several places, each place takes the imaging of the
+    sentences that name it alone, when there are such sentences (their guidance mentions, which
+    are evidence of the place's own procedure)."""
+    head = anchors[0].attrs
+    site, organ = head.get("site"), head.get("organ")
+    if not head.get("twin") or site is None or any(a.assertion != "performed" for a in anchors):
+        return []
+    found: list[Mention] = []
+    for i in range(len(ctx.doc.sentences)):
+        said = ctx.sent_mentions(i)
+        if {m.get("site") for m in said if m.get("organ") == organ and m.get("site")} == {site}:
+            found += [m for m in said if m.get("guidance") and not ctx.is_negated(m)]
+    return found
+
+
+def _imaging(m: Mention) -> tuple[str, ...]:
+    """The imaging a guidance mention names: one value, or several for a phrase that joins
+    them ('CT and fluoroscopy guided', 'US/CT fusion-guided')."""
+    value = m.get("guidance")
+    return tuple(value) if isinstance(value, list | tuple) else (value,)
+
+
+def _guided(ctx: NoteContext) -> list[tuple[tuple[str, ...], int, list[Mention]]]:
+    """Each active guidance mention's values and start with the action mentions of its sentence
     (read once per note, not once per procedure)."""
 
-    def build() -> list[tuple[str, int, list[Mention]]]:
+    def build() -> list[tuple[tuple[str, ...], int, list[Mention]]]:
         return [
             (
-                m.get("guidance"),
+                _imaging(m),
                 m.tok_start,
                 [o for o in ctx.sent_mentions(ctx.sentence_index(m)) if o.get("action")],
             )
@@ -600,6 +634,8 @@ def _approach(ctx: NoteContext, anchors: list[Anchor], guidance: list[str], orga
         return value, None
     if not props().organ(organ).tumor:
         return None, None
+    if _pick(anchors, "modality") in props().noninvasive_modalities:
+        return None, "approach.none_for_noninvasive_energy"
     if guidance:
         return props().default_approach, "approach.inferred_from_image_guidance"
     if props().action(anchors[0].attrs["action"]).image_guided:
@@ -608,13 +644,15 @@ def _approach(ctx: NoteContext, anchors: list[Anchor], guidance: list[str], orga
 
 
 def build_procedure(
-    ctx: NoteContext, anchors: list[Anchor], *, alone: bool = True
+    ctx: NoteContext, anchors: list[Anchor], *, alone: bool = True, today: Mention | None = None
 ) -> ProcedureFact:
     head = anchors[0]
-    _fill_target(ctx, anchors)
+    _fill_target(ctx, anchors, today)
     assertion, rules = _assertion(anchors)
     action = props().action(head.attrs["action"])
-    guidance = [] if action.targetless else _guidance(ctx, anchors)
+    placed = [] if action.targetless else _place_guidance(ctx, anchors)
+    guidance = _ordered(g for m in placed for g in _imaging(m))
+    guidance = guidance or ([] if action.targetless else _guidance(ctx, anchors))
     organ = _pick(anchors, "organ")
     sents = _sents(anchors)
     levels = ctx.levels(sents) or (ctx.levels() if props().organ(organ).spinal else [])
@@ -644,7 +682,8 @@ def build_procedure(
         section=head.section,
     )
     _shape(ctx, fact, anchors, alone)
-    fact.evidence = sorted({Span(*ctx.span(a.mention)) for a in anchors}, key=lambda e: e.start)
+    spans = {Span(*ctx.span(m)) for m in [a.mention for a in anchors] + placed}
+    fact.evidence = sorted(spans, key=lambda e: e.start)
     fact.rules = sorted({r for a in anchors for r in a.mention.rules}) + rules + fact.rules
     if approach_rule:
         fact.rules.append(approach_rule)
@@ -729,14 +768,19 @@ def _items(ctx: NoteContext, fact: ProcedureFact) -> None:
             fact.sites = sorted(named)
     organ = props().action(fact.action).sites_of_organ
     if organ:
-        fact.sites = sorted(
-            {
-                m.get("site")
-                for m in ctx.mentions
-                if m.get("organ") == organ and m.get("site") and not ctx.is_negated(m)
-            }
-        )
+        places = [
+            m
+            for m in ctx.mentions
+            if m.get("organ") == organ
+            and m.get("site")
+            and not ctx.is_negated(m)
+            and not _untreated(ctx, m)
+        ]
+        fact.sites = sorted({m.get("site") for m in places})
         fact.count = len(fact.sites) or None
+        sides = {m.get("laterality") for m in places if m.get("laterality")}
+        if fact.laterality is None and sides:  # 'right upper lobe and left upper lobe'
+            fact.laterality = "bilateral" if len(sides) > 1 else sides.pop()
 
 
 def _minutes(ctx: NoteContext, sents) -> int | None:
@@ -760,6 +804,7 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
             if fact.assertion in ("planned", "hypothetical"):
                 fact.assertion = "negated"
                 fact.rules.append("context.declined")
+                fact.evidence += [Span(a, b, ctx.doc.text[a:b]) for a, b in spans["declined"]]
     cancelled = spans["cancelled"] and not ctx.stop_spans()
     if spans["no_procedure"] or cancelled:
         for fact in facts:
@@ -785,8 +830,7 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
             fact.energy_delivered = (
                 False if fact.aborted_stage == "before_anesthesia" else _energy(ctx, spans)
             )
-            a, b = stops[0]
-            fact.evidence.append(Span(a, b, ctx.doc.text[a:b]))
+            fact.evidence += [Span(a, b, ctx.doc.text[a:b]) for a, b in stops]
             fact.rules.append("context.aborted")
     ablations = [
         f for f in facts if props().action(f.action).tumor and f.assertion == "performed"
@@ -813,7 +857,7 @@ def _aborted_targets(ctx: NoteContext, main: list[ProcedureFact], spans) -> list
         sent = ctx.doc.sentences[ctx.doc.sentence_of(ctx.token_at(a))]
         named += [f for f in main if any(sent.start <= e.start < sent.end for e in f.evidence)]
     if named:
-        return named
+        return list({id(f): f for f in named}.values())  # one fact named by several stops
     stoppable = [f for f in main if props().action(f.action).stoppable]
     return stoppable[:1] or main[:1]
 
@@ -840,19 +884,76 @@ def _same_lesion(ctx: NoteContext, biopsy: ProcedureFact, ablation: ProcedureFac
 def procedures(ctx: NoteContext) -> list[ProcedureFact]:
     groups = cluster(anchors_of(ctx), ctx)
     events = Counter((g[0].attrs["action"], g[0].attrs.get("organ")) for g in groups)
+    today = _today_target(groups)
     facts = [
         build_procedure(
             ctx,
             g,
             alone=events[(g[0].attrs["action"], g[0].attrs.get("organ"))] == 1
             and not any(a.attrs.get("twin") for a in g),
+            today=today,
         )
         for g in groups
     ]
     facts = _fold_into(facts)
     date_precursors(facts)
     apply_note_cues(ctx, facts)
-    return facts + _later_sessions(ctx, facts)
+    return facts + _later_sessions(ctx, facts) + _untreated_items(ctx, facts)
+
+
+def _today_target(groups: list[list[Anchor]]) -> Mention | None:
+    """The place named by today's procedure when every procedure done today is on one organ:
+    the target an event that names none is about."""
+    done = [
+        a
+        for g in groups
+        for a in g
+        if a.assertion == "performed" and a.own_site and a.site_mention is not None
+    ]
+    if len({a.attrs.get("organ") for a in done}) != 1:
+        return None
+    return next((a.site_mention for a in done if a.site_mention.get("site")), done[0].site_mention)
+
+
+def _untreated_items(ctx: NoteContext, facts: list[ProcedureFact]) -> list[ProcedureFact]:
+    """'The right middle lobe was not treated': a place of the organ whose sites today's
+    procedure treats (properties `sites_of_organ`), named as not treated, is that procedure
+    negated at that place."""
+    out = []
+    for main in facts:
+        organ = props().action(main.action).sites_of_organ
+        if not organ or main.assertion not in ("performed", "aborted"):
+            continue
+        for m in ctx.mentions:
+            if m.get("organ") == organ and m.get("site") and _untreated(ctx, m):
+                fact = ProcedureFact(
+                    action=main.action,
+                    modality=main.modality,
+                    organ=main.organ,
+                    site=m.get("site"),
+                    laterality=m.get("laterality"),
+                    assertion="negated",
+                    section=ctx.section_of(m),
+                )
+                fact.evidence = [Span(*ctx.span(m))]
+                fact.rules = ["encounter.untreated_item"]
+                out.append(fact)
+    return out
+
+
+def _untreated(ctx: NoteContext, m: Mention) -> bool:
+    """Whether a place is named as not treated: a negation read as of a procedure there (a
+    disease named with 'not treated' stays present, so this is not the condition reading)."""
+    sent = ctx.doc.sentence_of(m.tok_start)
+    found = assert_mention(
+        m.tok_start,
+        m.tok_end,
+        ctx.sent_cues(sent),
+        TargetType.procedure,
+        breaks=ctx.doc.breaks,
+        only=NEGATED,
+    )
+    return found is not None
 
 
 def _later_sessions(ctx: NoteContext, facts: list[ProcedureFact]) -> list[ProcedureFact]:
@@ -869,10 +970,7 @@ def _later_sessions(ctx: NoteContext, facts: list[ProcedureFact]) -> list[Proced
         sent = ctx.doc.sentence_of(i)
         if any(m.get("action") for m in ctx.sent_mentions(sent)):
             continue
-        stop = spans[k + 1][0] if k + 1 < len(spans) else ctx.doc.sentences[sent].end
-        place = next(
-            (m for m in ctx.sent_mentions(sent) if m.get("site") and a <= m.start < stop), None
-        )
+        place = _session_place(ctx, spans, k, sent)
         found = assert_mention(
             i, i + 1, ctx.sent_cues(sent), TargetType.procedure, breaks=ctx.doc.breaks
         )
@@ -881,14 +979,54 @@ def _later_sessions(ctx: NoteContext, facts: list[ProcedureFact]) -> list[Proced
             modality=main.modality,
             organ=main.organ,
             site=place.get("site") if place else main.site,
-            laterality=place.get("laterality") if place else main.laterality,
-            assertion=found.value if found and found.value != "performed" else "planned",
+            laterality=_session_side(ctx, spans, k, sent)
+            or (place.get("laterality") if place else main.laterality),
+            assertion=found.value
+            if found and found.value != "performed"
+            else _session_default(ctx, ctx.doc.sentences[sent].section),
             section=ctx.doc.sentences[sent].section,
         )
         fact.evidence = [Span(a, b, ctx.doc.text[a:b])]
         fact.rules = ["encounter.later_session"]
         out.append(fact)
     return out
+
+
+def _session_place(ctx: NoteContext, spans, k: int, sent: int) -> Mention | None:
+    """The place a later session names: after its words up to the next session's ('Session 2
+    (left lower lobe)'), else before them in its sentence when no earlier session of the
+    sentence claims it ('Complete right lower lobe treatment at a future session')."""
+    a = spans[k][0]
+    sentence = ctx.doc.sentences[sent]
+    stop = spans[k + 1][0] if k + 1 < len(spans) else sentence.end
+    places = [m for m in ctx.sent_mentions(sent) if m.get("site")]
+    after = next((m for m in places if a <= m.start < stop), None)
+    if after is not None:
+        return after
+    first = k == 0 or spans[k - 1][1] < sentence.start
+    before = [m for m in places if sentence.start <= m.start < a]
+    return before[-1] if first and before else None
+
+
+def _session_default(ctx: NoteContext, section: str) -> str:
+    """A session named with no cue of its own: earlier in a history section ('Lower lobes treated
+    at sessions 1 and 2'), else a later one."""
+    default = ctx.section_default(section)
+    return default if _quiet(ctx, section) else "planned"
+
+
+def _session_side(ctx: NoteContext, spans, k: int, sent: int) -> str | None:
+    """A side word of a later session's own words ('session 3 (both upper lobes)')."""
+    a = spans[k][0]
+    stop = spans[k + 1][0] if k + 1 < len(spans) else ctx.doc.sentences[sent].end
+    return next(
+        (
+            m.get("laterality")
+            for m in ctx.sent_mentions(sent)
+            if m.get("laterality") and not m.get("organ") and a <= m.start < stop
+        ),
+        None,
+    )
 
 
 def _fold_into(facts: list[ProcedureFact]) -> list[ProcedureFact]:

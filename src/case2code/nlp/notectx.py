@@ -181,7 +181,8 @@ class NoteContext:
     def note_side(self, organ: str | None) -> str | None:
         """The one side the whole note names, for a paired site whose own words name none
         ("right hip pain ... lesion near the lesser trochanter"): side words alone or with
-        that organ; two sides, or a side of another organ only, give none."""
+        that organ; two sides, or a side of another organ only ('left shoulder' in a nerve
+        note), give none."""
         sides = {
             m.get("laterality")
             for m in self.mentions
@@ -189,8 +190,19 @@ class NoteContext:
             and m.get("organ") in (None, organ)
             and not m.get("action")
             and not self.is_negated(m)
+            and not self._side_of_other_organ(m, organ)
         }
         return sides.pop() if len(sides) == 1 and "bilateral" not in sides else None
+
+    def _side_of_other_organ(self, side: Mention, organ: str | None) -> bool:
+        """A side word written just before a place of another organ is that place's side."""
+        nxt = self._next_mention(side)
+        return (
+            side.get("organ") is None
+            and nxt is not None
+            and nxt.tok_start - side.tok_end <= 1
+            and nxt.get("organ") not in (None, organ)
+        )
 
     def stop_spans(self) -> list[tuple[int, int]]:
         """Stop cues ('was terminated', 'discontinued') in sentences that speak of a procedure:

@@ -274,6 +274,7 @@ class ReadingProperties(Strict):
     marrow_states: tuple[StatePattern, ...]  # remission / relapse of myeloma, first match wins
     unknown_primary_site: str  # the primary_site value of "primary unknown"
     default_approach: str  # the approach of an image-guided procedure that names none
+    noninvasive_modalities: tuple[str, ...] = ()  # energies sent through the skin: no approach
     region_preference: tuple[str, ...]  # of several regions named, the first of these wins
     number_words: dict[str, int]
     level_regions: dict[str, str]  # a level's letter(s) -> region letter: th -> T
@@ -295,6 +296,8 @@ class ReadingProperties(Strict):
     marrow_histology: tuple[str, ...]
     subsite_prefix: dict[str, tuple[str, ...]]
     primary_parts: dict[str, tuple[str, ...]] = {}  # organ primary -> prefixes of its parts
+    # general histology -> the specific ones that refine it when named right after it
+    histology_refined_by: dict[str, tuple[str, ...]] = {}
     subtype_words: dict[str, str]
     minutes_anchors: tuple[str, ...]
     minutes_window: int
