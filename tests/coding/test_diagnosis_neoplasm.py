@@ -344,3 +344,27 @@ def test_an_ablation_for_the_treatment_of_pain_lists_the_pain_code_first(coder):
     r = run(coder, text)
     assert [(c.code, c.units) for c in r.cpt] == [("20982", 1)]
     assert codes(r)[:2] == ["G89.3", "C79.51"]
+
+
+OSTEOID_OSTEOMA_PAIN = (
+    "History: 17-year-old with painful osteoid osteoma of the right proximal tibia, night pain "
+    "relieved by ibuprofen.\n"
+    "Procedure: CT-guided percutaneous radiofrequency ablation of the right tibial osteoid "
+    "osteoma nidus; one 6-minute ablation at 90 C."
+)
+
+
+def test_pain_of_a_benign_tumor_treated_is_not_an_additional_pain_code(coder):
+    """I.C.6.b.5 'may' add G89.3 beside the tumor treated; beside a benign tumor only, whose pain
+    is its hallmark (I.B.5), it is left off (guidelines.yaml pain.neoplasm benign_additional)."""
+    result = run(coder, OSTEOID_OSTEOMA_PAIN)
+    assert [c.code for c in result.cpt] == ["20982"]
+    assert codes(result) == ["D16.21"]
+    assert "osteoid osteoma" in evidence(result, "D16.21", OSTEOID_OSTEOMA_PAIN)
+
+
+def test_pain_of_a_benign_tumor_is_first_listed_when_the_encounter_is_for_pain_control(coder):
+    text = OSTEOID_OSTEOMA_PAIN.replace("Procedure:", "Procedure, for pain control:")
+    result = run(coder, text)
+    assert codes(result) == ["G89.3", "D16.21"]
+    assert evidence(result, "G89.3", text) == ["painful", "pain", "pain control"]

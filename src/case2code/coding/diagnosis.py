@@ -296,9 +296,9 @@ def _uncertain(plan: DxPlan, facts: Facts, target) -> None:
 def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts) -> None:
     pain = next((c for c in conds if c.kind == "pain" and c.detail == "neoplasm_related"), None)
     neoplasm = any(code.rule.startswith((*NEOPLASM_RULES, "dx.history")) for code in plan.codes)
-    if pain and neoplasm:
-        rule = _rule("pain.neoplasm")
-        first = facts.encounter.get("purpose") == rule.params["first_when_purpose"]
+    rule = _rule("pain.neoplasm")
+    first = facts.encounter.get("purpose") == rule.params["first_when_purpose"]
+    if pain and neoplasm and (first or _pain_beside(rule, conds)):
         plan.add(
             rule.codes["pain"],
             rule.summary,
@@ -307,6 +307,19 @@ def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts) -> None:
             0 if first else rule.params["rank"],
             "dx.pain",
         )
+    _fractures(kb, plan, conds)
+
+
+def _pain_beside(rule, conds) -> bool:
+    """I.C.6.b.5 'may' add G89.3 beside the neoplasm treated: beside a malignant one it is
+    added; beside benign tumors only it is not unless the rule's `benign_additional` says so
+    (I.B.5: the pain of an osteoid osteoma is the hallmark of the diagnosis coded)."""
+    if rule.params.get("benign_additional", True):
+        return True
+    return any(c.kind == "neoplasm" and c.behavior != "benign" for c in conds)
+
+
+def _fractures(kb, plan: DxPlan, conds) -> None:
     rule = _rule("fracture.neoplasm")
     for c in conds:
         if c.kind != "pathological_fracture":
