@@ -368,3 +368,20 @@ def test_pain_of_a_benign_tumor_is_first_listed_when_the_encounter_is_for_pain_c
     result = run(coder, text)
     assert codes(result) == ["G89.3", "D16.21"]
     assert evidence(result, "G89.3", text) == ["painful", "pain", "pain control"]
+
+
+CHONDROSARCOMA_LUNG_MET = (
+    "History: 58-year-old man with chondrosarcoma of the left iliac bone and a new 1.4 cm "
+    "metastasis in the right upper lobe of the lung.\n"
+    "Procedure: CT-guided percutaneous cryoablation of the right upper lobe lung metastasis, "
+    "two freeze-thaw cycles."
+)
+
+
+def test_a_bone_sarcoma_is_a_stated_primary_so_the_metastasis_takes_no_unknown_primary(coder):
+    """C80.1 is for a primary unknown or not stated (guidelines.yaml neoplasm.unknown_primary);
+    a chondrosarcoma of bone is the stated primary of the lung metastasis treated."""
+    result = run(coder, CHONDROSARCOMA_LUNG_MET)
+    assert codes(result) == ["C78.01", "C41.4"]
+    assert "C80.1" not in codes(result)
+    assert "chondrosarcoma" in evidence(result, "C41.4", CHONDROSARCOMA_LUNG_MET)

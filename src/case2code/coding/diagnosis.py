@@ -110,6 +110,7 @@ def _neoplasms(kb, plan: DxPlan, conds, target, has_marrow: bool) -> None:
             _marrow(kb, plan, c)
         elif c.role == "primary" and c.organ == BONE:
             _bone_primary(plan, c, target)
+            solid |= c.behavior != "benign"  # a bone sarcoma is a stated primary: no C80.1
         elif c.role == "primary" and (_histology_primary(kb, c) or not _no_site(c.site)):
             solid |= _solid_primary(kb, plan, c, target)
         elif c.role == "secondary" and not (has_marrow and _myeloma_lesion(c, conds, marrow)):
