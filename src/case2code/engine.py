@@ -37,7 +37,7 @@ class Coder:
         code_facts(self.kb, facts.procedures, note.date_of_service, note.setting, lines)
         companions.apply(lines, self.kb)
         target = _target(lines, facts)
-        dx = assign(self.kb, facts, target)
+        dx = assign(self.kb, facts, target, patient=review.names_a_patient(self.kb, note.text))
         _pointers(self.kb, lines.cpt, dx)
         result = Result(
             id=note.id,

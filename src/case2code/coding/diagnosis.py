@@ -85,13 +85,20 @@ def _present(facts: Facts) -> list[ConditionFact]:
     return [c for c in facts.conditions if c.assertion == "present"]
 
 
-def assign(kb: KB, facts: Facts, target: ProcedureFact | None) -> list[DxCode]:
+def assign(
+    kb: KB, facts: Facts, target: ProcedureFact | None, *, patient: bool = True
+) -> list[DxCode]:
+    """The note's ICD-10-CM codes in sequence. `patient` says the text speaks of one patient
+    (review.names_a_patient): a finding code for a lesion with no diagnosis (IV.D) needs one,
+    since a textbook page names the lesion of no-one."""
     plan = DxPlan()
     conds = _present(facts)
     marrow = _rule("myeloma.not_metastasis").params["histology"]
     has_marrow = any(c.histology in marrow for c in conds)
     _neoplasms(kb, plan, conds, target, has_marrow)
     _uncertain(plan, facts, target)
+    if patient:
+        _finding(plan, conds, target)
     _pain_and_fractures(kb, plan, conds, facts)
     _indications(kb, plan, conds)
     _tobacco(plan, facts)
@@ -292,6 +299,28 @@ def _uncertain(plan: DxPlan, facts: Facts, target) -> None:
                 rule.params["rank"],
                 "dx.uncertain",
             )
+
+
+def _finding(plan: DxPlan, conds, target: ProcedureFact | None) -> None:
+    """IV.D: the lesion a procedure treats or samples, with no diagnosis named for its organ
+    (no neoplasm fact, no code from an earlier rule), is coded by its finding (R91.1, R91.8,
+    N28.89 in guidelines.yaml finding.no_diagnosis)."""
+    rule = _rule("finding.no_diagnosis")
+    organ = target.organ if target is not None else None
+    if organ not in rule.codes or organ in plan.organs:
+        return
+    if any(c.kind == "neoplasm" and organ in (c.organ, c.site) for c in conds):
+        return
+    several = target.laterality == "bilateral" or (target.count or 1) > 1
+    code = rule.codes.get(f"{organ}_multiple") if several else None
+    plan.add(
+        code or rule.codes[organ],
+        f"{rule.section}: {rule.summary}",
+        target.evidence,
+        organ,
+        rule.params["rank"],
+        "dx.finding",
+    )
 
 
 def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts) -> None:

@@ -1,0 +1,80 @@
+"""Diagnosis rules beyond the Neoplasm Table (guidelines.yaml): findings for a lesion with no
+diagnosis, and what a text with no patient leaves uncoded. Each scenario is a realistic note
+asserting the exact ICD-10-CM codes in sequence and the words they rest on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from case2code.engine import Coder
+from case2code.model import Note
+
+
+@pytest.fixture(scope="module")
+def coder() -> Coder:
+    return Coder()
+
+
+def run(coder: Coder, text: str):
+    return coder.code(Note(id="n", text=text, date_of_service=date(2026, 6, 2)))
+
+
+def codes(result) -> list[str]:
+    return [d.code for d in result.icd10]
+
+
+def evidence(result, code: str) -> list[str]:
+    return [s.text for s in next(d for d in result.icd10 if d.code == code).evidence]
+
+
+NODULE_BIOPSY = (
+    "Indication: 67-year-old man with a 14 mm FDG-avid nodule in the right upper lobe found on "
+    "surveillance CT.\n"
+    "Procedure: Under CT guidance a 17-gauge introducer was advanced into the right upper lobe "
+    "and three 18-gauge core biopsies of the nodule were obtained. Pathology pending."
+)
+
+
+def test_a_sampled_lung_nodule_with_no_diagnosis_is_the_solitary_nodule_finding(coder):
+    """IV.D (guidelines.yaml finding.no_diagnosis): no histology yet, so the nodule itself."""
+    result = run(coder, NODULE_BIOPSY)
+    assert [c.code for c in result.cpt] == ["32408"]
+    assert codes(result) == ["R91.1"]
+    assert result.icd10[0].rule == "dx.finding"
+    assert "core biopsies" in evidence(result, "R91.1")
+
+
+BILATERAL_NODULES = (
+    "A 58-year-old woman with multiple lung nodules in both her right and left lungs, growing on "
+    "serial CT, declined surgery. CT-guided percutaneous cryoablation of the nodules of both "
+    "lungs was performed in one session, two freeze-thaw cycles each."
+)
+
+
+def test_nodules_of_both_lungs_with_no_diagnosis_are_the_other_lung_field_finding(coder):
+    result = run(coder, BILATERAL_NODULES)
+    assert codes(result) == ["R91.8"]
+    assert "cryoablation" in evidence(result, "R91.8")
+
+
+def test_a_named_cancer_of_the_nodule_wins_over_the_finding(coder):
+    text = (
+        "Indication: 67-year-old man with a 14 mm biopsy-proven adenocarcinoma of the right upper "
+        "lobe, a poor surgical candidate.\n"
+        "Procedure: CT-guided percutaneous radiofrequency ablation of the right upper lobe tumor."
+    )
+    result = run(coder, text)
+    assert codes(result) == ["C34.11"]
+    assert "adenocarcinoma" in evidence(result, "C34.11")
+
+
+TEXTBOOK_PAGE = (
+    "Percutaneous lung ablation. Under CT guidance a probe is advanced into the nodule and "
+    "radiofrequency energy is applied until the ablation zone covers the nodule with a margin."
+)
+
+
+def test_a_text_with_no_patient_codes_no_finding(coder):
+    assert "R91.1" not in codes(run(coder, TEXTBOOK_PAGE))
