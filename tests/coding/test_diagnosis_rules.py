@@ -78,3 +78,27 @@ TEXTBOOK_PAGE = (
 
 def test_a_text_with_no_patient_codes_no_finding(coder):
     assert "R91.1" not in codes(run(coder, TEXTBOOK_PAGE))
+
+
+PAPILLARY_NODULE = (
+    "Indication: 52-year-old woman with a 9 mm nodule of the right thyroid lobe, fine needle "
+    "aspiration positive for papillary thyroid carcinoma; she declined surgery.\n"
+    "Procedure: ultrasound-guided percutaneous radiofrequency ablation of the right thyroid "
+    "nodule with the moving-shot technique."
+)
+
+
+def test_a_thyroid_nodule_proven_cancer_is_the_cancer_code_alone(coder):
+    """neoplasm-maps.yaml thyroid_nodule with_organ_neoplasm false: the nodule is the C73."""
+    result = run(coder, PAPILLARY_NODULE)
+    assert [c.code for c in result.cpt] == ["60660"]
+    assert codes(result) == ["C73"]
+    assert "papillary thyroid carcinoma" in evidence(result, "C73")
+
+
+def test_a_benign_thyroid_nodule_keeps_its_goiter_code(coder):
+    text = PAPILLARY_NODULE.replace(
+        "positive for papillary thyroid carcinoma", "benign, Bethesda II"
+    )
+    result = run(coder, text)
+    assert codes(result) == ["E04.1"]

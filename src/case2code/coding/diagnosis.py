@@ -370,6 +370,8 @@ def _indications(kb, plan: DxPlan, conds) -> None:
         ind = next((i for i in kb.maps.indications if i.indication == c.detail), None)
         if ind is None or not ind.with_neoplasm and _has_neoplasm(plan):
             continue
+        if not ind.with_organ_neoplasm and _has_neoplasm(plan, c.organ):
+            continue  # the malignant thyroid nodule is the C73 already coded
         if named & set(ind.yields_to):
             continue  # reflux with varicose veins is the varicose-vein code alone
         code = _indication_code(ind.codes, c)
@@ -388,8 +390,12 @@ def _tobacco(plan: DxPlan, facts: Facts) -> None:
             return
 
 
-def _has_neoplasm(plan: DxPlan) -> bool:
-    return any(c.rule.startswith(NEOPLASM_RULES) for c in plan.codes)
+def _has_neoplasm(plan: DxPlan, organ: str | None = None) -> bool:
+    """A neoplasm code on the plan; with `organ`, one of that organ only."""
+    return any(
+        c.rule.startswith(NEOPLASM_RULES) and (organ is None or plan.organs[i] == organ)
+        for i, c in enumerate(plan.codes)
+    )
 
 
 def _indication_code(codes: dict[str, str], c: ConditionFact) -> str | None:

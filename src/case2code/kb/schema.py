@@ -315,6 +315,11 @@ class Indication(Strict):
         description="Indications whose code, when the note also documents them, replaces this one "
         "(venous reflux is part of the varicose-vein code).",
     )
+    with_organ_neoplasm: bool = Field(
+        default=True,
+        description="False when a neoplasm coded in the same organ is this lesion itself (a "
+        "thyroid nodule proven papillary carcinoma is C73 alone, not C73 and E04.1).",
+    )
     sources: list[str]
 
 
