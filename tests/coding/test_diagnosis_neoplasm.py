@@ -385,3 +385,21 @@ def test_a_bone_sarcoma_is_a_stated_primary_so_the_metastasis_takes_no_unknown_p
     assert codes(result) == ["C78.01", "C41.4"]
     assert "C80.1" not in codes(result)
     assert "chondrosarcoma" in evidence(result, "C41.4", CHONDROSARCOMA_LUNG_MET)
+
+
+CONTRALATERAL_RCC = (
+    "History: 66-year-old man, status post right radical nephrectomy in 2019 for renal cell "
+    "carcinoma. Surveillance CT shows a new 2.5 cm enhancing mass of the left kidney, biopsy "
+    "papillary renal cell carcinoma.\n"
+    "Procedure: CT-guided percutaneous radiofrequency ablation of the left renal tumor, two "
+    "overlapping ablations."
+)
+
+
+def test_a_cancer_of_the_organ_treated_today_is_active_on_the_side_treated(coder):
+    """I.C.2.d (guidelines.yaml neoplasm.history_treated): treatment is directed to the kidney
+    today, so its cancer is current on the left (C64.2), not only the history code."""
+    result = run(coder, CONTRALATERAL_RCC)
+    assert ("50592", ["LT"]) in [(c.code, c.modifiers) for c in result.cpt]
+    assert codes(result) == ["C64.2"]
+    assert "renal cell carcinoma" in evidence(result, "C64.2", CONTRALATERAL_RCC)

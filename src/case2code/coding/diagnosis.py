@@ -10,7 +10,7 @@ fractures and the rest. Every code and site lives in the data; this module only 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..kb import KB, icd10
 from ..kb.loader import get_guidelines
@@ -119,10 +119,24 @@ def _neoplasms(kb, plan: DxPlan, conds, target, has_marrow: bool) -> None:
             _bone_primary(plan, c, target)
             solid |= c.behavior != "benign"  # a bone sarcoma is a stated primary: no C80.1
         elif c.role == "primary" and (_histology_primary(kb, c) or not _no_site(c.site)):
-            solid |= _solid_primary(kb, plan, c, target)
+            solid |= _solid_primary(kb, plan, _treated_now(c, target, conds), target)
         elif c.role == "secondary" and not (has_marrow and _myeloma_lesion(c, conds, marrow)):
             _secondary(plan, c, target)
     _unknown_primary(plan, conds, solid, has_marrow)
+
+
+def _treated_now(c: ConditionFact, target: ProcedureFact | None, conds) -> ConditionFact:
+    """I.C.2.d: a primary is history only with no treatment directed to its site. A cancer of
+    the organ today's procedure treats, with no metastasis named in that organ, is the cancer
+    treated: active, on the side treated (an earlier right nephrectomy, a left RCC ablated now)."""
+    rule = _rule("neoplasm.history_treated")
+    if c.status != "history" or target is None or target.organ != c.organ:
+        return c
+    if target.assertion not in rule.params["assertions"]:
+        return c
+    if any(x.kind == "neoplasm" and x.role == "secondary" and x.site == c.organ for x in conds):
+        return c  # the lesion treated is the metastasis: the primary stays history
+    return replace(c, status="active", laterality=target.laterality or c.laterality)
 
 
 def _myeloma_lesion(c: ConditionFact, conds, marrow) -> bool:
