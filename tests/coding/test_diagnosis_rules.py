@@ -102,3 +102,57 @@ def test_a_benign_thyroid_nodule_keeps_its_goiter_code(coder):
     )
     result = run(coder, text)
     assert codes(result) == ["E04.1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "want", "words"),
+    [
+        (
+            "Indication: 44-year-old woman with a symptomatic 8 cm hepatic hemangioma in segment "
+            "7, growing on serial MRI.\nProcedure: CT-guided percutaneous microwave ablation of "
+            "the segment 7 hemangioma, three overlapping ablations.",
+            ["D18.03"],
+            "hepatic hemangioma",
+        ),
+        (
+            "Indication: 80-year-old woman with recurrent hypoglycemia from a 1.5 cm insulinoma "
+            "in the tail of the pancreas; surgery declined.\nProcedure: CT-guided percutaneous "
+            "radiofrequency ablation of the pancreatic insulinoma.",
+            ["D13.7"],
+            "insulinoma",
+        ),
+        (
+            "Indication: 61-year-old man with a 3.5 cm right renal angiomyolipoma that bled "
+            "last year.\nProcedure: CT-guided percutaneous cryoablation of the right renal "
+            "angiomyolipoma, two freeze-thaw cycles.",
+            ["D17.71"],
+            "renal angiomyolipoma",
+        ),
+        (
+            "Indication: 35-year-old woman with von Hippel-Lindau disease and a recurrent 2 cm "
+            "left adrenal pheochromocytoma after partial adrenalectomy.\nProcedure: CT-guided "
+            "percutaneous radiofrequency ablation of the left adrenal pheochromocytoma.",
+            ["D35.02", "Q85.83"],
+            "adrenal pheochromocytoma",
+        ),
+    ],
+)
+def test_a_benign_tumor_named_by_its_histology_takes_the_code_of_its_organ(
+    coder, text, want, words
+):
+    """neoplasm-maps.yaml: the histology and organ decide the benign code (ICD-10-CM Index),
+    never a malignant code from the Neoplasm Table; a tumor syndrome named follows it."""
+    result = run(coder, text)
+    assert codes(result) == want
+    assert words in [w.lower() for w in evidence(result, want[0])]
+
+
+def test_tuberous_sclerosis_follows_the_angiomyolipoma_treated(coder):
+    text = (
+        "Indication: 29-year-old woman with tuberous sclerosis complex and a growing 4 cm left "
+        "renal angiomyolipoma.\nProcedure: CT-guided percutaneous cryoablation of the left renal "
+        "angiomyolipoma."
+    )
+    result = run(coder, text)
+    assert codes(result) == ["D17.71", "Q85.1"]
+    assert evidence(result, "Q85.1") == ["tuberous sclerosis complex"]

@@ -118,6 +118,8 @@ def _neoplasms(kb, plan: DxPlan, conds, target, has_marrow: bool) -> None:
         elif c.role == "primary" and c.organ == BONE:
             _bone_primary(plan, c, target)
             solid |= c.behavior != "benign"  # a bone sarcoma is a stated primary: no C80.1
+        elif c.role == "primary" and _benign_histology(kb, c):
+            _fibroadenoma(kb, plan, c)  # the histology decides the behavior (Index)
         elif c.role == "primary" and (_histology_primary(kb, c) or not _no_site(c.site)):
             solid |= _solid_primary(kb, plan, _treated_now(c, target, conds), target)
         elif c.role == "secondary" and not (has_marrow and _myeloma_lesion(c, conds, marrow)):
@@ -263,6 +265,13 @@ def _solid_primary(kb, plan: DxPlan, c: ConditionFact, target) -> bool:
         return False
     plan.add_site(found, rationale, c, c.organ, rank, "dx.primary")
     return True
+
+
+def _benign_histology(kb, c: ConditionFact) -> bool:
+    """A histology the Index codes as benign by organ (neoplasm-maps.yaml: insulinoma,
+    angiomyolipoma), whatever behavior the reader gave a site word borrowing it ('tail of the
+    pancreas' beside 'insulinoma' is the insulinoma, not a pancreatic cancer)."""
+    return bool(c.histology) and any(i.indication == c.histology for i in kb.maps.indications)
 
 
 def _fibroadenoma(kb, plan: DxPlan, c: ConditionFact) -> bool:
