@@ -403,3 +403,31 @@ def test_a_cancer_of_the_organ_treated_today_is_active_on_the_side_treated(coder
     assert ("50592", ["LT"]) in [(c.code, c.modifiers) for c in result.cpt]
     assert codes(result) == ["C64.2"]
     assert "renal cell carcinoma" in evidence(result, "C64.2", CONTRALATERAL_RCC)
+
+
+URETER_HISTORY = (
+    "History: 68-year-old man who had undergone resection of left ureteric carcinoma in 2021, "
+    "no recurrence at the resection site, now with low back pain from a metastasis in the L5 "
+    "vertebral body.\n"
+    "Procedure: CT-guided radiofrequency ablation of the L5 vertebral body metastasis."
+)
+
+
+def test_a_resected_ureter_primary_is_its_history_code_not_an_unknown_primary(coder):
+    """neoplasm-sites.yaml ureter ('ureter, ureteral' C66.-, history Z85.59): the stated and
+    excised primary is history (I.C.2.d), so no C80.1 beside the bone metastasis."""
+    result = run(coder, URETER_HISTORY)
+    assert codes(result) == ["C79.51", "Z85.59", "G89.3"]
+    assert evidence(result, "Z85.59", URETER_HISTORY) == ["ureteric"]
+
+
+def test_a_tracheal_primary_is_the_trachea_not_the_lung(coder):
+    """neoplasm-sites.yaml trachea: the Neoplasm Table's 'trachea' row is C33, never C34.-."""
+    text = (
+        "Indication: 56-year-old woman with adenoid cystic carcinoma of the trachea obstructing "
+        "70 percent of the lumen.\n"
+        "Procedure: rigid bronchoscopy with laser destruction of the tracheal tumor."
+    )
+    result = run(coder, text)
+    assert codes(result) == ["C33"]
+    assert "trachea" in evidence(result, "C33", text)
