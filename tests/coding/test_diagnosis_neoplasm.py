@@ -387,6 +387,16 @@ def test_a_bone_sarcoma_is_a_stated_primary_so_the_metastasis_takes_no_unknown_p
     assert "chondrosarcoma" in evidence(result, "C41.4", CHONDROSARCOMA_LUNG_MET)
 
 
+def test_a_bone_sarcoma_beside_a_treated_metastasis_goes_to_a_coder_for_its_status(coder):
+    """guidelines.yaml neoplasm.bone_primary_status (I.C.2.d): current C41.4 or history Z85.830
+    is not read for bone primaries, so a review finding names both and the note is reviewed."""
+    result = run(coder, CHONDROSARCOMA_LUNG_MET)
+    found = [f for f in result.findings if f.rule == "neoplasm.bone_primary_status"]
+    assert [(f.kind, f.codes) for f in found] == [("review", ["C41.4", "Z85.830"])]
+    assert result.review.route == "review"
+    assert "contested coding rule" in " ".join(r.message for r in result.review.reasons)
+
+
 CONTRALATERAL_RCC = (
     "History: 66-year-old man, status post right radical nephrectomy in 2019 for renal cell "
     "carcinoma. Surveillance CT shows a new 2.5 cm enhancing mass of the left kidney, biopsy "

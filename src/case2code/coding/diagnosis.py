@@ -110,14 +110,18 @@ def assign(
 def _neoplasms(kb, plan: DxPlan, conds, target, has_marrow: bool) -> None:
     marrow = _rule("myeloma.not_metastasis").params["histology"]
     solid = False
+    sarcoma: list[DxCode] = []
     for c in conds:
         if c.kind != "neoplasm":
             continue
         if c.histology in marrow:
             _marrow(kb, plan, c)
         elif c.role == "primary" and c.organ == BONE:
+            before = len(plan.codes)
             _bone_primary(plan, c, target)
-            solid |= c.behavior != "benign"  # a bone sarcoma is a stated primary: no C80.1
+            if c.behavior != "benign":  # a bone sarcoma is a stated primary: no C80.1
+                solid = True
+                sarcoma += plan.codes[before:]
         elif c.role == "primary" and _benign_histology(kb, c):
             _fibroadenoma(kb, plan, c)  # the histology decides the behavior (Index)
         elif c.role == "primary" and (_histology_primary(kb, c) or not _no_site(c.site)):
@@ -125,6 +129,7 @@ def _neoplasms(kb, plan: DxPlan, conds, target, has_marrow: bool) -> None:
         elif c.role == "secondary" and not (has_marrow and _myeloma_lesion(c, conds, marrow)):
             _secondary(plan, c, target)
     _unknown_primary(plan, conds, solid, has_marrow)
+    _bone_primary_status(plan, sarcoma)
 
 
 def _treated_now(c: ConditionFact, target: ProcedureFact | None, conds) -> ConditionFact:
@@ -139,6 +144,18 @@ def _treated_now(c: ConditionFact, target: ProcedureFact | None, conds) -> Condi
     if any(x.kind == "neoplasm" and x.role == "secondary" and x.site == c.organ for x in conds):
         return c  # the lesion treated is the metastasis: the primary stays history
     return replace(c, status="active", laterality=target.laterality or c.laterality)
+
+
+def _bone_primary_status(plan: DxPlan, sarcoma: list[DxCode]) -> None:
+    """I.C.2.d for a bone sarcoma beside a metastasis treated elsewhere: current or history is
+    not read for bone primaries, so a review finding names both answers."""
+    rule = _rule("neoplasm.bone_primary_status")
+    if not sarcoma or not any(c.rule == "dx.secondary" for c in plan.codes):
+        return
+    codes = [sarcoma[0].code, rule.codes["history"]]
+    plan.gaps.append(
+        Finding("warning", "review", rule.summary, codes, list(sarcoma[0].evidence), rule.id)
+    )
 
 
 def _myeloma_lesion(c: ConditionFact, conds, marrow) -> bool:
