@@ -156,3 +156,32 @@ def test_tuberous_sclerosis_follows_the_angiomyolipoma_treated(coder):
     result = run(coder, text)
     assert codes(result) == ["D17.71", "Q85.1"]
     assert evidence(result, "Q85.1") == ["tuberous sclerosis complex"]
+
+
+SHOULDER_PRF = (
+    "Indication: 52-year-old man with chronic left shoulder pain for two years, no relief from "
+    "physical therapy or an intra-articular injection.\n"
+    "Procedure: ultrasound-guided pulsed radiofrequency of the left suprascapular nerve, 42 C "
+    "for 240 seconds."
+)
+
+
+def test_shoulder_pain_with_no_diagnosis_behind_it_is_the_joint_pain_code_by_side(coder):
+    """IV.D (neoplasm-maps.yaml shoulder_pain): the pain a nerve procedure treats, no diagnosis."""
+    result = run(coder, SHOULDER_PRF)
+    assert [(c.code, c.modifiers) for c in result.cpt] == [("64999", ["LT"])]
+    assert codes(result) == ["M25.512"]
+    assert evidence(result, "M25.512") == ["shoulder pain"]
+
+
+def test_shoulder_pain_from_a_humerus_metastasis_is_the_neoplasm_pain_with_no_site_code(coder):
+    """I.C.6.b.5: pain due to the neoplasm is G89.3, with no code for the site of the pain."""
+    text = (
+        "Indication: 64-year-old woman with metastatic breast cancer and severe right shoulder "
+        "pain from a lytic metastasis of the proximal right humerus.\n"
+        "Procedure: CT-guided radiofrequency ablation of the right humerus metastasis."
+    )
+    result = run(coder, text)
+    assert codes(result) == ["C79.51", "C50.919", "G89.3"]
+    assert "shoulder pain" in evidence(result, "G89.3")
+    assert "M25.511" not in codes(result)

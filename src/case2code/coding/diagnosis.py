@@ -365,6 +365,7 @@ def _finding(plan: DxPlan, conds, target: ProcedureFact | None) -> None:
 
 def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts) -> None:
     pain = next((c for c in conds if c.kind == "pain" and c.detail == "neoplasm_related"), None)
+    pain = pain or _site_pain(kb, conds)
     neoplasm = any(code.rule.startswith((*NEOPLASM_RULES, "dx.history")) for code in plan.codes)
     rule = _rule("pain.neoplasm")
     first = facts.encounter.get("purpose") == rule.params["first_when_purpose"]
@@ -378,6 +379,15 @@ def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts) -> None:
             "dx.pain",
         )
     _fractures(kb, plan, conds)
+
+
+def _site_pain(kb, conds) -> ConditionFact | None:
+    """Pain at a site (low back, shoulder) in a note with a malignant neoplasm: the neoplasm's
+    pain (I.C.6.b.5, no code for the site of the pain), whose site code with_neoplasm drops."""
+    if not any(c.kind == "neoplasm" and c.behavior == "malignant" for c in conds):
+        return None
+    sites = {i.indication for i in kb.maps.indications if i.pain_site}
+    return next((c for c in conds if c.kind == "indication" and c.detail in sites), None)
 
 
 def _pain_beside(rule, conds) -> bool:

@@ -315,6 +315,11 @@ class Indication(Strict):
         description="Indications whose code, when the note also documents them, replaces this one "
         "(venous reflux is part of the varicose-vein code).",
     )
+    pain_site: bool = Field(
+        default=False,
+        description="Pain at a site (shoulder, low back): beside a malignant neoplasm it is the "
+        "neoplasm's pain, G89.3 with no site code (I.C.6.b.5).",
+    )
     with_organ_neoplasm: bool = Field(
         default=True,
         description="False when a neoplasm coded in the same organ is this lesion itself (a "
