@@ -46,6 +46,15 @@ def test_a_sampled_lung_nodule_with_no_diagnosis_is_the_solitary_nodule_finding(
     assert "core biopsies" in evidence(result, "R91.1")
 
 
+def test_a_finding_code_sends_the_note_to_a_coder_who_confirms_no_diagnosis_is_written(coder):
+    """The reader may have missed the diagnosis: the finding rule's diagnosis-support finding
+    routes the note to review instead of billing R91.1 as is."""
+    result = run(coder, NODULE_BIOPSY)
+    found = [f for f in result.findings if f.rule == "finding.no_diagnosis"]
+    assert [(f.kind, f.codes) for f in found] == [("diagnosis_support", ["R91.1"])]
+    assert result.review.route == "review"
+
+
 BILATERAL_NODULES = (
     "A 58-year-old woman with multiple lung nodules in both her right and left lungs, growing on "
     "serial CT, declined surgery. CT-guided percutaneous cryoablation of the nodules of both "

@@ -344,7 +344,8 @@ def _uncertain(plan: DxPlan, facts: Facts, target) -> None:
 def _finding(plan: DxPlan, conds, target: ProcedureFact | None) -> None:
     """IV.D: the lesion a procedure treats or samples, with no diagnosis named for its organ
     (no neoplasm fact, no code from an earlier rule), is coded by its finding (R91.1, R91.8,
-    N28.89 in guidelines.yaml finding.no_diagnosis)."""
+    N28.89 in guidelines.yaml finding.no_diagnosis). The reader may have missed the diagnosis,
+    so a diagnosis-support finding sends the note to a coder."""
     rule = _rule("finding.no_diagnosis")
     organ = target.organ if target is not None else None
     if organ not in rule.codes or organ in plan.organs:
@@ -352,14 +353,12 @@ def _finding(plan: DxPlan, conds, target: ProcedureFact | None) -> None:
     if any(c.kind == "neoplasm" and organ in (c.organ, c.site) for c in conds):
         return
     several = target.laterality == "bilateral" or (target.count or 1) > 1
-    code = rule.codes.get(f"{organ}_multiple") if several else None
-    plan.add(
-        code or rule.codes[organ],
-        f"{rule.section}: {rule.summary}",
-        target.evidence,
-        organ,
-        rule.params["rank"],
-        "dx.finding",
+    code = (rule.codes.get(f"{organ}_multiple") if several else None) or rule.codes[organ]
+    rank = rule.params["rank"]
+    plan.add(code, f"{rule.section}: {rule.summary}", target.evidence, organ, rank, "dx.finding")
+    message = rule.params["review"].format(code=code)
+    plan.gaps.append(
+        Finding("warning", "diagnosis_support", message, [code], list(target.evidence), rule.id)
     )
 
 
