@@ -58,7 +58,7 @@ HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the R
     "realtext/rta.jsonl": {"cpt_exact": 0.73, "icd10_set_exact": 0.54},
     "realtext/rtb.jsonl": {"cpt_exact": 0.59, "icd10_set_exact": 0.46},
     "realtext/rtc.jsonl": {"cpt_exact": 0.68, "icd10_set_exact": 0.59},
-    "realtext/rtd.jsonl": {"cpt_exact": 0.76, "icd10_set_exact": 0.76},
+    "realtext/rtd.jsonl": {"cpt_exact": 0.76, "icd10_set_exact": 0.78},
 }
 
 

@@ -194,3 +194,33 @@ def test_shoulder_pain_from_a_humerus_metastasis_is_the_neoplasm_pain_with_no_si
     assert codes(result) == ["C79.51", "C50.919", "G89.3"]
     assert "shoulder pain" in evidence(result, "G89.3")
     assert "M25.511" not in codes(result)
+
+
+KNEES_AFTER_TKA = (
+    "Indication: 63-year-old woman with history of bilateral total knee replacement in 2018, now "
+    "with chronic bilateral knee pain, 60 percent relief after diagnostic genicular nerve blocks "
+    "of both knees.\n"
+    "Procedure: fluoroscopy-guided cooled radiofrequency ablation of the superomedial, "
+    "superolateral and inferomedial genicular nerves of both knees."
+)
+
+
+def test_pain_in_both_knees_takes_each_side_and_the_implants_their_status_code(coder):
+    """M25.56- has no bilateral code, so both sides (I.B.13); the knees replaced before are the
+    status code Z96.653 (I.C.21.c.3), sequenced after the pain treated."""
+    result = run(coder, KNEES_AFTER_TKA)
+    assert [(c.code, c.modifiers) for c in result.cpt] == [("64624", ["50"])]
+    assert codes(result) == ["M25.561", "M25.562", "Z96.653"]
+    assert evidence(result, "M25.561") == ["knee pain"]
+    assert evidence(result, "Z96.653") == ["total knee replacement"]
+
+
+def test_a_declined_replacement_is_no_implant_and_osteoarthritis_wins_over_knee_pain(coder):
+    text = (
+        "Indication: 71-year-old woman with severe primary osteoarthritis of the right knee and "
+        "right knee pain, who has declined knee replacement.\n"
+        "Procedure: fluoroscopy-guided cooled radiofrequency ablation of the right genicular "
+        "nerves."
+    )
+    result = run(coder, text)
+    assert codes(result) == ["M17.11"]

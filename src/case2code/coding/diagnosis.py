@@ -100,7 +100,7 @@ def assign(
     if patient:
         _finding(plan, conds, target)
     _pain_and_fractures(kb, plan, conds, facts)
-    _indications(kb, plan, conds)
+    _indications(kb, plan, facts)
     _tobacco(plan, facts)
     out = DxList(_sequence(plan, target, facts))
     out.findings = plan.gaps
@@ -411,21 +411,43 @@ def _fractures(kb, plan: DxPlan, conds) -> None:
             plan.add(code, rule.summary, c.evidence, c.organ, rule.params["rank"], "dx.fracture")
 
 
-def _indications(kb, plan: DxPlan, conds) -> None:
-    named = {c.detail for c in conds if c.kind == "indication"}
-    for c in conds:
-        if c.kind != "indication":
+def _indications(kb, plan: DxPlan, facts: Facts) -> None:
+    """Indications of look-alike procedures and status codes: each coded while the note asserts
+    it the way its map entry allows (a knee implant is there because of a past replacement)."""
+    named = {c.detail for c in _present(facts) if c.kind == "indication"}
+    for c in facts.conditions:
+        ind = _indication(kb, c) if c.kind == "indication" else None
+        if ind is None or c.assertion not in ind.assertions or _explained(plan, ind, c, named):
             continue
-        ind = next((i for i in kb.maps.indications if i.indication == c.detail), None)
-        if ind is None or not ind.with_neoplasm and _has_neoplasm(plan):
-            continue
-        if not ind.with_organ_neoplasm and _has_neoplasm(plan, c.organ):
-            continue  # the malignant thyroid nodule is the C73 already coded
-        if named & set(ind.yields_to):
-            continue  # reflux with varicose veins is the varicose-vein code alone
-        code = _indication_code(ind.codes, c)
-        if code:
-            plan.add(code, ind.rationale, c.evidence, c.detail, 1, f"dx.indication.{c.detail}")
+        for code in _indication_codes(ind.codes, c):
+            plan.add(
+                code, ind.rationale, c.evidence, c.detail, ind.rank, f"dx.indication.{c.detail}"
+            )
+
+
+def _indication(kb, c: ConditionFact):
+    return next((i for i in kb.maps.indications if i.indication == c.detail), None)
+
+
+def _explained(plan: DxPlan, ind, c: ConditionFact, named: set) -> bool:
+    """Another code already says it: a neoplasm coded (obstruction by tumor), a cancer of the
+    same organ (the malignant thyroid nodule is the C73), a named diagnosis it yields to (reflux
+    with varicose veins is the varicose-vein code alone)."""
+    if not ind.with_neoplasm and _has_neoplasm(plan):
+        return True
+    if not ind.with_organ_neoplasm and _has_neoplasm(plan, c.organ):
+        return True
+    return bool(named & set(ind.yields_to))
+
+
+def _indication_codes(codes: dict[str, str], c: ConditionFact) -> list[str]:
+    """I.B.13 (guidelines.yaml laterality.bilateral): both sides with no bilateral code in the
+    category take the right and the left code; otherwise the one code of the fact."""
+    sides = ("right", "left")
+    if c.laterality == "bilateral" and "bilateral" not in codes and all(k in codes for k in sides):
+        return [codes[k] for k in sides]
+    code = _indication_code(codes, c)
+    return [code] if code else []
 
 
 def _tobacco(plan: DxPlan, facts: Facts) -> None:

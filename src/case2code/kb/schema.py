@@ -315,6 +315,16 @@ class Indication(Strict):
         description="Indications whose code, when the note also documents them, replaces this one "
         "(venous reflux is part of the varicose-vein code).",
     )
+    rank: float = Field(
+        default=1,
+        description="Sequence rank: 1 for the condition treated; a status code follows the "
+        "diagnoses (5, as the tobacco status does).",
+    )
+    assertions: list[str] = Field(
+        default_factory=lambda: ["present"],
+        description="Assertions of the note's mention that code it: a status code (an implanted "
+        "joint) also stands on a past procedure ('historical').",
+    )
     pain_site: bool = Field(
         default=False,
         description="Pain at a site (shoulder, low back): beside a malignant neoplasm it is the "
