@@ -224,3 +224,17 @@ def test_a_declined_replacement_is_no_implant_and_osteoarthritis_wins_over_knee_
     )
     result = run(coder, text)
     assert codes(result) == ["M17.11"]
+
+
+def test_facet_arthrosis_is_spondylosis_by_region(coder):
+    """M47 includes arthrosis of the spine and degeneration of facet joints (tabular), so
+    'facet arthrosis' of the lumbar spine is M47.816."""
+    text = (
+        "INDICATION: Pain in the lumbar spine secondary to facet arthrosis, confirmed by physical "
+        "examination and imaging.\n"
+        "PROCEDURE: Under fluoroscopy, radiofrequency ablation of the right L3, L4 and L5 medial "
+        "branches was performed at 80 C for 90 seconds."
+    )
+    result = run(coder, text)
+    assert codes(result) == ["M47.816"]
+    assert evidence(result, "M47.816") == ["facet arthrosis"]
