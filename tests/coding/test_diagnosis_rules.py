@@ -238,3 +238,16 @@ def test_facet_arthrosis_is_spondylosis_by_region(coder):
     result = run(coder, text)
     assert codes(result) == ["M47.816"]
     assert evidence(result, "M47.816") == ["facet arthrosis"]
+
+
+def test_occipital_neuralgia_and_cervical_facet_disease_are_each_coded(coder):
+    text = (
+        "PREPROCEDURE DIAGNOSIS: Occipital neuralgia, cervical facet disease.\n"
+        "PROCEDURE: Fluoroscopically guided radiofrequency ablation of the right C3 medial "
+        "branch at 80 C for 90 seconds; pulsed radiofrequency of the right C2 dorsal root "
+        "ganglion at 42 C for 120 seconds."
+    )
+    result = run(coder, text)
+    assert codes(result) == ["M54.81", "M47.812"]
+    assert evidence(result, "M54.81") == ["Occipital neuralgia"]
+    assert evidence(result, "M47.812") == ["facet disease"]
