@@ -38,7 +38,7 @@ class Coder:
         companions.apply(lines, self.kb)
         review.withhold_procedures(self.kb, lines, note.text)
         target = _target(lines, facts)
-        dx = assign(self.kb, facts, target)
+        dx = assign(self.kb, facts, target, patient=review.names_a_patient(self.kb, note.text))
         _pointers(self.kb, lines.cpt, dx)
         result = Result(
             id=note.id,

@@ -344,3 +344,100 @@ def test_an_ablation_for_the_treatment_of_pain_lists_the_pain_code_first(coder):
     r = run(coder, text)
     assert [(c.code, c.units) for c in r.cpt] == [("20982", 1)]
     assert codes(r)[:2] == ["G89.3", "C79.51"]
+
+
+OSTEOID_OSTEOMA_PAIN = (
+    "History: 17-year-old with painful osteoid osteoma of the right proximal tibia, night pain "
+    "relieved by ibuprofen.\n"
+    "Procedure: CT-guided percutaneous radiofrequency ablation of the right tibial osteoid "
+    "osteoma nidus; one 6-minute ablation at 90 C."
+)
+
+
+def test_pain_of_a_benign_tumor_treated_is_not_an_additional_pain_code(coder):
+    """I.C.6.b.5 'may' add G89.3 beside the tumor treated; beside a benign tumor only, whose pain
+    is its hallmark (I.B.5), it is left off (guidelines.yaml pain.neoplasm benign_additional)."""
+    result = run(coder, OSTEOID_OSTEOMA_PAIN)
+    assert [c.code for c in result.cpt] == ["20982"]
+    assert codes(result) == ["D16.21"]
+    assert "osteoid osteoma" in evidence(result, "D16.21", OSTEOID_OSTEOMA_PAIN)
+
+
+def test_pain_of_a_benign_tumor_is_first_listed_when_the_encounter_is_for_pain_control(coder):
+    text = OSTEOID_OSTEOMA_PAIN.replace("Procedure:", "Procedure, for pain control:")
+    result = run(coder, text)
+    assert codes(result) == ["G89.3", "D16.21"]
+    assert evidence(result, "G89.3", text) == ["painful", "pain", "pain control"]
+
+
+CHONDROSARCOMA_LUNG_MET = (
+    "History: 58-year-old man with chondrosarcoma of the left iliac bone and a new 1.4 cm "
+    "metastasis in the right upper lobe of the lung.\n"
+    "Procedure: CT-guided percutaneous cryoablation of the right upper lobe lung metastasis, "
+    "two freeze-thaw cycles."
+)
+
+
+def test_a_bone_sarcoma_is_a_stated_primary_so_the_metastasis_takes_no_unknown_primary(coder):
+    """C80.1 is for a primary unknown or not stated (guidelines.yaml neoplasm.unknown_primary);
+    a chondrosarcoma of bone is the stated primary of the lung metastasis treated."""
+    result = run(coder, CHONDROSARCOMA_LUNG_MET)
+    assert codes(result) == ["C78.01", "C41.4"]
+    assert "C80.1" not in codes(result)
+    assert "chondrosarcoma" in evidence(result, "C41.4", CHONDROSARCOMA_LUNG_MET)
+
+
+def test_a_bone_sarcoma_beside_a_treated_metastasis_goes_to_a_coder_for_its_status(coder):
+    """guidelines.yaml neoplasm.bone_primary_status (I.C.2.d): current C41.4 or history Z85.830
+    is not read for bone primaries, so a review finding names both and the note is reviewed."""
+    result = run(coder, CHONDROSARCOMA_LUNG_MET)
+    found = [f for f in result.findings if f.rule == "neoplasm.bone_primary_status"]
+    assert [(f.kind, f.codes) for f in found] == [("review", ["C41.4", "Z85.830"])]
+    assert result.review.route == "review"
+    assert "contested coding rule" in " ".join(r.message for r in result.review.reasons)
+
+
+CONTRALATERAL_RCC = (
+    "History: 66-year-old man, status post right radical nephrectomy in 2019 for renal cell "
+    "carcinoma. Surveillance CT shows a new 2.5 cm enhancing mass of the left kidney, biopsy "
+    "papillary renal cell carcinoma.\n"
+    "Procedure: CT-guided percutaneous radiofrequency ablation of the left renal tumor, two "
+    "overlapping ablations."
+)
+
+
+def test_a_cancer_of_the_organ_treated_today_is_active_on_the_side_treated(coder):
+    """I.C.2.d (guidelines.yaml neoplasm.history_treated): treatment is directed to the kidney
+    today, so its cancer is current on the left (C64.2), not only the history code."""
+    result = run(coder, CONTRALATERAL_RCC)
+    assert ("50592", ["LT"]) in [(c.code, c.modifiers) for c in result.cpt]
+    assert codes(result) == ["C64.2"]
+    assert "renal cell carcinoma" in evidence(result, "C64.2", CONTRALATERAL_RCC)
+
+
+URETER_HISTORY = (
+    "History: 68-year-old man who had undergone resection of left ureteric carcinoma in 2021, "
+    "no recurrence at the resection site, now with low back pain from a metastasis in the L5 "
+    "vertebral body.\n"
+    "Procedure: CT-guided radiofrequency ablation of the L5 vertebral body metastasis."
+)
+
+
+def test_a_resected_ureter_primary_is_its_history_code_not_an_unknown_primary(coder):
+    """neoplasm-sites.yaml ureter ('ureter, ureteral' C66.-, history Z85.59): the stated and
+    excised primary is history (I.C.2.d), so no C80.1 beside the bone metastasis."""
+    result = run(coder, URETER_HISTORY)
+    assert codes(result) == ["C79.51", "Z85.59", "G89.3"]
+    assert evidence(result, "Z85.59", URETER_HISTORY) == ["ureteric"]
+
+
+def test_a_tracheal_primary_is_the_trachea_not_the_lung(coder):
+    """neoplasm-sites.yaml trachea: the Neoplasm Table's 'trachea' row is C33, never C34.-."""
+    text = (
+        "Indication: 56-year-old woman with adenoid cystic carcinoma of the trachea obstructing "
+        "70 percent of the lumen.\n"
+        "Procedure: rigid bronchoscopy with laser destruction of the tracheal tumor."
+    )
+    result = run(coder, text)
+    assert codes(result) == ["C33"]
+    assert "trachea" in evidence(result, "C33", text)

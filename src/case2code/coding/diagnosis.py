@@ -10,7 +10,7 @@ fractures and the rest. Every code and site lives in the data; this module only 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..kb import KB, icd10
 from ..kb.loader import get_guidelines
@@ -85,15 +85,22 @@ def _present(facts: Facts) -> list[ConditionFact]:
     return [c for c in facts.conditions if c.assertion == "present"]
 
 
-def assign(kb: KB, facts: Facts, target: ProcedureFact | None) -> list[DxCode]:
+def assign(
+    kb: KB, facts: Facts, target: ProcedureFact | None, *, patient: bool = True
+) -> list[DxCode]:
+    """The note's ICD-10-CM codes in sequence. `patient` says the text speaks of one patient
+    (review.names_a_patient): a finding code for a lesion with no diagnosis (IV.D) needs one,
+    since a textbook page names the lesion of no-one."""
     plan = DxPlan()
     conds = _present(facts)
     marrow = _rule("myeloma.not_metastasis").params["histology"]
     has_marrow = any(c.histology in marrow for c in conds)
     _neoplasms(kb, plan, conds, target, has_marrow)
     _uncertain(plan, facts, target)
+    if patient:
+        _finding(plan, conds, target)
     _pain_and_fractures(kb, plan, conds, facts)
-    _indications(kb, plan, conds)
+    _indications(kb, plan, facts)
     _tobacco(plan, facts)
     out = DxList(_sequence(plan, target, facts))
     out.findings = plan.gaps
@@ -103,18 +110,52 @@ def assign(kb: KB, facts: Facts, target: ProcedureFact | None) -> list[DxCode]:
 def _neoplasms(kb, plan: DxPlan, conds, target, has_marrow: bool) -> None:
     marrow = _rule("myeloma.not_metastasis").params["histology"]
     solid = False
+    sarcoma: list[DxCode] = []
     for c in conds:
         if c.kind != "neoplasm":
             continue
         if c.histology in marrow:
             _marrow(kb, plan, c)
         elif c.role == "primary" and c.organ == BONE:
+            before = len(plan.codes)
             _bone_primary(plan, c, target)
+            if c.behavior != "benign":  # a bone sarcoma is a stated primary: no C80.1
+                solid = True
+                sarcoma += plan.codes[before:]
+        elif c.role == "primary" and _benign_histology(kb, c):
+            _fibroadenoma(kb, plan, c)  # the histology decides the behavior (Index)
         elif c.role == "primary" and (_histology_primary(kb, c) or not _no_site(c.site)):
-            solid |= _solid_primary(kb, plan, c, target)
+            solid |= _solid_primary(kb, plan, _treated_now(c, target, conds), target)
         elif c.role == "secondary" and not (has_marrow and _myeloma_lesion(c, conds, marrow)):
             _secondary(plan, c, target)
     _unknown_primary(plan, conds, solid, has_marrow)
+    _bone_primary_status(plan, sarcoma)
+
+
+def _treated_now(c: ConditionFact, target: ProcedureFact | None, conds) -> ConditionFact:
+    """I.C.2.d: a primary is history only with no treatment directed to its site. A cancer of
+    the organ today's procedure treats, with no metastasis named in that organ, is the cancer
+    treated: active, on the side treated (an earlier right nephrectomy, a left RCC ablated now)."""
+    rule = _rule("neoplasm.history_treated")
+    if c.status != "history" or target is None or target.organ != c.organ:
+        return c
+    if target.assertion not in rule.params["assertions"]:
+        return c
+    if any(x.kind == "neoplasm" and x.role == "secondary" and x.site == c.organ for x in conds):
+        return c  # the lesion treated is the metastasis: the primary stays history
+    return replace(c, status="active", laterality=target.laterality or c.laterality)
+
+
+def _bone_primary_status(plan: DxPlan, sarcoma: list[DxCode]) -> None:
+    """I.C.2.d for a bone sarcoma beside a metastasis treated elsewhere: current or history is
+    not read for bone primaries, so a review finding names both answers."""
+    rule = _rule("neoplasm.bone_primary_status")
+    if not sarcoma or not any(c.rule == "dx.secondary" for c in plan.codes):
+        return
+    codes = [sarcoma[0].code, rule.codes["history"]]
+    plan.gaps.append(
+        Finding("warning", "review", rule.summary, codes, list(sarcoma[0].evidence), rule.id)
+    )
 
 
 def _myeloma_lesion(c: ConditionFact, conds, marrow) -> bool:
@@ -243,6 +284,13 @@ def _solid_primary(kb, plan: DxPlan, c: ConditionFact, target) -> bool:
     return True
 
 
+def _benign_histology(kb, c: ConditionFact) -> bool:
+    """A histology the Index codes as benign by organ (neoplasm-maps.yaml: insulinoma,
+    angiomyolipoma), whatever behavior the reader gave a site word borrowing it ('tail of the
+    pancreas' beside 'insulinoma' is the insulinoma, not a pancreatic cancer)."""
+    return bool(c.histology) and any(i.indication == c.histology for i in kb.maps.indications)
+
+
 def _fibroadenoma(kb, plan: DxPlan, c: ConditionFact) -> bool:
     ind = next((i for i in kb.maps.indications if i.indication == c.histology), None)
     if ind:
@@ -293,12 +341,34 @@ def _uncertain(plan: DxPlan, facts: Facts, target) -> None:
             )
 
 
+def _finding(plan: DxPlan, conds, target: ProcedureFact | None) -> None:
+    """IV.D: the lesion a procedure treats or samples, with no diagnosis named for its organ
+    (no neoplasm fact, no code from an earlier rule), is coded by its finding (R91.1, R91.8,
+    N28.89 in guidelines.yaml finding.no_diagnosis). The reader may have missed the diagnosis,
+    so a diagnosis-support finding sends the note to a coder."""
+    rule = _rule("finding.no_diagnosis")
+    organ = target.organ if target is not None else None
+    if organ not in rule.codes or organ in plan.organs:
+        return
+    if any(c.kind == "neoplasm" and organ in (c.organ, c.site) for c in conds):
+        return
+    several = target.laterality == "bilateral" or (target.count or 1) > 1
+    code = (rule.codes.get(f"{organ}_multiple") if several else None) or rule.codes[organ]
+    rank = rule.params["rank"]
+    plan.add(code, f"{rule.section}: {rule.summary}", target.evidence, organ, rank, "dx.finding")
+    message = rule.params["review"].format(code=code)
+    plan.gaps.append(
+        Finding("warning", "diagnosis_support", message, [code], list(target.evidence), rule.id)
+    )
+
+
 def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts) -> None:
     pain = next((c for c in conds if c.kind == "pain" and c.detail == "neoplasm_related"), None)
+    pain = pain or _site_pain(kb, conds)
     neoplasm = any(code.rule.startswith((*NEOPLASM_RULES, "dx.history")) for code in plan.codes)
-    if pain and neoplasm:
-        rule = _rule("pain.neoplasm")
-        first = facts.encounter.get("purpose") == rule.params["first_when_purpose"]
+    rule = _rule("pain.neoplasm")
+    first = facts.encounter.get("purpose") == rule.params["first_when_purpose"]
+    if pain and neoplasm and (first or _pain_beside(rule, conds)):
         plan.add(
             rule.codes["pain"],
             rule.summary,
@@ -307,6 +377,28 @@ def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts) -> None:
             0 if first else rule.params["rank"],
             "dx.pain",
         )
+    _fractures(kb, plan, conds)
+
+
+def _site_pain(kb, conds) -> ConditionFact | None:
+    """Pain at a site (low back, shoulder) in a note with a malignant neoplasm: the neoplasm's
+    pain (I.C.6.b.5, no code for the site of the pain), whose site code with_neoplasm drops."""
+    if not any(c.kind == "neoplasm" and c.behavior == "malignant" for c in conds):
+        return None
+    sites = {i.indication for i in kb.maps.indications if i.pain_site}
+    return next((c for c in conds if c.kind == "indication" and c.detail in sites), None)
+
+
+def _pain_beside(rule, conds) -> bool:
+    """I.C.6.b.5 'may' add G89.3 beside the neoplasm treated: beside a malignant one it is
+    added; beside benign tumors only it is not unless the rule's `benign_additional` says so
+    (I.B.5: the pain of an osteoid osteoma is the hallmark of the diagnosis coded)."""
+    if rule.params.get("benign_additional", True):
+        return True
+    return any(c.kind == "neoplasm" and c.behavior != "benign" for c in conds)
+
+
+def _fractures(kb, plan: DxPlan, conds) -> None:
     rule = _rule("fracture.neoplasm")
     for c in conds:
         if c.kind != "pathological_fracture":
@@ -319,19 +411,43 @@ def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts) -> None:
             plan.add(code, rule.summary, c.evidence, c.organ, rule.params["rank"], "dx.fracture")
 
 
-def _indications(kb, plan: DxPlan, conds) -> None:
-    named = {c.detail for c in conds if c.kind == "indication"}
-    for c in conds:
-        if c.kind != "indication":
+def _indications(kb, plan: DxPlan, facts: Facts) -> None:
+    """Indications of look-alike procedures and status codes: each coded while the note asserts
+    it the way its map entry allows (a knee implant is there because of a past replacement)."""
+    named = {c.detail for c in _present(facts) if c.kind == "indication"}
+    for c in facts.conditions:
+        ind = _indication(kb, c) if c.kind == "indication" else None
+        if ind is None or c.assertion not in ind.assertions or _explained(plan, ind, c, named):
             continue
-        ind = next((i for i in kb.maps.indications if i.indication == c.detail), None)
-        if ind is None or not ind.with_neoplasm and _has_neoplasm(plan):
-            continue
-        if named & set(ind.yields_to):
-            continue  # reflux with varicose veins is the varicose-vein code alone
-        code = _indication_code(ind.codes, c)
-        if code:
-            plan.add(code, ind.rationale, c.evidence, c.detail, 1, f"dx.indication.{c.detail}")
+        for code in _indication_codes(ind.codes, c):
+            plan.add(
+                code, ind.rationale, c.evidence, c.detail, ind.rank, f"dx.indication.{c.detail}"
+            )
+
+
+def _indication(kb, c: ConditionFact):
+    return next((i for i in kb.maps.indications if i.indication == c.detail), None)
+
+
+def _explained(plan: DxPlan, ind, c: ConditionFact, named: set) -> bool:
+    """Another code already says it: a neoplasm coded (obstruction by tumor), a cancer of the
+    same organ (the malignant thyroid nodule is the C73), a named diagnosis it yields to (reflux
+    with varicose veins is the varicose-vein code alone)."""
+    if not ind.with_neoplasm and _has_neoplasm(plan):
+        return True
+    if not ind.with_organ_neoplasm and _has_neoplasm(plan, c.organ):
+        return True
+    return bool(named & set(ind.yields_to))
+
+
+def _indication_codes(codes: dict[str, str], c: ConditionFact) -> list[str]:
+    """I.B.13 (guidelines.yaml laterality.bilateral): both sides with no bilateral code in the
+    category take the right and the left code; otherwise the one code of the fact."""
+    sides = ("right", "left")
+    if c.laterality == "bilateral" and "bilateral" not in codes and all(k in codes for k in sides):
+        return [codes[k] for k in sides]
+    code = _indication_code(codes, c)
+    return [code] if code else []
 
 
 def _tobacco(plan: DxPlan, facts: Facts) -> None:
@@ -345,8 +461,12 @@ def _tobacco(plan: DxPlan, facts: Facts) -> None:
             return
 
 
-def _has_neoplasm(plan: DxPlan) -> bool:
-    return any(c.rule.startswith(NEOPLASM_RULES) for c in plan.codes)
+def _has_neoplasm(plan: DxPlan, organ: str | None = None) -> bool:
+    """A neoplasm code on the plan; with `organ`, one of that organ only."""
+    return any(
+        c.rule.startswith(NEOPLASM_RULES) and (organ is None or plan.organs[i] == organ)
+        for i, c in enumerate(plan.codes)
+    )
 
 
 def _indication_code(codes: dict[str, str], c: ConditionFact) -> str | None:

@@ -315,6 +315,26 @@ class Indication(Strict):
         description="Indications whose code, when the note also documents them, replaces this one "
         "(venous reflux is part of the varicose-vein code).",
     )
+    rank: float = Field(
+        default=1,
+        description="Sequence rank: 1 for the condition treated; a status code follows the "
+        "diagnoses (5, as the tobacco status does).",
+    )
+    assertions: list[str] = Field(
+        default_factory=lambda: ["present"],
+        description="Assertions of the note's mention that code it: a status code (an implanted "
+        "joint) also stands on a past procedure ('historical').",
+    )
+    pain_site: bool = Field(
+        default=False,
+        description="Pain at a site (shoulder, low back): beside a malignant neoplasm it is the "
+        "neoplasm's pain, G89.3 with no site code (I.C.6.b.5).",
+    )
+    with_organ_neoplasm: bool = Field(
+        default=True,
+        description="False when a neoplasm coded in the same organ is this lesion itself (a "
+        "thyroid nodule proven papillary carcinoma is C73 alone, not C73 and E04.1).",
+    )
     sources: list[str]
 
 
