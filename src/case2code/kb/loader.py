@@ -357,6 +357,9 @@ def _check_sources(entry: CodeEntry, where: str, source_ids: set[str], problems)
 def _check_selection(entry: CodeEntry, where: str, vocabulary, problems) -> None:
     if entry.select is None:
         return
+    for key in entry.select.require:
+        if key not in (*VOCAB_KEYS, "site", "indication"):
+            problems.add(f"{where} -> select -> require", f"'{key}' is not a fact attribute")
     for key, values in entry.select.exclude.items():
         if key not in VOCAB_KEYS and key != "site":
             problems.add(f"{where} -> select -> exclude", f"'{key}' is not a fact attribute")

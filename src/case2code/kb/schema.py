@@ -86,7 +86,14 @@ class Selection(Strict):
     region: list[str] | None = None
     site: list[str] | None = None
     nature: list[str] | None = None
+    indication: list[str] | None = None
     guidance: list[str] | None = None
+    require: list[str] = Field(
+        default_factory=list,
+        description="Fact attributes the note must name for this code to match: a blank one rules "
+        "the code out instead of counting as unknown (a cardiac ablation whose arrhythmia is not "
+        "read must not become the atrial-fibrillation code).",
+    )
     exclude: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Fact attribute -> values that rule this code out even when every other "
