@@ -420,7 +420,9 @@ class CompanionRule(Strict):
     relation: same_lesion / separate_lesion (biopsy and ablation of one lesion or another),
     same_level / other_level (vertebral levels), any. `when_pathology`: true only when an
     immediate pathology read decided the host, false only when it did not, null either way.
-    outcome: bundle (not reported, with `message`), modifier (add `modifier`), review (a finding
+    outcome: bundle (not reported, with `message`), modifier (add `modifier`), addon (the
+    companion is reported as the host's add-on `addon`, one unit: a second arrhythmia ablated
+    in a pulmonary vein isolation session is +93655, not a second primary), review (a finding
     that routes the note to a coder)."""
 
     id: str
@@ -430,6 +432,7 @@ class CompanionRule(Strict):
     when_pathology: bool | None = None
     outcome: str
     modifier: str | None = None
+    addon: str | None = None
     message: str
     sources: list[str]
 
