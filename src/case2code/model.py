@@ -72,6 +72,7 @@ class ProcedureFact(AsDict):
     site: str | None = None
     laterality: str | None = None
     nature: str | None = None
+    indication: str | None = None  # the condition treated, when it decides the code (arrhythmia)
     count: int | None = None
     guidance: list[str] = field(default_factory=list)
     extension: bool | None = None

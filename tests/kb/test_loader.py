@@ -354,3 +354,22 @@ def test_a_unit_item_without_words_in_explain_yaml_is_refused_with_its_code(edit
     with pytest.raises(KBValidationError) as info:
         load_kb(edit_yaml("explain.yaml", change))
     assert "explain.yaml: items: no words for unit item 'joint' (64633)" in str(info.value)
+
+
+def test_select_require_names_a_fact_attribute(edit_yaml):
+    def change(fam):
+        fam["codes"][index_of(fam, "93653")]["select"]["require"] = ["arrhythmia"]
+
+    [problem] = problems_of(edit_yaml("cardiac.yaml", change))
+    assert problem.startswith("cardiac.yaml: codes[1] (93653) -> select -> require")
+    assert "'arrhythmia' is not a fact attribute" in problem
+
+
+def test_companion_addon_outcome_names_a_kb_code(edit_yaml):
+    def change(table):
+        rule = next(r for r in table["rules"] if r["outcome"] == "addon")
+        rule["addon"] = "93651"
+
+    [problem] = problems_of(edit_yaml("companion-rules.yaml", change))
+    assert "ep.second_mechanism.cti_with_pvi" in problem and "-> addon" in problem
+    assert "'93651' is not a KB code" in problem

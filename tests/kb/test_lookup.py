@@ -87,6 +87,10 @@ QUERIES = [
     ("PVI", "93656"),
     ("afib ablation", "93656"),
     ("PVI cryoballoon", "93656"),
+    ("AVNRT ablation", "93653"),
+    ("AV node ablation", "93650"),
+    ("VT ablation", "93654"),
+    ("CTI ablation", "93653"),
     # endometrium, GI, airway
     ("endometrial ablation hysteroscopy", "58563"),
     ("NovaSure", "58353"),  # NovaSure is a non-hysteroscopic global device: 58353, not 58563

@@ -10,14 +10,15 @@ the reason, its guidance line too), adds a distinct-service modifier, or raises 
 from __future__ import annotations
 
 from ..kb import KB, get_kb
-from ..kb.schema import CompanionRule, FactMatch
-from ..model import Finding, NotReported, ProcedureFact
+from ..kb.schema import CodeEntry, CompanionRule, FactMatch
+from ..model import CodeLine, Finding, NotReported, ProcedureFact
 from .explain import fill
 from .lines import Lines
 
 
 def apply(lines: Lines, kb: KB | None = None) -> None:
-    rules = kb.companion_rules.rules if kb and kb.companion_rules else _default_rules()
+    kb = kb or get_kb()
+    rules = kb.companion_rules.rules if kb.companion_rules else []
     drop: set[int] = set()
     for i, line in enumerate(lines.cpt):
         fact = lines.facts_of[i]
@@ -26,13 +27,9 @@ def apply(lines: Lines, kb: KB | None = None) -> None:
         for rule in rules:
             host = _host(lines, rule, i)
             if host is not None and _fires(rule, fact, lines.facts_of[host]):
-                drop |= _outcome(lines, rule, i, host)
+                drop |= _outcome(lines, rule, i, host, kb)
                 break
     _keep(lines, [i for i in range(len(lines.cpt)) if i not in drop])
-
-
-def _default_rules() -> list[CompanionRule]:
-    return get_kb().companion_rules.rules
 
 
 def _matches(match: FactMatch, fact: ProcedureFact) -> bool:
@@ -69,10 +66,13 @@ def _fires(rule: CompanionRule, fact: ProcedureFact, host: ProcedureFact) -> boo
     }.get(rule.relation, False)
 
 
-def _outcome(lines: Lines, rule: CompanionRule, i: int, host: int) -> set[int]:
+def _outcome(lines: Lines, rule: CompanionRule, i: int, host: int, kb: KB) -> set[int]:
     line, fact = lines.cpt[i], lines.facts_of[i]
     message = rule.message.strip().format(host=lines.cpt[host].code, companion=line.code)
     own = [j for j, f in lines.facts_of.items() if f is fact and j != i]
+    if rule.outcome == "addon":
+        _as_addon(line, kb.codes[rule.addon], message)
+        return set()
     if rule.outcome == "bundle":
         lines.not_reported.append(NotReported(line.code, message, list(fact.evidence[:2]), rule.id))
         templates = lines.explain.words.templates
@@ -102,6 +102,13 @@ def _outcome(lines: Lines, rule: CompanionRule, i: int, host: int) -> set[int]:
         )
     )
     return set()
+
+
+def _as_addon(line: CodeLine, addon: CodeEntry, message: str) -> None:
+    """The companion's line becomes the host's add-on, one unit, its evidence kept."""
+    line.code, line.title, line.units = addon.code, addon.title, 1
+    line.rule = f"addon.{addon.code}"
+    line.rationale = message
 
 
 def _rides_on(templates, rule: str) -> str:

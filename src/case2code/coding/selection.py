@@ -16,7 +16,7 @@ from ..kb.memo import per_kb
 from ..kb.schema import CodeEntry, CodeKind, UnitRule
 from ..model import ProcedureFact
 
-FACT_KEYS = ("action", "organ", "approach", "modality", "region", "site", "nature")
+FACT_KEYS = ("action", "organ", "approach", "modality", "region", "site", "nature", "indication")
 THYROID_LOBES = {"right_lobe", "left_lobe", "isthmus"}
 
 
@@ -39,6 +39,8 @@ def _matches(entry: CodeEntry, fact: ProcedureFact) -> tuple[bool, int, tuple[st
             continue
         value = getattr(fact, key)
         if value is None:
+            if key in sel.require:
+                return False, 0, ()
             blank.append(key)
             continue
         if value not in allowed:

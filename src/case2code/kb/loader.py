@@ -216,6 +216,7 @@ def load_kb(data_dir: str | Path | None = None, content_hash: str | None = None)
     if maps:
         _check_maps(maps, source_ids, problems)
     _check_rule_sources(review, companion_rules, source_ids, problems)
+    _check_companion_addons(companion_rules, codes, problems)
     if explain:
         _check_explain(explain, vocabulary, codes, problems)
     if problems:
@@ -248,6 +249,14 @@ def _check_rule_sources(review, companion_rules, source_ids, problems: _Problems
             for sid in rule.sources:
                 if sid not in source_ids:
                     problems.add(f"{fname}: rules[{i}] ({rule.id})", f"unknown source id '{sid}'")
+
+
+def _check_companion_addons(companion_rules, codes, problems: _Problems) -> None:
+    """An `addon` outcome names a KB add-on code: the line it writes must have an entry."""
+    for i, rule in enumerate(companion_rules.rules if companion_rules else []):
+        if rule.outcome == "addon" and rule.addon not in codes:
+            where = f"companion-rules.yaml: rules[{i}] ({rule.id}) -> addon"
+            problems.add(where, f"'{rule.addon}' is not a KB code: add its entry or fix the code")
 
 
 def _check_explain(explain: Explanations, vocabulary, codes, problems: _Problems) -> None:
@@ -357,6 +366,9 @@ def _check_sources(entry: CodeEntry, where: str, source_ids: set[str], problems)
 def _check_selection(entry: CodeEntry, where: str, vocabulary, problems) -> None:
     if entry.select is None:
         return
+    for key in entry.select.require:
+        if key not in (*VOCAB_KEYS, "site", "indication"):
+            problems.add(f"{where} -> select -> require", f"'{key}' is not a fact attribute")
     for key, values in entry.select.exclude.items():
         if key not in VOCAB_KEYS and key != "site":
             problems.add(f"{where} -> select -> exclude", f"'{key}' is not a fact attribute")

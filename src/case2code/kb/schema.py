@@ -86,7 +86,14 @@ class Selection(Strict):
     region: list[str] | None = None
     site: list[str] | None = None
     nature: list[str] | None = None
+    indication: list[str] | None = None
     guidance: list[str] | None = None
+    require: list[str] = Field(
+        default_factory=list,
+        description="Fact attributes the note must name for this code to match: a blank one rules "
+        "the code out instead of counting as unknown (a cardiac ablation whose arrhythmia is not "
+        "read must not become the atrial-fibrillation code).",
+    )
     exclude: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Fact attribute -> values that rule this code out even when every other "
@@ -433,7 +440,9 @@ class CompanionRule(Strict):
     relation: same_lesion / separate_lesion (biopsy and ablation of one lesion or another),
     same_level / other_level (vertebral levels), any. `when_pathology`: true only when an
     immediate pathology read decided the host, false only when it did not, null either way.
-    outcome: bundle (not reported, with `message`), modifier (add `modifier`), review (a finding
+    outcome: bundle (not reported, with `message`), modifier (add `modifier`), addon (the
+    companion is reported as the host's add-on `addon`, one unit: a second arrhythmia ablated
+    in a pulmonary vein isolation session is +93655, not a second primary), review (a finding
     that routes the note to a coder)."""
 
     id: str
@@ -443,6 +452,7 @@ class CompanionRule(Strict):
     when_pathology: bool | None = None
     outcome: str
     modifier: str | None = None
+    addon: str | None = None
     message: str
     sources: list[str]
 

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from ..model import Facts
-from .conditions import conditions, drop_unsupported, link_laterality, link_nature, link_treatment
+from .conditions import (
+    conditions,
+    drop_unsupported,
+    link_indication,
+    link_laterality,
+    link_nature,
+    link_treatment,
+)
 from .extract import procedures
 from .lexicon import get_lexicon
 from .notectx import NoteContext
@@ -24,6 +31,7 @@ def read_note(text: str) -> tuple[Document, Facts, NoteContext]:
     facts = Facts(procedures=procedures(ctx), conditions=conditions(ctx))
     drop_unsupported(facts)
     link_nature(facts)
+    link_indication(facts)
     link_laterality(facts)
     link_treatment(facts)
     spans = ctx.note_cue_spans

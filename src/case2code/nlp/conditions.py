@@ -8,6 +8,7 @@ cancer named five times is one fact with five evidence spans.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 from ..model import ConditionFact, Span
@@ -681,6 +682,32 @@ def link_nature(facts) -> None:
             proc.nature = kinds.pop()
         elif "malignant" in kinds:
             proc.nature = "malignant"
+
+
+def link_indication(facts) -> None:
+    """The condition a look-alike procedure treats, when its code depends on it (a cardiac catheter
+    ablation of AVNRT is 93653, of VT 93654, of atrial fibrillation 93656): the indication its
+    site treats (properties.yaml: pulmonary vein isolation treats AF), else the one present
+    indication of its organ named most often. A tie and no site to choose leaves it blank, so
+    no code guesses the arrhythmia."""
+    for proc in facts.procedures:
+        if proc.organ is None or proc.indication is not None:
+            continue
+        treats = props().site(proc.site).treats if proc.site else None
+        proc.indication = treats or _most_named(facts.conditions, proc.organ)
+
+
+def _most_named(conds, organ: str) -> str | None:
+    """The present indication of an organ the note names most often; a tie is no answer (a
+    report headed 'ablation for PSVT (AF)' that says AF five times treats AF)."""
+    counts = Counter()
+    for c in conds:
+        if c.kind == "indication" and c.assertion == "present" and c.organ == organ:
+            counts[c.detail] += len(c.evidence) or 1
+    top = counts.most_common(2)
+    if not top or (len(top) == 2 and top[0][1] == top[1][1]):
+        return None
+    return top[0][0]
 
 
 def link_laterality(facts) -> None:

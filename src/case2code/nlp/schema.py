@@ -240,6 +240,7 @@ class SiteProperties(Strict):
     counts_joints: bool = False  # units are joints named as adjacent level pairs
     keeps_region: bool = False  # keeps the spinal region (vertebra)
     region_only: bool = False  # names an imaged region, not a treated bone ("CT of the pelvis")
+    treats: str | None = None  # the indication an ablation of this site treats (PVI: AF)
 
 
 class StatePattern(Strict):
