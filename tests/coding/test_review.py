@@ -210,6 +210,33 @@ def test_a_terse_procedure_log_with_no_patient_word_is_coded_and_reviewed(coder)
     assert "route.no_patient" in [x.rule for x in r.review.reasons]
 
 
+HANDBOOK = (
+    "Catheter Ablation for Atrial Fibrillation (Pulmonary Vein Ablation) - A PATIENT HANDBOOK\n"
+    "Your Heart's Electrical System. What is Atrial Fibrillation? How is Catheter Ablation "
+    "Performed? A catheter is passed to the left atrium and radiofrequency ablation isolates "
+    "the pulmonary veins. Preparing for Atrial Fibrillation Ablation."
+)
+RETOLD_STORY = (
+    "I was reading a story in the newspaper last week about a newer way to treat severe "
+    "asthma. He had asthma attacks every night for years. Bronchial thermoplasty was performed "
+    "through a bronchoscope in three sessions. The article said most of those treated did better."
+)
+
+
+def test_a_patient_handbook_is_not_a_patient(coder):
+    """'A patient handbook' names a kind of leaflet, not a patient: its AF ablation is withheld."""
+    r = coder.code(Note(HANDBOOK, "handbook", date(2025, 6, 2)))
+    assert r.cpt == [] and r.icd10 == []
+    assert [n.code for n in r.not_reported if n.rule == "scope.no_patient"] == ["93656"]
+    assert r.review.route == "review"
+
+
+def test_a_story_retold_from_a_newspaper_is_routed_to_review(coder):
+    r = coder.code(Note(RETOLD_STORY, "blog", date(2025, 6, 2)))
+    reasons = [x for x in r.review.reasons if x.rule == "route.publication"]
+    assert r.review.route == "review" and "newspaper" in reasons[0].message
+
+
 @pytest.mark.parametrize(
     "text",
     [
