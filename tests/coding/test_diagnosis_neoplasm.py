@@ -229,8 +229,13 @@ def test_a_bone_lesion_with_no_side_takes_the_one_side_the_note_names(coder):
 
 
 def test_two_sides_in_the_note_leave_the_bone_lesion_unsided(coder):
-    text = OSTEOID_OSTEOMA_HIP.replace("for a year,", "for a year and left knee pain,")
+    """Both femurs named: the side is not guessed. (A side before another place, 'left knee
+    pain', names that place's side, not the femur's.)"""
+    both = "for a year and a bone island in the left femur,"
+    text = OSTEOID_OSTEOMA_HIP.replace("for a year,", both)
     assert codes(run(coder, text)) == ["D16.20"]
+    knee = OSTEOID_OSTEOMA_HIP.replace("for a year,", "for a year and left knee pain,")
+    assert codes(run(coder, knee)) == ["D16.21"]
 
 
 def test_chondroblastoma_is_a_benign_bone_neoplasm_of_the_named_femur(coder):

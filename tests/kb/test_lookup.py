@@ -46,7 +46,7 @@ QUERIES = [
     ("lap cryo liver", "47371"),
     ("open RFA liver", "47380"),
     ("open liver cryo", "47381"),
-    ("IRE liver", "47399"),
+    ("IRE liver", "0600T"),
     # kidney
     ("renal RFA", "50592"),
     ("renal cell carcinoma RFA", "50592"),
