@@ -59,11 +59,11 @@ HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the R
     "holdout2.jsonl": {"cpt_exact": 0.98, "icd10_set_exact": 0.83},
     # real published wording (realtext/README.md), measured 2026-12-03 after the reader rules
     "realtext/rta.jsonl": {"cpt_exact": 0.76, "icd10_set_exact": 0.58},
-    "realtext/rtb.jsonl": {"cpt_exact": 0.59, "icd10_set_exact": 0.5},
+    "realtext/rtb.jsonl": {"cpt_exact": 0.56, "icd10_set_exact": 0.5},  # rtb-029: see rtb.md
     "realtext/rtc.jsonl": {"cpt_exact": 0.78, "icd10_set_exact": 0.68},
     "realtext/rtd.jsonl": {"cpt_exact": 0.84, "icd10_set_exact": 0.78},
     "realtext/rte.jsonl": {"cpt_exact": 0.52, "icd10_set_exact": 0.56},
-    "realtext/rtf.jsonl": {"cpt_exact": 0.62, "icd10_set_exact": 0.31},
+    "realtext/rtf.jsonl": {"cpt_exact": 0.65, "icd10_set_exact": 0.31},
 }
 
 
