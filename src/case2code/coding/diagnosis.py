@@ -99,7 +99,7 @@ def assign(
     _uncertain(plan, facts, target)
     if patient:
         _finding(plan, conds, target)
-    _pain_and_fractures(kb, plan, conds, facts)
+    _pain_and_fractures(kb, plan, conds, facts, target)
     _indications(kb, plan, facts)
     _tobacco(plan, facts)
     out = DxList(_sequence(plan, target, facts))
@@ -362,7 +362,7 @@ def _finding(plan: DxPlan, conds, target: ProcedureFact | None) -> None:
     )
 
 
-def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts) -> None:
+def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts, target) -> None:
     pain = next((c for c in conds if c.kind == "pain" and c.detail == "neoplasm_related"), None)
     pain = pain or _site_pain(kb, conds)
     neoplasm = any(code.rule.startswith((*NEOPLASM_RULES, "dx.history")) for code in plan.codes)
@@ -377,7 +377,7 @@ def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts) -> None:
             0 if first else rule.params["rank"],
             "dx.pain",
         )
-    _fractures(kb, plan, conds)
+    _fractures(kb, plan, conds, target)
 
 
 def _site_pain(kb, conds) -> ConditionFact | None:
@@ -398,17 +398,29 @@ def _pain_beside(rule, conds) -> bool:
     return any(c.kind == "neoplasm" and c.behavior != "benign" for c in conds)
 
 
-def _fractures(kb, plan: DxPlan, conds) -> None:
+def _fractures(kb, plan: DxPlan, conds, target: ProcedureFact | None) -> None:
     rule = _rule("fracture.neoplasm")
     for c in conds:
         if c.kind != "pathological_fracture":
             continue
-        bone = next((b for b in kb.maps.bone_sites if b.site == c.site), None) or next(
+        site, side = _fracture_bone(rule, c, target)
+        bone = next((b for b in kb.maps.bone_sites if b.site == site), None) or next(
             (b for b in kb.maps.bone_sites if b.site == "unspecified"), None
         )
         if bone:
-            code = sided(bone.fracture, c.laterality) + rule.params["seventh"]
+            code = sided(bone.fracture, side) + rule.params["seventh"]
             plan.add(code, rule.summary, c.evidence, c.organ, rule.params["rank"], "dx.fracture")
+
+
+def _fracture_bone(rule, c: ConditionFact, target) -> tuple[str | None, str | None]:
+    """The bone of a pathological fracture: its own, else (the rule's `site_from_target`) the
+    bone today's procedure treats, the fracture the vertebroplasty fills ('a pathologic spinal
+    compression fracture' cemented at L3 is a vertebral fracture, M84.58X-)."""
+    if c.site or not rule.params.get("site_from_target"):
+        return c.site, c.laterality
+    if target is None or target.organ != BONE or not target.site:
+        return None, c.laterality
+    return target.site, c.laterality or target.laterality
 
 
 def _indications(kb, plan: DxPlan, facts: Facts) -> None:

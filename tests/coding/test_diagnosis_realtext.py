@@ -1,0 +1,49 @@
+"""Diagnosis rules learnt from the real-text corpora (issue 8, second round): each scenario is a
+realistic note asserting the exact ICD-10-CM codes in sequence and the words they rest on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from case2code.engine import Coder
+from case2code.model import Note
+
+
+@pytest.fixture(scope="module")
+def coder() -> Coder:
+    return Coder()
+
+
+def run(coder: Coder, text: str):
+    return coder.code(Note(id="n", text=text, date_of_service=date(2026, 6, 2)))
+
+
+def codes(result) -> list[str]:
+    return [d.code for d in result.icd10]
+
+
+def evidence(result, code: str) -> list[str]:
+    return [s.text for s in next(d for d in result.icd10 if d.code == code).evidence]
+
+
+CEMENTED_FRACTURE = (
+    "Indication: 61-year-old woman with metastatic lung cancer and disabling low back pain "
+    "attributable to a compression fracture.\n"
+    "Procedure: Under fluoroscopic guidance a bipolar radiofrequency probe was advanced through a "
+    "transpedicular cannula and the lytic metastasis of the L3 vertebral body was ablated. "
+    "Polymethylmethacrylate cement was then injected into the L3 vertebral body without a "
+    "balloon; the fracture cleft is filled."
+)
+
+
+def test_a_fracture_named_without_its_bone_is_in_the_vertebra_cemented(coder):
+    """fracture.neoplasm `site_from_target`: the fracture the vertebroplasty fills is vertebral,
+    M84.58XA (other specified site), not the unspecified-site M84.50XA."""
+    result = run(coder, CEMENTED_FRACTURE)
+    assert codes(result)[:2] == ["C79.51", "C34.90"]
+    assert "M84.58XA" in codes(result)
+    assert "M84.50XA" not in codes(result)
+    assert "compression fracture" in evidence(result, "M84.58XA")
+    assert next(d for d in result.icd10 if d.code == "M84.58XA").rule == "dx.fracture"
