@@ -47,3 +47,36 @@ def test_a_fracture_named_without_its_bone_is_in_the_vertebra_cemented(coder):
     assert "M84.50XA" not in codes(result)
     assert "compression fracture" in evidence(result, "M84.58XA")
     assert next(d for d in result.icd10 if d.code == "M84.58XA").rule == "dx.fracture"
+
+
+GREAT_TOE = (
+    "A 19-year-old man with long-standing night pain over the great toe relieved by NSAIDs. CT "
+    "showed a lucent nidus with surrounding sclerosis in the proximal phalanx, consistent with "
+    "osteoid osteoma. Under CT guidance a radiofrequency electrode was placed percutaneously in "
+    "the nidus and the osteoid osteoma was ablated at 90 degrees for 6 minutes."
+)
+
+
+def test_an_osteoid_osteoma_of_the_great_toe_is_a_short_bone_of_the_lower_limb(coder):
+    """The toe is a bone of the foot (neoplasm-sites.yaml foot, Neoplasm Table bone > foot):
+    D16.3- short bones of the lower limb, side unspecified when the note names none."""
+    result = run(coder, GREAT_TOE)
+    assert [c.code for c in result.cpt] == ["20982"]
+    assert codes(result) == ["D16.30"]
+    assert "osteoid osteoma" in evidence(result, "D16.30")
+
+
+IMPENDING = (
+    "A 66-year-old woman with a painful lytic metastasis of the right proximal humerus from "
+    "breast cancer and an impending pathologic fracture. Under CT guidance a microwave antenna "
+    "was placed percutaneously in the humeral metastasis and the tumor was ablated for 5 minutes."
+)
+
+
+def test_an_impending_fracture_is_no_fracture_code(coder):
+    """M84.5- codes a pathological fracture present; a bone at risk of one is coded by its
+    neoplasm alone (lexicon cond.fracture_impending)."""
+    result = run(coder, IMPENDING)
+    assert [c.code for c in result.cpt] == ["20982"]
+    assert codes(result) == ["C79.51", "C50.919", "G89.3"]
+    assert not [c for c in codes(result) if c.startswith("M84")]
