@@ -80,3 +80,46 @@ def test_an_impending_fracture_is_no_fracture_code(coder):
     assert [c.code for c in result.cpt] == ["20982"]
     assert codes(result) == ["C79.51", "C50.919", "G89.3"]
     assert not [c for c in codes(result) if c.startswith("M84")]
+
+
+DESMOID = (
+    "A 34-year-old woman with a biopsy-proven desmoid tumor of the right rectus abdominis, "
+    "growing on sorafenib, was referred to interventional radiology. Percutaneous cryoablation "
+    "of the abdominal wall mass was performed under CT guidance with three cryoprobes and two "
+    "freeze-thaw cycles."
+)
+
+
+def test_a_desmoid_cryoablated_in_the_abdominal_wall_takes_the_abdominal_wall_code(coder):
+    """neoplasm-maps.yaml desmoid_tumor: the desmoid sits at the site the procedure treats
+    (abdominal wall, D48.113), not the unspecified-site D48.119."""
+    result = run(coder, DESMOID)
+    assert [c.code for c in result.cpt] == ["22999"]
+    assert codes(result) == ["D48.113"]
+    assert "desmoid tumor" in evidence(result, "D48.113")
+    assert result.icd10[0].rule == "dx.indication.desmoid_tumor"
+
+
+def test_abnormal_uterine_bleeding_is_not_menorrhagia(coder):
+    """N92.0 is heavy bleeding with a regular cycle; abnormal uterine bleeding with no pattern
+    named is N93.9 (neoplasm-maps.yaml abnormal_uterine_bleeding)."""
+    result = run(coder, DESMOID.replace("growing on sorafenib", "with abnormal uterine bleeding"))
+    assert codes(result) == ["D48.113", "N93.9"]
+    assert "abnormal uterine bleeding" in evidence(result, "N93.9")
+
+
+ASTHMA_VISIT = (
+    "A 24-year-old man presented for evaluation of severe persistent asthma. His other pertinent "
+    "medical history included sinusitis, nasal polyps and Hashimoto's thyroiditis. Sinus CT "
+    "imaging showed chronic pansinusitis. He is being considered for bronchial thermoplasty."
+)
+
+
+def test_coexisting_conditions_named_in_the_note_follow_the_condition_treated(coder):
+    """IV.J: documented coexisting conditions are coded, after the asthma (rank 4): chronic
+    pansinusitis J32.4 replaces the bare sinusitis J32.9, nasal polyps J33.9, Hashimoto E06.3."""
+    result = run(coder, ASTHMA_VISIT)
+    assert codes(result) == ["J45.50", "J33.9", "E06.3", "J32.4"]
+    assert "J32.9" not in codes(result)
+    assert "nasal polyps" in evidence(result, "J33.9")
+    assert "Hashimoto's thyroiditis" in evidence(result, "E06.3")

@@ -100,7 +100,7 @@ def assign(
     if patient:
         _finding(plan, conds, target)
     _pain_and_fractures(kb, plan, conds, facts, target)
-    _indications(kb, plan, facts)
+    _indications(kb, plan, facts, target)
     _tobacco(plan, facts)
     out = DxList(_sequence(plan, target, facts))
     out.findings = plan.gaps
@@ -423,7 +423,7 @@ def _fracture_bone(rule, c: ConditionFact, target) -> tuple[str | None, str | No
     return target.site, c.laterality or target.laterality
 
 
-def _indications(kb, plan: DxPlan, facts: Facts) -> None:
+def _indications(kb, plan: DxPlan, facts: Facts, target: ProcedureFact | None) -> None:
     """Indications of look-alike procedures and status codes: each coded while the note asserts
     it the way its map entry allows (a knee implant is there because of a past replacement)."""
     named = {c.detail for c in _present(facts) if c.kind == "indication"}
@@ -431,7 +431,7 @@ def _indications(kb, plan: DxPlan, facts: Facts) -> None:
         ind = _indication(kb, c) if c.kind == "indication" else None
         if ind is None or c.assertion not in ind.assertions or _explained(plan, ind, c, named):
             continue
-        for code in _indication_codes(ind.codes, c):
+        for code in _indication_codes(ind.codes, _at_target(c, target)):
             plan.add(
                 code, ind.rationale, c.evidence, c.detail, ind.rank, f"dx.indication.{c.detail}"
             )
@@ -450,6 +450,15 @@ def _explained(plan: DxPlan, ind, c: ConditionFact, named: set) -> bool:
     if not ind.with_organ_neoplasm and _has_neoplasm(plan, c.organ):
         return True
     return bool(named & set(ind.yields_to))
+
+
+def _at_target(c: ConditionFact, target: ProcedureFact | None) -> ConditionFact:
+    """An indication with no site of its own, of the organ today's procedure treats (or of no
+    organ), sits at the site treated: a desmoid cryoablated in the abdominal wall is the
+    abdominal-wall desmoid, D48.113. The site is one more key of the indication's codes."""
+    if c.site or target is None or not target.site or c.organ not in (None, target.organ):
+        return c
+    return replace(c, site=target.site)
 
 
 def _indication_codes(codes: dict[str, str], c: ConditionFact) -> list[str]:
@@ -486,7 +495,7 @@ def _indication_code(codes: dict[str, str], c: ConditionFact) -> str | None:
     listed in the map is its default when the note names no subtype."""
     subtypes = (c.subtype or "").split("|") if c.subtype else []
     keys = [f"{c.laterality}_{s}" for s in subtypes if c.laterality]
-    keys += subtypes + [c.region, c.laterality, "unspecified"]
+    keys += subtypes + [c.site, c.region, c.laterality, "unspecified"]
     found = next((codes[k] for k in keys if k and k in codes), None)
     return found or next(iter(codes.values()), None)
 
