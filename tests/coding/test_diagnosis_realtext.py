@@ -123,3 +123,25 @@ def test_coexisting_conditions_named_in_the_note_follow_the_condition_treated(co
     assert "J32.9" not in codes(result)
     assert "nasal polyps" in evidence(result, "J33.9")
     assert "Hashimoto's thyroiditis" in evidence(result, "E06.3")
+
+
+FLUTTER_HTN = (
+    "A 58-year-old man with a history of hypertension presented with symptomatic typical atrial "
+    "flutter. Electrophysiology study confirmed cavotricuspid isthmus dependent flutter and "
+    "radiofrequency catheter ablation of the cavotricuspid isthmus was performed with "
+    "bidirectional block."
+)
+
+
+def test_a_history_of_hypertension_is_the_chronic_disease_coded_after_the_arrhythmia(coder):
+    """neoplasm-maps.yaml hypertension: essential hypertension I10 (assertions present and
+    historical: nothing cures it), after the flutter treated (rank 4)."""
+    result = run(coder, FLUTTER_HTN)
+    assert codes(result) == ["I48.3", "I10"]
+    assert "hypertension" in evidence(result, "I10")
+
+
+def test_pulmonary_or_secondary_hypertension_is_not_essential_hypertension(coder):
+    """ind.hypertension_other keeps 'pulmonary hypertension' from reading as I10."""
+    text = FLUTTER_HTN.replace("a history of hypertension", "pulmonary hypertension")
+    assert codes(run(coder, text)) == ["I48.3"]
