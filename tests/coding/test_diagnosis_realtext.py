@@ -145,3 +145,28 @@ def test_pulmonary_or_secondary_hypertension_is_not_essential_hypertension(coder
     """ind.hypertension_other keeps 'pulmonary hypertension' from reading as I10."""
     text = FLUTTER_HTN.replace("a history of hypertension", "pulmonary hypertension")
     assert codes(run(coder, text)) == ["I48.3"]
+
+
+GENICULAR_NO_SIDE = (
+    "A 71-year-old woman with chronic knee pain from osteoarthritis of the knee, refractory to "
+    "injections, underwent ultrasound-guided radiofrequency ablation of the superomedial, "
+    "superolateral and inferomedial genicular nerves at 80 degrees for 90 seconds each."
+)
+
+
+def test_knee_osteoarthritis_with_no_side_is_the_unspecified_knee_code(coder):
+    """knee_osteoarthritis: no side named is M17.9, not M17.10 (unilateral primary, unstated)."""
+    result = run(coder, GENICULAR_NO_SIDE)
+    assert codes(result) == ["M17.9"]
+    assert "osteoarthritis of the knee" in evidence(result, "M17.9")
+    right = run(coder, GENICULAR_NO_SIDE.replace("knee pain", "right knee pain"))
+    assert codes(right) == ["M17.11"]
+
+
+def test_kidney_disease_due_to_hypertension_is_not_essential_hypertension(coder):
+    """I.C.9.a: hypertension with kidney disease is the combination category I12, which the
+    engine does not code; 'secondary to hypertension' keeps I10 off."""
+    text = FLUTTER_HTN.replace(
+        "a history of hypertension", "end-stage renal disease secondary to hypertension"
+    )
+    assert "I10" not in codes(run(coder, text))
