@@ -170,3 +170,21 @@ def test_kidney_disease_due_to_hypertension_is_not_essential_hypertension(coder)
         "a history of hypertension", "end-stage renal disease secondary to hypertension"
     )
     assert "I10" not in codes(run(coder, text))
+
+
+SI_JOINT_METASTASES = (
+    "A 63-year-old woman with terminal breast cancer suffers from buttock pain due to breast "
+    "cancer metastases in the SI joint, refractory to opioids. After positive prognostic blocks "
+    "she underwent cooled radiofrequency ablation of the L4-L5 dorsal rami and the S1-S3 lateral "
+    "branches for palliation of pain."
+)
+
+
+def test_metastases_in_the_si_joint_are_bone_secondaries_and_their_pain_is_the_neoplasms(coder):
+    """The SI joint's bones hold the metastasis (lexicon site.sacroiliac secondary_site bone,
+    C79.51); SI joint pain beside it is the neoplasm's pain, G89.3 first for a pain-control
+    encounter, with no M53.3 (sacroiliac_joint_pain pain_site, I.C.6.b.5)."""
+    result = run(coder, SI_JOINT_METASTASES)
+    assert codes(result) == ["G89.3", "C79.51", "C50.919"]
+    assert "SI joint" in evidence(result, "C79.51")
+    assert "M53.3" not in codes(result)
