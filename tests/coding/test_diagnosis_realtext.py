@@ -188,3 +188,20 @@ def test_metastases_in_the_si_joint_are_bone_secondaries_and_their_pain_is_the_n
     assert codes(result) == ["G89.3", "C79.51", "C50.919"]
     assert "SI joint" in evidence(result, "C79.51")
     assert "M53.3" not in codes(result)
+
+
+VARICOSE_AND_CVI = (
+    "A 55-year-old man with chronic venous insufficiency and a bulging varicose vein of the right "
+    "leg. Duplex showed great saphenous vein reflux. Under ultrasound guidance the right great "
+    "saphenous vein was accessed and endovenous laser ablation was performed over 38 cm."
+)
+
+
+def test_chronic_venous_insufficiency_named_is_coded_beside_the_varicose_veins(coder):
+    """I87.2 excludes only stasis dermatitis with varicose veins: a named venous insufficiency
+    is coded beside I83.-; the duplex reflux alone (venous_reflux) yields to either."""
+    result = run(coder, VARICOSE_AND_CVI)
+    assert sorted(codes(result)) == ["I83.91", "I87.2"]
+    assert "chronic venous insufficiency" in evidence(result, "I87.2")
+    reflux_only = run(coder, VARICOSE_AND_CVI.replace("chronic venous insufficiency and ", ""))
+    assert codes(reflux_only) == ["I83.91"]
