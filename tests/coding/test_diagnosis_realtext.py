@@ -205,3 +205,33 @@ def test_chronic_venous_insufficiency_named_is_coded_beside_the_varicose_veins(c
     assert "chronic venous insufficiency" in evidence(result, "I87.2")
     reflux_only = run(coder, VARICOSE_AND_CVI.replace("chronic venous insufficiency and ", ""))
     assert codes(reflux_only) == ["I83.91"]
+
+
+ABC_SCAPULA = (
+    "A 9-year-old boy with an enlarging aneurysmal bone cyst of the left scapula, painful "
+    "at night. Percutaneous cryoablation of the cyst was performed under MRI guidance with two "
+    "cryoprobes and two freeze-thaw cycles."
+)
+
+
+def test_an_aneurysmal_bone_cyst_is_coded_by_limb_region_and_side(coder):
+    """neoplasm-maps.yaml aneurysmal_bone_cyst: the scapula is the shoulder region, M85.51-,
+    with the side of the bone treated (scapula_left M85.512); no side is M85.519."""
+    result = run(coder, ABC_SCAPULA)
+    assert codes(result) == ["M85.512"]
+    assert "aneurysmal bone cyst" in evidence(result, "M85.512")
+    unsided = run(coder, ABC_SCAPULA.replace("left scapula", "scapula"))
+    assert codes(unsided) == ["M85.519"]
+
+
+VERTEBRAL_HEMANGIOMA = (
+    "A 58-year-old man with an aggressive vertebral hemangioma of L5 and intractable low back "
+    "pain underwent transarterial embolization followed by bilateral balloon kyphoplasty of L5."
+)
+
+
+def test_a_vertebral_hemangioma_is_a_hemangioma_of_other_sites(coder):
+    """Index: Hemangioma, specified site NEC D18.09, not a benign bone neoplasm D16.6."""
+    result = run(coder, VERTEBRAL_HEMANGIOMA)
+    assert codes(result) == ["D18.09"]
+    assert "aggressive vertebral hemangioma" in evidence(result, "D18.09")

@@ -491,11 +491,11 @@ def _has_neoplasm(plan: DxPlan, organ: str | None = None) -> bool:
 
 
 def _indication_code(codes: dict[str, str], c: ConditionFact) -> str | None:
-    """Most specific key first (right_pain, severe_persistent, lumbar, right); the first code
-    listed in the map is its default when the note names no subtype."""
+    """Most specific key first (right_pain, severe_persistent, scapula_left, scapula, lumbar,
+    right); the first code listed in the map is its default when the note names no subtype."""
     subtypes = (c.subtype or "").split("|") if c.subtype else []
     keys = [f"{c.laterality}_{s}" for s in subtypes if c.laterality]
-    keys += subtypes + [c.site, c.region, c.laterality, "unspecified"]
+    keys += subtypes + [f"{c.site}_{c.laterality}", c.site, c.region, c.laterality, "unspecified"]
     found = next((codes[k] for k in keys if k and k in codes), None)
     return found or next(iter(codes.values()), None)
 
