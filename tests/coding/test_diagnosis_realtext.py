@@ -235,3 +235,19 @@ def test_a_vertebral_hemangioma_is_a_hemangioma_of_other_sites(coder):
     result = run(coder, VERTEBRAL_HEMANGIOMA)
     assert codes(result) == ["D18.09"]
     assert "aggressive vertebral hemangioma" in evidence(result, "D18.09")
+
+
+TRACHEAL_ACC = (
+    "Tracheal adenoid cystic carcinoma. A 31-year-old woman with months of cough, wheezing and "
+    "stridor; bronchial asthma was considered. Bronchoscopy showed an obstructing mass of the "
+    "distal trachea; rigid bronchoscopy with mass resection restored the airway, and pathology "
+    "confirmed adenoid cystic carcinoma."
+)
+
+
+def test_a_carcinoma_named_with_the_trachea_is_the_tracheal_primary(coder):
+    """Neoplasm Table: trachea C33, not the lung C34.90 that 'bronchial' would suggest."""
+    result = run(coder, TRACHEAL_ACC)
+    assert codes(result)[0] == "C33"
+    assert "C34.90" not in codes(result)
+    assert "Tracheal adenoid cystic carcinoma" in evidence(result, "C33")
