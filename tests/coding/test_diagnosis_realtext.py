@@ -251,3 +251,31 @@ def test_a_carcinoma_named_with_the_trachea_is_the_tracheal_primary(coder):
     assert codes(result)[0] == "C33"
     assert "C34.90" not in codes(result)
     assert "Tracheal adenoid cystic carcinoma" in evidence(result, "C33")
+
+
+BREAST_BONE_ER = (
+    "A 49-year-old woman with stage IV left breast cancer, ER/PR-positive and HER2-negative, "
+    "on letrozole, has a painful lytic metastasis of the right iliac bone. Under CT guidance a "
+    "radiofrequency electrode was placed percutaneously in the iliac metastasis and the tumor was "
+    "ablated."
+)
+
+
+def test_an_active_breast_cancer_takes_its_documented_receptor_status(coder):
+    """receptor.status (use-additional note at C50): Z17.0 beside the active C50.-, after it."""
+    result = run(coder, BREAST_BONE_ER)
+    assert codes(result)[:2] == ["C79.51", "C50.912"]
+    assert "Z17.0" in codes(result)
+    assert "ER/PR-positive" in evidence(result, "Z17.0")
+
+
+def test_a_breast_cancer_in_history_takes_no_receptor_status(coder):
+    """Z85.3 carries no use-additional note: the receptor status stays off."""
+    text = BREAST_BONE_ER.replace(
+        "stage IV left breast cancer, ER/PR-positive and HER2-negative, on letrozole,",
+        "ER/PR-positive breast cancer treated by mastectomy ten years ago, no evidence of disease "
+        "in the breast,",
+    )
+    result = run(coder, text)
+    assert "Z17.0" not in codes(result)
+    assert "C50.912" not in codes(result)

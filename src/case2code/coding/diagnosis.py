@@ -102,6 +102,7 @@ def assign(
     _pain_and_fractures(kb, plan, conds, facts, target)
     _indications(kb, plan, facts, target)
     _tobacco(plan, facts)
+    _receptor_status(plan, facts)
     out = DxList(_sequence(plan, target, facts))
     out.findings = plan.gaps
     return out
@@ -479,6 +480,22 @@ def _tobacco(plan: DxPlan, facts: Facts) -> None:
         code = rule.codes.get(c.detail or "") if c.kind == "indication" else None
         if code and c.assertion in rule.params["assertions"]:
             plan.add(code, rule.summary, c.evidence, None, rule.params["rank"], "dx.tobacco")
+            return
+
+
+def _receptor_status(plan: DxPlan, facts: Facts) -> None:
+    """The tabular's use-additional note at C50: the receptor status the note documents, only
+    beside an active primary of the rule's organ (a history code Z85.3 takes none)."""
+    rule = _rule("receptor.status")
+    organ = rule.params["organ"]
+    if not any(
+        c.rule == "dx.primary" and plan.organs[i] == organ for i, c in enumerate(plan.codes)
+    ):
+        return
+    for c in _present(facts):
+        code = rule.codes.get(c.detail or "") if c.kind == "indication" else None
+        if code:
+            plan.add(code, rule.summary, c.evidence, None, rule.params["rank"], "dx.receptor")
             return
 
 

@@ -321,7 +321,7 @@ def pains(ctx: NoteContext) -> list[ConditionFact]:
             o.get("neoplasm") in ("secondary", "malignant", "tumor") or o.get("histology")
             for o in words
         )
-        tied = tumor and not any(o.get("indication") for o in words)
+        tied = tumor and not any(o.get("indication") and not o.get("coexisting") for o in words)
         out.append(_fact(ctx, m, "pain", detail="neoplasm_related" if tied else None))
     return out
 
