@@ -279,3 +279,27 @@ def test_a_breast_cancer_in_history_takes_no_receptor_status(coder):
     result = run(coder, text)
     assert "Z17.0" not in codes(result)
     assert "C50.912" not in codes(result)
+
+
+def test_coronary_artery_disease_is_i25_10_and_ischemic_heart_disease_nos_i25_9(coder):
+    """Tabular inclusion terms: 'coronary (artery) disease' at I25.1 (I25.10, no angina read),
+    'ischemic heart disease (chronic) NOS' at I25.9; both chronic, so 'a history of' codes."""
+    cad = run(coder, FLUTTER_HTN.replace("hypertension", "coronary artery disease"))
+    assert codes(cad) == ["I48.3", "I25.10"]
+    assert "coronary artery disease" in evidence(cad, "I25.10")
+    ihd = run(coder, FLUTTER_HTN.replace("hypertension", "ischemic heart disease"))
+    assert codes(ihd) == ["I48.3", "I25.9"]
+
+
+AML_IVC = (
+    "A 78-year-old man with multiple renal angiomyolipomas; the largest, in the left kidney, "
+    "compresses the inferior vena cava, with a caval thrombus on CT. Selective transarterial "
+    "embolization of the left renal angiomyolipoma was performed."
+)
+
+
+def test_a_caval_thrombus_is_the_inferior_vena_cava_thrombosis_code(coder):
+    """I82.220's inclusion term is the NOS thrombosis of the IVC; coded after the tumor."""
+    result = run(coder, AML_IVC)
+    assert codes(result) == ["D17.71", "I82.220"]
+    assert "caval thrombus" in evidence(result, "I82.220")
