@@ -303,3 +303,18 @@ def test_a_caval_thrombus_is_the_inferior_vena_cava_thrombosis_code(coder):
     result = run(coder, AML_IVC)
     assert codes(result) == ["D17.71", "I82.220"]
     assert "caval thrombus" in evidence(result, "I82.220")
+
+
+HOT_NODULE = (
+    "A 43-year-old woman with palpitations, tremor and weight loss; TSH suppressed. Ultrasound "
+    "and scintigraphy showed a solitary hot nodule of 18 mm in the right thyroid lobe. She "
+    "declined surgery and radioiodine, and ultrasound-guided radiofrequency ablation of the "
+    "nodule was performed."
+)
+
+
+def test_a_hot_thyroid_nodule_is_the_toxic_single_nodule(coder):
+    """E05.1 (toxic uninodular goiter): a hot nodule is toxic, not the nontoxic E04.1."""
+    result = run(coder, HOT_NODULE)
+    assert codes(result) == ["E05.10"]
+    assert "hot nodule" in evidence(result, "E05.10")
