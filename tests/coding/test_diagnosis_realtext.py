@@ -318,3 +318,19 @@ def test_a_hot_thyroid_nodule_is_the_toxic_single_nodule(coder):
     result = run(coder, HOT_NODULE)
     assert codes(result) == ["E05.10"]
     assert "hot nodule" in evidence(result, "E05.10")
+
+
+TIBIA_REFERRAL = (
+    "A 17-year-old boy was referred for evaluation of persistent right lower leg pain of three "
+    "months, worse at night and relieved by ibuprofen. Radiographs and CT showed a cortical "
+    "nidus with dense surrounding sclerosis in the tibial diaphysis, diagnostic of osteoid "
+    "osteoma."
+)
+
+
+def test_a_bone_tumor_named_without_a_side_takes_the_one_side_the_note_names(coder):
+    """As a bone procedure does (properties.yaml side_from_note): the right leg pain gives the
+    right tibia, D16.21 (benign neoplasm of long bones of right lower limb)."""
+    result = run(coder, TIBIA_REFERRAL)
+    assert codes(result) == ["D16.21"]
+    assert "osteoid osteoma" in " ".join(evidence(result, "D16.21")).lower()

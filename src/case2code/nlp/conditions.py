@@ -275,7 +275,7 @@ def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
                 role="primary",
                 behavior=m.get("neoplasm"),
                 histology=hist,
-                laterality=lat or (_laterality_near_site(ctx, where)),
+                laterality=lat or _laterality_near_site(ctx, where) or _note_side(ctx),
             )
             if fact.assertion == "historical":  # "recurrent ..., previously treated": still present
                 fact.assertion = "present"
@@ -304,6 +304,14 @@ def _marrow_state(text: str) -> str | None:
         if re.search(state.pattern, text, re.IGNORECASE):
             return state.value
     return None
+
+
+def _note_side(ctx: NoteContext) -> str | None:
+    """A bone tumor whose own words name no side takes the one side the note names ('right
+    lower leg pain ... osteoid osteoma of the tibial diaphysis'), as a bone procedure does
+    (properties.yaml side_from_note); two sides in the note give none."""
+    bone = props().bone_organ
+    return ctx.note_side(bone) if props().organ(bone).side_from_note else None
 
 
 def _laterality_near_site(ctx: NoteContext, where: Mention | None) -> str | None:
