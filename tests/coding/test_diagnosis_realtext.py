@@ -334,3 +334,20 @@ def test_a_bone_tumor_named_without_a_side_takes_the_one_side_the_note_names(cod
     result = run(coder, TIBIA_REFERRAL)
     assert codes(result) == ["D16.21"]
     assert "osteoid osteoma" in " ".join(evidence(result, "D16.21")).lower()
+
+
+VARICOSE_REFERRAL = (
+    "A 46-year-old man noticed varicose veins of the right leg that became progressively more "
+    "prominent. Six months ago he started to complain of right leg pain and fatigue with mild "
+    "edema at the end of the day. Duplex ultrasound showed great saphenous vein reflux."
+)
+
+
+def test_leg_pain_in_another_sentence_makes_the_varicose_veins_painful(coder):
+    """varicose_veins `symptom_keys: [pain]`: the pain documented in the note is the varicose
+    veins' pain, I83.811, not the asymptomatic I83.91."""
+    result = run(coder, VARICOSE_REFERRAL)
+    assert codes(result) == ["I83.811"]
+    assert "varicose veins" in evidence(result, "I83.811")
+    painless = VARICOSE_REFERRAL.replace("right leg pain and fatigue", "fatigue")
+    assert codes(run(coder, painless)) == ["I83.91"]

@@ -428,11 +428,13 @@ def _indications(kb, plan: DxPlan, facts: Facts, target: ProcedureFact | None) -
     """Indications of look-alike procedures and status codes: each coded while the note asserts
     it the way its map entry allows (a knee implant is there because of a past replacement)."""
     named = {c.detail for c in _present(facts) if c.kind == "indication"}
+    symptoms = {c.kind for c in _present(facts) if c.kind == "pain" and not c.detail}
     for c in facts.conditions:
         ind = _indication(kb, c) if c.kind == "indication" else None
         if ind is None or c.assertion not in ind.assertions or _explained(plan, ind, c, named):
             continue
-        for code in _indication_codes(ind.codes, _at_target(c, target)):
+        c = _with_symptoms(_at_target(c, target), ind.symptom_keys, symptoms)
+        for code in _indication_codes(ind.codes, c):
             plan.add(
                 code, ind.rationale, c.evidence, c.detail, ind.rank, f"dx.indication.{c.detail}"
             )
@@ -451,6 +453,13 @@ def _explained(plan: DxPlan, ind, c: ConditionFact, named: set) -> bool:
     if not ind.with_organ_neoplasm and _has_neoplasm(plan, c.organ):
         return True
     return bool(named & set(ind.yields_to))
+
+
+def _with_symptoms(c: ConditionFact, keys: list[str], symptoms: set[str]) -> ConditionFact:
+    """A symptom the note documents elsewhere (leg pain two sentences on) is the indication's
+    subtype when its own sentence names none: the map's `symptom_keys` say which count."""
+    found = [k for k in keys if k in symptoms]
+    return replace(c, subtype="|".join(found)) if found and not c.subtype else c
 
 
 def _at_target(c: ConditionFact, target: ProcedureFact | None) -> ConditionFact:
