@@ -351,3 +351,27 @@ def test_leg_pain_in_another_sentence_makes_the_varicose_veins_painful(coder):
     assert "varicose veins" in evidence(result, "I83.811")
     painless = VARICOSE_REFERRAL.replace("right leg pain and fatigue", "fatigue")
     assert codes(run(coder, painless)) == ["I83.91"]
+
+
+LBP_REQUEST = (
+    "Prior authorization review. A 52-year-old woman with persistent low back pain for two years "
+    "after physical therapy and medial branch blocks. Radiofrequency ablation of the bilateral "
+    "L4-5 and L5-S1 medial branches is requested."
+)
+
+
+def test_low_back_pain_with_no_diagnosis_behind_it_is_m54_50(coder):
+    """neoplasm-maps.yaml low_back_pain (IV.D): the symptom when no diagnosis is documented;
+    a facet arthropathy named replaces it (yields_to)."""
+    result = run(coder, LBP_REQUEST)
+    assert codes(result) == ["M54.50"]
+    assert "persistent low back pain" in evidence(result, "M54.50")
+    facet = run(coder, LBP_REQUEST.replace("two years", "two years from lumbar facet arthropathy"))
+    assert codes(facet) == ["M47.816"]
+
+
+def test_low_back_pain_beside_a_spinal_metastasis_is_the_neoplasms_pain(coder):
+    """with_neoplasm false and pain_site (I.C.6.b.5): G89.3, no M54.50."""
+    result = run(coder, CEMENTED_FRACTURE)
+    assert "M54.50" not in codes(result)
+    assert "G89.3" in codes(result)
