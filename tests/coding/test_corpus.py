@@ -61,10 +61,10 @@ HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the R
     # ICD-10-CM floors raised after the second round of diagnosis rules (wip/dx2)
     "realtext/rta.jsonl": {"cpt_exact": 0.76, "icd10_set_exact": 0.67},
     "realtext/rtb.jsonl": {"cpt_exact": 0.59, "icd10_set_exact": 0.5},
-    "realtext/rtc.jsonl": {"cpt_exact": 0.78, "icd10_set_exact": 0.74},
+    "realtext/rtc.jsonl": {"cpt_exact": 0.78, "icd10_set_exact": 0.76},
     "realtext/rtd.jsonl": {"cpt_exact": 0.84, "icd10_set_exact": 0.86},
     "realtext/rte.jsonl": {"cpt_exact": 0.52, "icd10_set_exact": 0.64},
-    "realtext/rtf.jsonl": {"cpt_exact": 0.62, "icd10_set_exact": 0.55},
+    "realtext/rtf.jsonl": {"cpt_exact": 0.62, "icd10_set_exact": 0.58},
 }
 
 

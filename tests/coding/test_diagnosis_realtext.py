@@ -375,3 +375,22 @@ def test_low_back_pain_beside_a_spinal_metastasis_is_the_neoplasms_pain(coder):
     result = run(coder, CEMENTED_FRACTURE)
     assert "M54.50" not in codes(result)
     assert "G89.3" in codes(result)
+
+
+BARRETT_HGD = (
+    "Symptomatic stricture after ablation of Barrett's esophagus.\n\n"
+    "A 64-year-old woman with high-grade dysplasia arising in Barrett's esophagus was referred "
+    "for treatment. EGD with circumferential radiofrequency ablation of the Barrett's segment was "
+    "performed with the HALO system, two ablations at 12 J/cm2."
+)
+
+
+def test_a_subtype_named_after_the_first_mention_is_not_lost(coder):
+    """An indication's subtypes are kept over all its mentions (the title's 'symptomatic', then
+    'high-grade'): the first its code map knows decides, K22.711, not the no-dysplasia K22.70."""
+    result = run(coder, BARRETT_HGD)
+    assert codes(result) == ["K22.711"]
+    flutter = FLUTTER_HTN.replace("symptomatic typical atrial", "symptomatic atrial").replace(
+        "Electrophysiology study confirmed", "This was typical atrial flutter;"
+    )
+    assert codes(run(coder, flutter)) == ["I48.3", "I10"]

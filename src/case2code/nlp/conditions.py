@@ -525,11 +525,21 @@ def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
         for attr in ("laterality", "histology", "subtype", "region", "site"):
             if getattr(host, attr) is None and getattr(f, attr) is not None:
                 setattr(host, attr, getattr(f, attr))
+        if host.kind == "indication":
+            host.subtype = _subtypes_joined(host.subtype, f.subtype)
         if f.status == "history" and host.kind == "neoplasm":
             host.status = (
                 "history" if host.status == "history" or not _active(host) else host.status
             )
     return list(out.values())
+
+
+def _subtypes_joined(first: str | None, more: str | None) -> str | None:
+    """An indication's subtypes over all its mentions, first-named first ('symptomatic atrial
+    flutter' ... 'typical atrial flutter' is pain|typical): the coder takes the first one its
+    code map knows, so a later 'typical' or 'high-grade' is not lost behind a title's word."""
+    parts = [p for s in (first, more) if s for p in s.split("|")]
+    return "|".join(dict.fromkeys(parts)) or None
 
 
 def _active(fact: ConditionFact) -> bool:
