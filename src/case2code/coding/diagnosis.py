@@ -99,9 +99,10 @@ def assign(
     _uncertain(plan, facts, target)
     if patient:
         _finding(plan, conds, target)
-    _pain_and_fractures(kb, plan, conds, facts)
-    _indications(kb, plan, facts)
+    _pain_and_fractures(kb, plan, conds, facts, target)
+    _indications(kb, plan, facts, target)
     _tobacco(plan, facts)
+    _receptor_status(plan, facts)
     out = DxList(_sequence(plan, target, facts))
     out.findings = plan.gaps
     return out
@@ -362,7 +363,7 @@ def _finding(plan: DxPlan, conds, target: ProcedureFact | None) -> None:
     )
 
 
-def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts) -> None:
+def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts, target) -> None:
     pain = next((c for c in conds if c.kind == "pain" and c.detail == "neoplasm_related"), None)
     pain = pain or _site_pain(kb, conds)
     neoplasm = any(code.rule.startswith((*NEOPLASM_RULES, "dx.history")) for code in plan.codes)
@@ -377,7 +378,7 @@ def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts) -> None:
             0 if first else rule.params["rank"],
             "dx.pain",
         )
-    _fractures(kb, plan, conds)
+    _fractures(kb, plan, conds, target)
 
 
 def _site_pain(kb, conds) -> ConditionFact | None:
@@ -398,27 +399,41 @@ def _pain_beside(rule, conds) -> bool:
     return any(c.kind == "neoplasm" and c.behavior != "benign" for c in conds)
 
 
-def _fractures(kb, plan: DxPlan, conds) -> None:
+def _fractures(kb, plan: DxPlan, conds, target: ProcedureFact | None) -> None:
     rule = _rule("fracture.neoplasm")
     for c in conds:
         if c.kind != "pathological_fracture":
             continue
-        bone = next((b for b in kb.maps.bone_sites if b.site == c.site), None) or next(
+        site, side = _fracture_bone(rule, c, target)
+        bone = next((b for b in kb.maps.bone_sites if b.site == site), None) or next(
             (b for b in kb.maps.bone_sites if b.site == "unspecified"), None
         )
         if bone:
-            code = sided(bone.fracture, c.laterality) + rule.params["seventh"]
+            code = sided(bone.fracture, side) + rule.params["seventh"]
             plan.add(code, rule.summary, c.evidence, c.organ, rule.params["rank"], "dx.fracture")
 
 
-def _indications(kb, plan: DxPlan, facts: Facts) -> None:
+def _fracture_bone(rule, c: ConditionFact, target) -> tuple[str | None, str | None]:
+    """The bone of a pathological fracture: its own, else (the rule's `site_from_target`) the
+    bone today's procedure treats, the fracture the vertebroplasty fills ('a pathologic spinal
+    compression fracture' cemented at L3 is a vertebral fracture, M84.58X-)."""
+    if c.site or not rule.params.get("site_from_target"):
+        return c.site, c.laterality
+    if target is None or target.organ != BONE or not target.site:
+        return None, c.laterality
+    return target.site, c.laterality or target.laterality
+
+
+def _indications(kb, plan: DxPlan, facts: Facts, target: ProcedureFact | None) -> None:
     """Indications of look-alike procedures and status codes: each coded while the note asserts
     it the way its map entry allows (a knee implant is there because of a past replacement)."""
     named = {c.detail for c in _present(facts) if c.kind == "indication"}
+    symptoms = {c.kind for c in _present(facts) if c.kind == "pain" and not c.detail}
     for c in facts.conditions:
         ind = _indication(kb, c) if c.kind == "indication" else None
         if ind is None or c.assertion not in ind.assertions or _explained(plan, ind, c, named):
             continue
+        c = _with_symptoms(_at_target(c, target), ind.symptom_keys, symptoms)
         for code in _indication_codes(ind.codes, c):
             plan.add(
                 code, ind.rationale, c.evidence, c.detail, ind.rank, f"dx.indication.{c.detail}"
@@ -438,6 +453,22 @@ def _explained(plan: DxPlan, ind, c: ConditionFact, named: set) -> bool:
     if not ind.with_organ_neoplasm and _has_neoplasm(plan, c.organ):
         return True
     return bool(named & set(ind.yields_to))
+
+
+def _with_symptoms(c: ConditionFact, keys: list[str], symptoms: set[str]) -> ConditionFact:
+    """A symptom the note documents elsewhere (leg pain two sentences on) is the indication's
+    subtype when its own sentence names none: the map's `symptom_keys` say which count."""
+    found = [k for k in keys if k in symptoms]
+    return replace(c, subtype="|".join(found)) if found and not c.subtype else c
+
+
+def _at_target(c: ConditionFact, target: ProcedureFact | None) -> ConditionFact:
+    """An indication with no site of its own, of the organ today's procedure treats (or of no
+    organ), sits at the site treated: a desmoid cryoablated in the abdominal wall is the
+    abdominal-wall desmoid, D48.113. The site is one more key of the indication's codes."""
+    if c.site or target is None or not target.site or c.organ not in (None, target.organ):
+        return c
+    return replace(c, site=target.site)
 
 
 def _indication_codes(codes: dict[str, str], c: ConditionFact) -> list[str]:
@@ -461,6 +492,22 @@ def _tobacco(plan: DxPlan, facts: Facts) -> None:
             return
 
 
+def _receptor_status(plan: DxPlan, facts: Facts) -> None:
+    """The tabular's use-additional note at C50: the receptor status the note documents, only
+    beside an active primary of the rule's organ (a history code Z85.3 takes none)."""
+    rule = _rule("receptor.status")
+    organ = rule.params["organ"]
+    if not any(
+        c.rule == "dx.primary" and plan.organs[i] == organ for i, c in enumerate(plan.codes)
+    ):
+        return
+    for c in _present(facts):
+        code = rule.codes.get(c.detail or "") if c.kind == "indication" else None
+        if code:
+            plan.add(code, rule.summary, c.evidence, None, rule.params["rank"], "dx.receptor")
+            return
+
+
 def _has_neoplasm(plan: DxPlan, organ: str | None = None) -> bool:
     """A neoplasm code on the plan; with `organ`, one of that organ only."""
     return any(
@@ -470,11 +517,11 @@ def _has_neoplasm(plan: DxPlan, organ: str | None = None) -> bool:
 
 
 def _indication_code(codes: dict[str, str], c: ConditionFact) -> str | None:
-    """Most specific key first (right_pain, severe_persistent, lumbar, right); the first code
-    listed in the map is its default when the note names no subtype."""
+    """Most specific key first (right_pain, severe_persistent, scapula_left, scapula, lumbar,
+    right); the first code listed in the map is its default when the note names no subtype."""
     subtypes = (c.subtype or "").split("|") if c.subtype else []
     keys = [f"{c.laterality}_{s}" for s in subtypes if c.laterality]
-    keys += subtypes + [c.region, c.laterality, "unspecified"]
+    keys += subtypes + [f"{c.site}_{c.laterality}", c.site, c.region, c.laterality, "unspecified"]
     found = next((codes[k] for k in keys if k and k in codes), None)
     return found or next(iter(codes.values()), None)
 

@@ -337,6 +337,12 @@ class Indication(Strict):
         description="Pain at a site (shoulder, low back): beside a malignant neoplasm it is the "
         "neoplasm's pain, G89.3 with no site code (I.C.6.b.5).",
     )
+    symptom_keys: list[str] = Field(
+        default_factory=list,
+        description="Symptom kinds (pain) that, documented anywhere in the note and not tied to a "
+        "neoplasm, set the code key of the same name when the indication's own sentence names "
+        "none (varicose veins, with the leg pain in another sentence, are 'with pain').",
+    )
     with_organ_neoplasm: bool = Field(
         default=True,
         description="False when a neoplasm coded in the same organ is this lesion itself (a "

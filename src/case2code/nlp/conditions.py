@@ -275,7 +275,7 @@ def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
                 role="primary",
                 behavior=m.get("neoplasm"),
                 histology=hist,
-                laterality=lat or (_laterality_near_site(ctx, where)),
+                laterality=lat or _laterality_near_site(ctx, where) or _note_side(ctx),
             )
             if fact.assertion == "historical":  # "recurrent ..., previously treated": still present
                 fact.assertion = "present"
@@ -306,6 +306,14 @@ def _marrow_state(text: str) -> str | None:
     return None
 
 
+def _note_side(ctx: NoteContext) -> str | None:
+    """A bone tumor whose own words name no side takes the one side the note names ('right
+    lower leg pain ... osteoid osteoma of the tibial diaphysis'), as a bone procedure does
+    (properties.yaml side_from_note); two sides in the note give none."""
+    bone = props().bone_organ
+    return ctx.note_side(bone) if props().organ(bone).side_from_note else None
+
+
 def _laterality_near_site(ctx: NoteContext, where: Mention | None) -> str | None:
     return _laterality_before(ctx, where) if where is not None else None
 
@@ -321,7 +329,7 @@ def pains(ctx: NoteContext) -> list[ConditionFact]:
             o.get("neoplasm") in ("secondary", "malignant", "tumor") or o.get("histology")
             for o in words
         )
-        tied = tumor and not any(o.get("indication") for o in words)
+        tied = tumor and not any(o.get("indication") and not o.get("coexisting") for o in words)
         out.append(_fact(ctx, m, "pain", detail="neoplasm_related" if tied else None))
     return out
 
@@ -517,11 +525,21 @@ def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
         for attr in ("laterality", "histology", "subtype", "region", "site"):
             if getattr(host, attr) is None and getattr(f, attr) is not None:
                 setattr(host, attr, getattr(f, attr))
+        if host.kind == "indication":
+            host.subtype = _subtypes_joined(host.subtype, f.subtype)
         if f.status == "history" and host.kind == "neoplasm":
             host.status = (
                 "history" if host.status == "history" or not _active(host) else host.status
             )
     return list(out.values())
+
+
+def _subtypes_joined(first: str | None, more: str | None) -> str | None:
+    """An indication's subtypes over all its mentions, first-named first ('symptomatic atrial
+    flutter' ... 'typical atrial flutter' is pain|typical): the coder takes the first one its
+    code map knows, so a later 'typical' or 'high-grade' is not lost behind a title's word."""
+    parts = [p for s in (first, more) if s for p in s.split("|")]
+    return "|".join(dict.fromkeys(parts)) or None
 
 
 def _active(fact: ConditionFact) -> bool:
