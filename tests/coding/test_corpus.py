@@ -67,7 +67,7 @@ HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the R
     "realtext/rtc.jsonl": {"cpt_exact": 0.78, "icd10_set_exact": 0.76},
     "realtext/rtd.jsonl": {"cpt_exact": 0.84, "icd10_set_exact": 0.86},
     "realtext/rte.jsonl": {"cpt_exact": 0.52, "icd10_set_exact": 0.64},
-    "realtext/rtf.jsonl": {"cpt_exact": 0.65, "icd10_set_exact": 0.58},
+    "realtext/rtf.jsonl": {"cpt_exact": 0.68, "icd10_set_exact": 0.62},
 }
 
 

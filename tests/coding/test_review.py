@@ -246,6 +246,9 @@ def test_a_story_retold_from_a_newspaper_is_routed_to_review(coder):
         "Immediately after introduction a pneumothorax was visualized, which I enlarged.",
         "Cryoablation R breast fibroadenoma 10:00, 2.3 cm, US guided. Tolerated well.",
         "As many of you know, I recently had a second a-fib ablation.",
+        "Radiofrequency ablation for lung cancer in a single-lung patient: case report.",
+        "Following the procedure, the patient developed a colonic perforation.",
+        "Materials and methods: We hereby report on treatment of a primary lung cancer.",
     ],
 )
 def test_real_wordings_of_one_patient_are_patient_markers(text):
