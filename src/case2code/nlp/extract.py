@@ -17,6 +17,7 @@ from .context import assert_mention
 from .lexicon import Mention, get_lexicon, props
 from .notectx import NEGATED, NoteContext, mode
 from .precursor import date_precursors
+from .reader import section_rules
 from .schema import TargetType
 
 
@@ -169,7 +170,7 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
     )
     if found and found.cue.rule.general and _ages_near(ctx, sent):
         found = None  # "A 60-year-old man presents ... cryoablation is performed": narrative
-    if found and not (found.value == "performed" and _quiet(ctx, section)):
+    if found and not (found.value == "performed" and _quiet(ctx, section, sent)):
         assertion, rule = found.value, found.cue.rule.id
     else:
         assertion, rule = _unasserted(ctx, m, sent, section)
@@ -225,6 +226,8 @@ def _unasserted(ctx: NoteContext, m: Mention, sent: int, section: str) -> tuple[
     note, performed only with a sign of doing or of an encounter. A request for authorization
     documents none; a paper's title names its subject, not a procedure done by the title."""
     default = ctx.section_default(section)
+    if not _quiet(ctx, section, sent) and m.get("past") and default != "performed":
+        return "performed", "scope.case_retold"  # 'In this patient, the L5 branch was ablated'
     if default != "mentioned":
         return default, None
     if ctx.note_cue_spans["review_request"]:
@@ -238,10 +241,15 @@ def _unasserted(ctx: NoteContext, m: Mention, sent: int, section: str) -> tuple[
     return "mentioned", None
 
 
-def _quiet(ctx: NoteContext, section: str) -> bool:
+def _quiet(ctx: NoteContext, section: str, sent: int | None = None) -> bool:
     """History, plan and indication sections keep their own default against a verb of doing:
-    'History: ... underwent RFA' is an earlier encounter."""
-    return ctx.section_default(section) not in ("performed", "mentioned")
+    'History: ... underwent RFA' is an earlier encounter. A paper's background or discussion
+    does too, except in a sentence about its own case ('In this patient, the L5 medial branch
+    was ablated'): there the verb documents the case's procedure."""
+    if ctx.section_default(section) in ("performed", "mentioned"):
+        return False
+    retold = section in section_rules().retells_case
+    return not (retold and sent is not None and ctx.sentence_has("case_subject", sent))
 
 
 def anchors_of(ctx: NoteContext) -> list[Anchor]:

@@ -1,0 +1,96 @@
+"""Reader rules for published case reports (issue 7): a paper retells its own case in its
+background or discussion, runs its abstract headers inline in capitals, and reports complications
+of a procedure done at an earlier encounter. Notes written for the project in the shape of the
+real-text corpus (tests/corpus/realtext)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from case2code.engine import Coder
+from case2code.model import Note
+
+DISCUSSION_RETOLD = (
+    "Background:\nSacroiliac joint pain is a frequent source of low back pain, and several "
+    "radiofrequency techniques have been described for it.\n"
+    "Case Report:\nA 61-year-old woman with right-sided sacroiliac joint pain had short relief "
+    "from intra-articular steroid. She underwent a bipolar radiofrequency procedure under "
+    "fluoroscopy.\n"
+    "Discussion:\nThis report supports bipolar radiofrequency nerve ablation for sacroiliac joint "
+    "pain. In this patient, the right L5 medial branch nerve was ablated with conventional "
+    "radiofrequency, followed by bipolar radiofrequency nerve ablation of the S1, S2 and S3 "
+    "lateral branches. We recommend "
+    "bipolar radiofrequency nerve ablation for sacroiliac joint pain that does not respond to "
+    "injections."
+)
+CAPS_ABSTRACT = (
+    "BACKGROUND: Kidney cancer is more frequent after transplantation. Options for a tumor in a "
+    "graft include nephrectomy or partial resection. We report the case of a patient who "
+    "underwent percutaneous cryoablation of a renal cell carcinoma in the grafted kidney. "
+    "PATIENT AND METHODS: Ten years after transplantation a 2 cm lesion was found in the lower "
+    "pole of the graft. After counselling the patient about alternative treatments, the team "
+    "decided on percutaneous cryoablation of the lesion. RESULTS: Graft function was unchanged "
+    "at 6 months."
+)
+EARLIER_ABLATION = (
+    "Esophageal fistula: a rare complication of catheter ablation for atrial fibrillation\n\n"
+    "A 58-year-old man came to the emergency department with fever and chest pain. Three weeks "
+    "before this presentation, he underwent radiofrequency catheter ablation with pulmonary vein "
+    "isolation for persistent atrial fibrillation. He was admitted for evaluation."
+)
+SEEDING = (
+    "Tumor seeding along the needle track after percutaneous radiofrequency ablation (RFA) of a "
+    "liver metastasis is uncommon. A 52-year-old woman developed a chest wall nodule at the site "
+    "of an RFA done 8 months before presentation for a colorectal liver metastasis."
+)
+
+
+@pytest.fixture(scope="module")
+def coder() -> Coder:
+    return Coder()
+
+
+def _code(coder, text):
+    return coder.code(Note(text=text, id="t", date_of_service=date(2025, 6, 2)))
+
+
+def _ablations(r) -> list[str]:
+    return [p.assertion for p in r.facts.procedures if p.action == "ablation"]
+
+
+def test_a_discussion_sentence_about_this_patient_documents_the_procedure(coder):
+    r = _code(coder, DISCUSSION_RETOLD)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("64625", 1, ["RT"])]
+    assert _ablations(r) == ["performed", "hypothetical"]  # the general first sentence stays apart
+    assert "ablated" in [e.text for e in r.cpt[0].evidence]
+
+
+def test_a_recommendation_alone_in_a_discussion_stays_planned(coder):
+    text = (
+        "Discussion:\nWe recommend bipolar radiofrequency nerve ablation for sacroiliac joint pain "
+        "that does not respond to injections."
+    )
+    r = _code(coder, text)
+    assert r.cpt == []
+    assert _ablations(r) == ["planned"]
+
+
+def test_capital_inline_headers_split_an_abstract(coder):
+    r = _code(coder, CAPS_ABSTRACT)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("50593", 1, [])]
+    assert _ablations(r) == ["performed"]
+
+
+def test_an_ablation_before_this_presentation_is_history(coder):
+    r = _code(coder, EARLIER_ABLATION)
+    assert r.cpt == []
+    assert set(_ablations(r)) == {"historical"}
+    assert [n.code for n in r.not_reported if n.code.startswith("936")] == ["93656"]
+
+
+def test_an_ablation_named_as_the_cause_of_seeding_is_history(coder):
+    r = _code(coder, SEEDING)
+    assert r.cpt == []
+    assert set(_ablations(r)) == {"historical"}
