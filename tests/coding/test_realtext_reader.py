@@ -94,3 +94,33 @@ def test_an_ablation_named_as_the_cause_of_seeding_is_history(coder):
     r = _code(coder, SEEDING)
     assert r.cpt == []
     assert set(_ablations(r)) == {"historical"}
+
+
+FLUTTER = (
+    "Case report: A 66-year-old woman with prior percutaneous coronary intervention presented "
+    "with persistent atypical atrial flutter. An electrophysiology study with entrainment "
+    "mapping localized the circuit to the left atrium, and 3-dimensional mapping showed a scar "
+    "with slow conduction near the roof. Ablation of the critical isthmus terminated the "
+    "tachycardia. After ablation, the flutter was no longer inducible."
+)
+
+
+def test_ablation_that_terminated_the_tachycardia_is_done_not_aborted(coder):
+    r = _code(coder, FLUTTER)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("93653", 1, [])]
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert (ablation.assertion, ablation.organ, ablation.approach) == (
+        "performed",
+        "heart",
+        "transcatheter",
+    )
+    assert "adjust.heart_ablation_is_transcatheter" in ablation.rules
+
+
+def test_a_stopped_ep_procedure_is_still_aborted(coder):
+    text = FLUTTER.replace(
+        "Ablation of the critical isthmus terminated the tachycardia.",
+        "The procedure was terminated before ablation because of a pericardial effusion.",
+    ).replace(" After ablation, the flutter was no longer inducible.", "")
+    r = _code(coder, text)
+    assert [p.assertion for p in r.facts.procedures if p.action == "ablation"] == ["aborted"]

@@ -206,14 +206,18 @@ class NoteContext:
 
     def stop_spans(self) -> list[tuple[int, int]]:
         """Stop cues ('was terminated', 'discontinued') in sentences that speak of a procedure:
-        'chemotherapy was discontinued' stops no ablation."""
+        'chemotherapy was discontinued' stops no ablation, and 'ablation terminated the
+        tachycardia' is the arrhythmia ending (note cue `arrhythmia_ended`)."""
         return list(self.once("stop_spans", self._stop_spans))
 
     def _stop_spans(self) -> list[tuple[int, int]]:
         spans = self.note_cue_spans["procedure_word"]
         words = {self.doc.sentence_of(self.token_at(a)) for a, _ in spans}
+        ended = self.note_cue_spans["arrhythmia_ended"]  # the goal reached, not a stop
         out = []
         for a, b in self.note_cue_spans["aborted"]:
+            if any(x < b and a < y for x, y in ended):
+                continue
             i = self.doc.sentence_of(self.token_at(a))
             if i in words or any(m.get("action") for m in self._sent_mentions[i]):
                 out.append((a, b))
