@@ -124,3 +124,51 @@ def test_a_stopped_ep_procedure_is_still_aborted(coder):
     ).replace(" After ablation, the flutter was no longer inducible.", "")
     r = _code(coder, text)
     assert [p.assertion for p in r.facts.procedures if p.action == "ablation"] == ["aborted"]
+
+
+LATER_VISIT = (
+    "A 70-year-old man with a recurrent adenocarcinoma of the right upper lobe was not fit for "
+    "surgery. CT-guided percutaneous radiofrequency ablation of the right upper lobe tumor was "
+    "performed and he went home the next day. Ten days later, he attended the emergency room "
+    "with chest pain and subcutaneous emphysema. He was admitted for observation."
+)
+FOLLOW_UP_LATER = (
+    "A 70-year-old man with an adenocarcinoma of the right upper lobe was not fit for surgery. "
+    "CT-guided percutaneous radiofrequency ablation of the right upper lobe tumor was performed "
+    "and he went home the next day. Follow-up CT 3 months later showed no residual enhancement."
+)
+SUMMARY = (
+    "A 74-year-old man with lung metastases from an osteosarcoma was not a surgical candidate. "
+    "A total of 14 lung metastases were treated by CT-guided radiofrequency ablation in 6 "
+    "procedures over four years. Pneumothorax followed 2 of 6 (33%) procedures."
+)
+
+
+def test_the_ablation_told_before_a_later_visit_is_history(coder):
+    r = _code(coder, LATER_VISIT)
+    assert r.cpt == []
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert ablation.assertion == "historical"
+    assert "context.earlier_than_later_visit" in ablation.rules
+    assert ablation.evidence[-1].text == "Ten days later, he attended"
+
+
+def test_a_follow_up_scan_later_does_not_date_the_ablation(coder):
+    r = _code(coder, FOLLOW_UP_LATER)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("32998", 1, ["RT"])]
+
+
+def test_a_summary_of_several_sessions_codes_no_session(coder):
+    r = _code(coder, SUMMARY)
+    assert r.cpt == []
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert (ablation.assertion, ablation.rules[-1]) == ("historical", "context.several_sessions")
+
+
+def test_lesions_left_for_later_sessions_do_not_make_a_summary(coder):
+    text = (
+        "PROCEDURE: CT-guided radiofrequency ablation of a right lower lobe lung metastasis.\n"
+        "PLAN: The remaining metastases will be treated in two sessions next month."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("32998", 1, ["RT"])]

@@ -19,6 +19,7 @@ from .notectx import NEGATED, NoteContext, mode
 from .precursor import date_precursors
 from .reader import section_rules
 from .schema import TargetType
+from .timeline import date_before_later_visit, date_several_sessions
 
 
 @dataclass
@@ -906,6 +907,8 @@ def procedures(ctx: NoteContext) -> list[ProcedureFact]:
     facts = _fold_into(facts)
     date_precursors(facts)
     apply_note_cues(ctx, facts)
+    date_before_later_visit(ctx, facts)
+    date_several_sessions(ctx, facts)
     return facts + _later_sessions(ctx, facts) + _untreated_items(ctx, facts)
 
 

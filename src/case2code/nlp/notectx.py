@@ -223,6 +223,17 @@ class NoteContext:
                 out.append((a, b))
         return out
 
+    def pattern_spans(self, name: str) -> list[tuple[int, int]]:
+        """Spans of a whole-note cue's literals and patterns, in text order (patterns are read
+        only for the cues a rule asks about)."""
+        return list(self.once(("pattern_spans", name), lambda: self._pattern_spans(name)))
+
+    def _pattern_spans(self, name: str) -> list[tuple[int, int]]:
+        found = list(self.note_cue_spans.get(name, ()))
+        for rx in self.lexicon.patterns.get(name, ()):
+            found += [m.span() for m in rx.finditer(self.doc.text)]
+        return sorted(found)
+
     def token_at(self, char: int) -> int:
         """The first token starting at or after a character offset (binary search)."""
         i = bisect_left(self._starts, char)
