@@ -172,3 +172,18 @@ def test_lesions_left_for_later_sessions_do_not_make_a_summary(coder):
     )
     r = _code(coder, text)
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("32998", 1, ["RT"])]
+
+
+def test_a_patients_choice_and_a_team_decision_are_not_the_procedure(coder):
+    text = (
+        "A 68-year-old man was seen in the urology clinic for a 2.5 cm enhancing right renal "
+        "mass. After one core biopsy of the mass was nondiagnostic, treatment options were "
+        "discussed with the patient, who opted for percutaneous cryoablation. The decision by the "
+        "tumor board was to treat the mass with cryoablation under CT guidance."
+    )
+    r = _code(coder, text)
+    assert r.cpt == []
+    assert {p.action: p.assertion for p in r.facts.procedures} == {
+        "ablation": "planned",
+        "biopsy": "historical",
+    }
