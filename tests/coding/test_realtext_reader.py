@@ -187,3 +187,27 @@ def test_a_patients_choice_and_a_team_decision_are_not_the_procedure(coder):
         "ablation": "planned",
         "biopsy": "historical",
     }
+
+
+def test_a_question_names_a_procedure_it_does_not_document(coder):
+    text = (
+        "Thyroid nodules\n\nCan radiofrequency ablation shrink a benign thyroid nodule that "
+        "causes pressure symptoms?\nA 45-year-old woman asked her doctor about treatment."
+    )
+    r = _code(coder, text)
+    assert r.cpt == []
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert ablation.assertion == "hypothetical"
+    assert "scope.question" in ablation.rules
+
+
+def test_a_review_of_several_patients_codes_no_encounter(coder):
+    text = (
+        "Methods: A retrospective review of 14 patients with benign thyroid nodules treated with "
+        "radiofrequency ablation. RFA was done under local anesthesia with ultrasound guidance. "
+        "Results: mean volume reduction was 61% at 6 months."
+    )
+    r = _code(coder, text)
+    assert r.cpt == []
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert (ablation.assertion, ablation.rules[-1]) == ("historical", "context.several_patients")

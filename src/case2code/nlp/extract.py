@@ -19,7 +19,7 @@ from .notectx import NEGATED, NoteContext, mode
 from .precursor import date_precursors
 from .reader import section_rules
 from .schema import TargetType
-from .timeline import date_before_later_visit, date_several_sessions
+from .timeline import date_before_later_visit, date_several_patients, date_several_sessions
 
 
 @dataclass
@@ -225,12 +225,15 @@ def _ages_near(ctx: NoteContext, sent: int) -> bool:
 def _unasserted(ctx: NoteContext, m: Mention, sent: int, section: str) -> tuple[str, str | None]:
     """The assertion of a mention no cue governs: its section's default; in the free text of a
     note, performed only with a sign of doing or of an encounter. A request for authorization
-    documents none; a paper's title names its subject, not a procedure done by the title."""
+    documents none; a paper's title names its subject, not a procedure done by the title, and
+    a question asks, it does not document."""
     default = ctx.section_default(section)
-    if not _quiet(ctx, section, sent) and m.get("past") and default != "performed":
+    if section in section_rules().retells_case and not _quiet(ctx, section, sent) and m.get("past"):
         return "performed", "scope.case_retold"  # 'In this patient, the L5 branch was ablated'
     if default != "mentioned":
         return default, None
+    if ctx.is_question(sent):
+        return "hypothetical", "scope.question"  # 'Can RFA treat autonomous thyroid nodules?'
     if ctx.note_cue_spans["review_request"]:
         return "planned", "scope.review_request"
     if sent == 0 and ctx.note_cue_spans["paper"]:
@@ -738,9 +741,7 @@ def _shape(ctx: NoteContext, fact: ProcedureFact, anchors: list[Anchor], alone: 
         sents = _sents(anchors)
         levels = fact.levels
         fact.count = (
-            ctx.joints(sents)
-            or ctx.joints()
-            or (max(len(levels) - 1, 1) if levels else fact.count)
+            ctx.joints(sents) or ctx.joints() or (max(len(levels) - 1, 1) if levels else fact.count)
         )
     if props().organ(fact.organ).extension:
         fact.extension = _extension(ctx)
@@ -841,9 +842,7 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
             )
             fact.evidence += [Span(a, b, ctx.doc.text[a:b]) for a, b in stops]
             fact.rules.append("context.aborted")
-    ablations = [
-        f for f in facts if props().action(f.action).tumor and f.assertion == "performed"
-    ]
+    ablations = [f for f in facts if props().action(f.action).tumor and f.assertion == "performed"]
     for fact in facts:
         if props().action(fact.action).samples and ablations:
             fact.same_lesion_biopsy = _same_lesion(ctx, fact, ablations[0])
@@ -909,6 +908,7 @@ def procedures(ctx: NoteContext) -> list[ProcedureFact]:
     apply_note_cues(ctx, facts)
     date_before_later_visit(ctx, facts)
     date_several_sessions(ctx, facts)
+    date_several_patients(ctx, facts)
     return facts + _later_sessions(ctx, facts) + _untreated_items(ctx, facts)
 
 

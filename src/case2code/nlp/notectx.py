@@ -234,6 +234,10 @@ class NoteContext:
             found += [m.span() for m in rx.finditer(self.doc.text)]
         return sorted(found)
 
+    def is_question(self, sent: int) -> bool:
+        """A sentence that asks ('Can radiofrequency ablation treat ...?') documents nothing."""
+        return self.sentence_text(sent).rstrip().endswith("?")
+
     def token_at(self, char: int) -> int:
         """The first token starting at or after a character offset (binary search)."""
         i = bisect_left(self._starts, char)

@@ -1,12 +1,13 @@
-"""When the reported encounter is not the procedure: a case report's later visit, or a summary
-of several sessions.
+"""When the reported encounter is not the procedure: a case report's later visit, a summary
+of several sessions, a study of several patients.
 
 A case report about a complication tells the procedure first and then the visit it is about
 ("The procedure went smoothly ... 1 week later, he attended the emergency room"): the
 procedures told before that later visit were done at an earlier encounter. A summary of a
 treatment course ("18 metastases were treated in 8 procedures") names no one session, so no
-session can be coded from it. Both are whole-note cues of notecues.yaml (`later_visit`,
-`several_sessions`); the procedures they turn are marked historical with the cue's rule id.
+session can be coded from it; a study of several patients records no one patient's encounter.
+Each is a whole-note cue of notecues.yaml (`later_visit`, `several_sessions`,
+`several_patients`); the procedures they turn are marked historical with the cue's rule id.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .notectx import NoteContext
 
 LATER_VISIT = "context.earlier_than_later_visit"
 SEVERAL = "context.several_sessions"
+SEVERAL_PATIENTS = "context.several_patients"
 DONE = ("performed", "aborted")  # an aborted session told before the later visit is history too
 
 
@@ -55,6 +57,17 @@ def date_several_sessions(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
         for fact in facts:
             if fact.assertion in DONE and fact.action in actions:
                 _to_history(ctx, fact, SEVERAL, (start, end))
+
+
+def date_several_patients(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
+    """A study of several patients ('a retrospective review of 11 patients ... treated with RFA')
+    tells what was done to each of them before: every procedure done is history."""
+    spans = ctx.pattern_spans("several_patients")
+    if not spans:
+        return
+    for fact in facts:
+        if fact.assertion in DONE:
+            _to_history(ctx, fact, SEVERAL_PATIENTS, spans[0])
 
 
 def _to_history(ctx: NoteContext, fact: ProcedureFact, rule: str, span: tuple[int, int]) -> None:
