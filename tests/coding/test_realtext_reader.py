@@ -211,3 +211,13 @@ def test_a_review_of_several_patients_codes_no_encounter(coder):
     assert r.cpt == []
     ablation = next(p for p in r.facts.procedures if p.action == "ablation")
     assert (ablation.assertion, ablation.rules[-1]) == ("historical", "context.several_patients")
+
+
+def test_fine_needle_aspiration_cytology_is_one_earlier_sampling(coder):
+    text = SEEDING + " The nodule was confirmed as metastasis by fine needle aspiration cytology."
+    r = _code(coder, text)
+    assert r.cpt == []
+    biopsies = [p for p in r.facts.procedures if p.action == "biopsy"]
+    assert [(p.assertion, [e.text for e in p.evidence]) for p in biopsies] == [
+        ("historical", ["fine needle aspiration cytology"])
+    ]
