@@ -214,7 +214,7 @@ def test_a_review_of_several_patients_codes_no_encounter(coder):
 
 
 def test_fine_needle_aspiration_cytology_is_one_earlier_sampling(coder):
-    text = SEEDING + " The nodule was confirmed as metastasis by fine needle aspiration cytology."
+    text = SEEDING + " The skin metastasis was confirmed by fine needle aspiration cytology."
     r = _code(coder, text)
     assert r.cpt == []
     biopsies = [p for p in r.facts.procedures if p.action == "biopsy"]
