@@ -221,3 +221,16 @@ def test_fine_needle_aspiration_cytology_is_one_earlier_sampling(coder):
     assert [(p.assertion, [e.text for e in p.evidence]) for p in biopsies] == [
         ("historical", ["fine needle aspiration cytology"])
     ]
+
+
+def test_a_cancer_metastatic_to_an_organ_names_that_organ_as_the_target(coder):
+    text = (
+        "Hypertensive crisis during radiofrequency ablation of an adrenal metastasis: a case "
+        "report\n\nWe report a case of severe hypertension during RFA of hepatocellular "
+        "carcinoma metastatic to the adrenal gland in a 61-year-old man."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("60699", 1, [])]
+    ablation = next(p for p in r.facts.procedures if p.assertion == "performed")
+    assert ablation.organ == "adrenal"
+    assert "context.performed.during" in ablation.rules

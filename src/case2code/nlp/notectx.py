@@ -302,7 +302,17 @@ class NoteContext:
         prev = self._prev_mention(m)
         if prev and prev.get("neoplasm") == "secondary" and m.tok_start - prev.tok_end <= 1:
             return True
+        if self._spreads(m):
+            return True
         return m.tok_start > 0 and self.words[m.tok_start - 1] in self.props.origin_before
+
+    def _spreads(self, m: Mention) -> bool:
+        """'hepatocellular carcinoma metastatic to the adrenal gland': the words after the
+        histology say it spread from there to the place named next."""
+        spread = self.once(
+            "origin_spread", lambda: {tuple(p.split()) for p in self.props.origin_spread}
+        )
+        return any(tuple(self.words[m.tok_end : m.tok_end + len(p)]) == p for p in spread)
 
     def is_primary_usage(self, m: Mention) -> bool:
         """'breast' in 'breast cancer': an adjective of the primary, not an ablation target."""
