@@ -234,3 +234,16 @@ def test_a_cancer_metastatic_to_an_organ_names_that_organ_as_the_target(coder):
     ablation = next(p for p in r.facts.procedures if p.assertion == "performed")
     assert ablation.organ == "adrenal"
     assert "context.performed.during" in ablation.rules
+
+
+def test_an_earlier_open_cryoablation_lends_no_approach_to_todays(coder):
+    text = (
+        "A 63-year-old woman had open cryoablation for a right renal cell carcinoma 7 years ago. "
+        "She now has a new 2.5 cm solid right renal mass. Cryoablation was performed under CT "
+        "guidance with three applicators and two freeze cycles."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [
+        ("50593", 1, ["RT"]),
+        ("77013", 1, ["26"]),
+    ]

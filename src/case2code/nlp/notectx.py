@@ -18,6 +18,7 @@ from .reader import Document, section_rules
 from .schema import TargetType
 
 NEGATED = frozenset({"negated"})
+HISTORICAL = frozenset({"historical"})
 PRESENT = ("present", None)  # the assertion of a condition no cue governs
 T = TypeVar("T")
 
@@ -248,9 +249,7 @@ class NoteContext:
         that guided it ('CT-guided RFA of the left ilium') is one that was done."""
         if m.get("past"):
             return True
-        return any(
-            o.get("guidance") and not self.is_negated(o) for o in self._sent_mentions[sent]
-        )
+        return any(o.get("guidance") and not self.is_negated(o) for o in self._sent_mentions[sent])
 
     def section_default(self, section: str) -> str:
         return section_rules().defaults.get(section, "performed")
@@ -360,10 +359,36 @@ class NoteContext:
         return self._note_values[key]
 
     def _note_value(self, key: str):
-        values = [m.get(key) for m in self.active_mentions() if m.get(key)]
+        """The most frequent value of the note's active mentions, leaving out, for the keys of
+        `dated_own_values`, the own words of an earlier procedure ('open cryoablation for right
+        RCC 7 years ago' lends no approach to today's cryoablation)."""
+        own = key in self.props.dated_own_values
+        values = [
+            m.get(key)
+            for m in self.active_mentions()
+            if m.get(key) and not (own and self._dated(m))
+        ]
         if not values:
-            values = [m.get(key) for m in self.mentions if m.get(key) and not self.is_negated(m)]
+            values = [
+                m.get(key)
+                for m in self.mentions
+                if m.get(key) and not self.is_negated(m) and not (own and self._dated(m))
+            ]
         return mode(values) if values else None
+
+    def _dated(self, m: Mention) -> bool:
+        """An action mention a historical cue governs: an earlier procedure's own words."""
+        if not m.get("action"):
+            return False
+        found = assert_mention(
+            m.tok_start,
+            m.tok_end,
+            self._sent_cues[self.sentence_index(m)],
+            TargetType.procedure,
+            breaks=self.doc.breaks,
+            only=HISTORICAL,
+        )
+        return found is not None
 
     def note_target(self) -> Mention | None:
         """The likeliest treated site: a specific site near a lesion word, else any target."""
