@@ -247,3 +247,17 @@ def test_an_earlier_open_cryoablation_lends_no_approach_to_todays(coder):
         ("50593", 1, ["RT"]),
         ("77013", 1, ["26"]),
     ]
+
+
+def test_a_lab_unit_is_not_a_side_and_mri_monitoring_is_guidance(coder):
+    text = (
+        "A 66-year-old man with a renal transplant had a creatinine rise from 29 to 40 mg/L. A "
+        "1.5 cm renal cell carcinoma of the allograft was treated using percutaneous cryoablation. "
+        "The treatment was monitored with MRI. There were no complications."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [
+        ("50593", 1, []),
+        ("77022", 1, ["26"]),
+    ]
+    assert r.cpt[1].evidence[0].text == "monitored with MRI"
