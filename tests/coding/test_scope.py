@@ -180,3 +180,18 @@ def test_a_leaflet_about_an_emerging_technique_documents_no_procedure(coder):
     )
     r = _code(coder, text)
     assert r.cpt == []
+
+
+def test_what_a_review_says_was_done_is_the_patients_history(coder):
+    text = (
+        "Medical Necessity Assessment: Basivertebral Nerve Ablation\n"
+        "The L4 and L5 basivertebral nerve ablation is medically necessary for this 58-year-old "
+        "patient with vertebrogenic low back pain.\n"
+        "Injection therapies: The patient underwent facet injections and sacroiliac joint "
+        "injections with short-lived relief."
+    )
+    r = _code(coder, text)
+    assert r.cpt == []
+    injections = [p for p in r.facts.procedures if p.action == "injection"]
+    assert injections and {p.assertion for p in injections} == {"historical"}
+    assert all("scope.review_request_history" in p.rules for p in injections)

@@ -175,6 +175,9 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
         assertion, rule = found.value, found.cue.rule.id
     else:
         assertion, rule = _unasserted(ctx, m, sent, section)
+    if assertion == "performed" and ctx.note_cue_spans["review_request"]:
+        # a utilization review documents no procedure: what it says was done is the history
+        assertion, rule = "historical", "scope.review_request_history"
     anchor = Anchor(m, sent, section, assertion, rule)
     anchor.attrs["action"] = m.get("action")
     if props().action(m.get("action")).targetless:
