@@ -261,3 +261,18 @@ def test_a_lab_unit_is_not_a_side_and_mri_monitoring_is_guidance(coder):
         ("77022", 1, ["26"]),
     ]
     assert r.cpt[1].evidence[0].text == "monitored with MRI"
+
+
+def test_a_later_complaint_at_the_treated_area_dates_the_ablation(coder):
+    text = (
+        "A 71-year-old man with long-segment Barrett's esophagus underwent circumferential "
+        "radiofrequency ablation. A month later he reported dysphagia, and endoscopy showed a "
+        "tight stricture at the proximal end of the RFA-treated area."
+    )
+    r = _code(coder, text)
+    assert r.cpt == []
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert (ablation.assertion, ablation.rules[-1]) == (
+        "historical",
+        "context.earlier_than_later_visit",
+    )

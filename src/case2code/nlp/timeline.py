@@ -23,14 +23,16 @@ DONE = ("performed", "aborted")  # an aborted session told before the later visi
 
 def date_before_later_visit(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
     """Each performed procedure whose story evidence all comes before the note's first later
-    visit is history."""
+    visit, or in its sentence ('A month later he reported dysphagia ... at the RFA-treated
+    area': the earlier procedure named as where the problem is), is history."""
     spans = ctx.pattern_spans("later_visit")
     if not spans:
         return
     start, end = spans[0]
+    visit = ctx.doc.sentences[ctx.doc.sentence_of(ctx.token_at(start))]
     for fact in facts:
         told = _story(ctx, fact)
-        if fact.assertion in DONE and told and all(e.end <= start for e in told):
+        if fact.assertion in DONE and told and all(e.start < visit.end for e in told):
             _to_history(ctx, fact, LATER_VISIT, (start, end))
 
 
