@@ -276,3 +276,16 @@ def test_a_later_complaint_at_the_treated_area_dates_the_ablation(coder):
         "historical",
         "context.earlier_than_later_visit",
     )
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["Laser therapy of the tracheal mass was performed", "It was treated by electrocautery"],
+)
+def test_bronchoscopic_laser_or_electrocautery_of_a_tracheal_tumor_is_31641(coder, words):
+    text = (
+        "A 52-year-old woman had inspiratory stridor; bronchoscopy showed a mass narrowing the "
+        f"distal trachea by 80%. {words} through a flexible bronchoscope, restoring the lumen."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("31641", 1, [])]
