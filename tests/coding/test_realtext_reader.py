@@ -289,3 +289,12 @@ def test_bronchoscopic_laser_or_electrocautery_of_a_tracheal_tumor_is_31641(code
     )
     r = _code(coder, text)
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("31641", 1, [])]
+
+
+def test_a_title_asked_as_a_question_is_not_the_procedure(coder):
+    text = (
+        "Bronchial thermoplasty - what is that?!\n\nA man in the newspaper had severe asthma "
+        "for years. His doctors said bronchial thermoplasty is an option."
+    )
+    r = _code(coder, text)
+    assert r.cpt == []

@@ -236,8 +236,9 @@ class NoteContext:
         return sorted(found)
 
     def is_question(self, sent: int) -> bool:
-        """A sentence that asks ('Can radiofrequency ablation treat ...?') documents nothing."""
-        return self.sentence_text(sent).rstrip().endswith("?")
+        """A sentence that asks ('Can radiofrequency ablation treat ...?', 'Bronchial
+        thermoplasty - what is that?!') documents nothing."""
+        return self.sentence_text(sent).rstrip().rstrip("!").endswith("?")
 
     def token_at(self, char: int) -> int:
         """The first token starting at or after a character offset (binary search)."""
