@@ -298,3 +298,22 @@ def test_a_title_asked_as_a_question_is_not_the_procedure(coder):
     )
     r = _code(coder, text)
     assert r.cpt == []
+
+
+def test_radiofrequency_lesioning_of_the_sacral_lateral_branches_is_64625(coder):
+    text = (
+        "Procedure: Radiofrequency lesioning of the right L5 dorsal ramus and the S1, S2 and S3 "
+        "lateral branches under fluoroscopy.\nEach nerve was lesioned at 80 C for 90 seconds."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("64625", 1, ["RT"])]
+
+
+def test_pulsed_mode_radiofrequency_lesioning_is_no_destruction(coder):
+    text = (
+        "Pulsed mode radiofrequency lesioning of the suprascapular nerve for chronic shoulder pain "
+        "was performed under ultrasound guidance at 42 C for 4 minutes."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("64999", 1, [])]
+    assert r.facts.procedures[0].action == "neuromodulation"
