@@ -32,7 +32,8 @@ def date_before_later_visit(ctx: NoteContext, facts: list[ProcedureFact]) -> Non
     visit = ctx.doc.sentences[ctx.doc.sentence_of(ctx.token_at(start))]
     for fact in facts:
         told = _story(ctx, fact)
-        if fact.assertion in DONE and told and all(e.start < visit.end for e in told):
+        before = any(e.end <= visit.start for e in told)  # told first, then the later visit
+        if fact.assertion in DONE and before and all(e.start < visit.end for e in told):
             _to_history(ctx, fact, LATER_VISIT, (start, end))
 
 
@@ -43,7 +44,7 @@ def _story(ctx: NoteContext, fact: ProcedureFact) -> list[Span]:
     out = []
     for e in fact.evidence:
         sent = ctx.doc.sentence_of(ctx.token_at(e.start))
-        if sent > 0 and not ctx.sentence_has("case_subject", sent):
+        if not _title(ctx, sent) and not ctx.sentence_has("case_subject", sent):
             out.append(e)
     return out
 
@@ -70,6 +71,11 @@ def date_several_patients(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
     for fact in facts:
         if fact.assertion in DONE:
             _to_history(ctx, fact, SEVERAL_PATIENTS, spans[0])
+
+
+def _title(ctx: NoteContext, sent: int) -> bool:
+    """The note's first line when it is not a sentence (no closing full stop): a title."""
+    return sent == 0 and not ctx.sentence_text(sent).rstrip().endswith(".")
 
 
 def _to_history(ctx: NoteContext, fact: ProcedureFact, rule: str, span: tuple[int, int]) -> None:
