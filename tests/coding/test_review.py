@@ -219,7 +219,7 @@ HANDBOOK = (
 RETOLD_STORY = (
     "I was reading a story in the newspaper last week about a newer way to treat severe "
     "asthma. He had asthma attacks every night for years. Bronchial thermoplasty was performed "
-    "through a bronchoscope in three sessions. The article said most of those treated did better."
+    "through a bronchoscope. The article said most of those treated did better."
 )
 
 

@@ -158,3 +158,40 @@ def test_a_metastasis_from_hepatocellular_carcinoma_is_not_a_liver_ablation(code
     r = _code(coder, ORIGIN)
     assert [c.code for c in r.cpt] == ["20982", "22513"]
     assert {p.organ for p in r.facts.procedures} == {"bone"}
+
+
+def test_a_coding_article_about_new_codes_documents_no_procedure(coder):
+    text = (
+        "In 2002, CPT codes were approved for radiofrequency ablation (RFA) of the liver. Coders "
+        "should know they cannot use an RFA code more than once per session.\n"
+        "When using the RFA codes, the visit that leads to the RFA may be reported separately."
+    )
+    r = _code(coder, text)
+    assert r.cpt == []
+    assert {p.assertion for p in r.facts.procedures} <= {"hypothetical", "mentioned"}
+
+
+def test_a_leaflet_about_an_emerging_technique_documents_no_procedure(coder):
+    text = (
+        "Less invasive treatment for kidney tumors\n\nMany small renal masses are found on "
+        "imaging done for other reasons. Cryoablation has emerged as a viable alternative to "
+        "partial nephrectomy in many cases. New techniques involving embolization followed by "
+        "cryoablation in the same setting are being performed at our center."
+    )
+    r = _code(coder, text)
+    assert r.cpt == []
+
+
+def test_what_a_review_says_was_done_is_the_patients_history(coder):
+    text = (
+        "Medical Necessity Assessment: Basivertebral Nerve Ablation\n"
+        "The L4 and L5 basivertebral nerve ablation is medically necessary for this 58-year-old "
+        "patient with vertebrogenic low back pain.\n"
+        "Injection therapies: The patient underwent facet injections and sacroiliac joint "
+        "injections with short-lived relief."
+    )
+    r = _code(coder, text)
+    assert r.cpt == []
+    injections = [p for p in r.facts.procedures if p.action == "injection"]
+    assert injections and {p.assertion for p in injections} == {"historical"}
+    assert all("scope.review_request_history" in p.rules for p in injections)

@@ -17,7 +17,9 @@ from .context import assert_mention
 from .lexicon import Mention, get_lexicon, props
 from .notectx import NEGATED, NoteContext, mode
 from .precursor import date_precursors
+from .reader import section_rules
 from .schema import TargetType
+from .timeline import date_before_later_visit, date_several_patients, date_several_sessions
 
 
 @dataclass
@@ -169,10 +171,13 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
     )
     if found and found.cue.rule.general and _ages_near(ctx, sent):
         found = None  # "A 60-year-old man presents ... cryoablation is performed": narrative
-    if found and not (found.value == "performed" and _quiet(ctx, section)):
+    if found and not (found.value == "performed" and _quiet(ctx, section, sent)):
         assertion, rule = found.value, found.cue.rule.id
     else:
         assertion, rule = _unasserted(ctx, m, sent, section)
+    if assertion == "performed" and ctx.note_cue_spans["review_request"]:
+        # a utilization review documents no procedure: what it says was done is the history
+        assertion, rule = "historical", "scope.review_request_history"
     anchor = Anchor(m, sent, section, assertion, rule)
     anchor.attrs["action"] = m.get("action")
     if props().action(m.get("action")).targetless:
@@ -223,10 +228,15 @@ def _ages_near(ctx: NoteContext, sent: int) -> bool:
 def _unasserted(ctx: NoteContext, m: Mention, sent: int, section: str) -> tuple[str, str | None]:
     """The assertion of a mention no cue governs: its section's default; in the free text of a
     note, performed only with a sign of doing or of an encounter. A request for authorization
-    documents none; a paper's title names its subject, not a procedure done by the title."""
+    documents none; a paper's title names its subject, not a procedure done by the title, and
+    a question asks, it does not document."""
     default = ctx.section_default(section)
+    if section in section_rules().retells_case and not _quiet(ctx, section, sent) and m.get("past"):
+        return "performed", "scope.case_retold"  # 'In this patient, the L5 branch was ablated'
     if default != "mentioned":
         return default, None
+    if ctx.is_question(sent):
+        return "hypothetical", "scope.question"  # 'Can RFA treat autonomous thyroid nodules?'
     if ctx.note_cue_spans["review_request"]:
         return "planned", "scope.review_request"
     if sent == 0 and ctx.note_cue_spans["paper"]:
@@ -238,10 +248,15 @@ def _unasserted(ctx: NoteContext, m: Mention, sent: int, section: str) -> tuple[
     return "mentioned", None
 
 
-def _quiet(ctx: NoteContext, section: str) -> bool:
+def _quiet(ctx: NoteContext, section: str, sent: int | None = None) -> bool:
     """History, plan and indication sections keep their own default against a verb of doing:
-    'History: ... underwent RFA' is an earlier encounter."""
-    return ctx.section_default(section) not in ("performed", "mentioned")
+    'History: ... underwent RFA' is an earlier encounter. A paper's background or discussion
+    does too, except in a sentence about its own case ('In this patient, the L5 medial branch
+    was ablated'): there the verb documents the case's procedure."""
+    if ctx.section_default(section) in ("performed", "mentioned"):
+        return False
+    retold = section in section_rules().retells_case
+    return not (retold and sent is not None and ctx.sentence_has("case_subject", sent))
 
 
 def anchors_of(ctx: NoteContext) -> list[Anchor]:
@@ -729,9 +744,7 @@ def _shape(ctx: NoteContext, fact: ProcedureFact, anchors: list[Anchor], alone: 
         sents = _sents(anchors)
         levels = fact.levels
         fact.count = (
-            ctx.joints(sents)
-            or ctx.joints()
-            or (max(len(levels) - 1, 1) if levels else fact.count)
+            ctx.joints(sents) or ctx.joints() or (max(len(levels) - 1, 1) if levels else fact.count)
         )
     if props().organ(fact.organ).extension:
         fact.extension = _extension(ctx)
@@ -832,9 +845,7 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
             )
             fact.evidence += [Span(a, b, ctx.doc.text[a:b]) for a, b in stops]
             fact.rules.append("context.aborted")
-    ablations = [
-        f for f in facts if props().action(f.action).tumor and f.assertion == "performed"
-    ]
+    ablations = [f for f in facts if props().action(f.action).tumor and f.assertion == "performed"]
     for fact in facts:
         if props().action(fact.action).samples and ablations:
             fact.same_lesion_biopsy = _same_lesion(ctx, fact, ablations[0])
@@ -898,6 +909,9 @@ def procedures(ctx: NoteContext) -> list[ProcedureFact]:
     facts = _fold_into(facts)
     date_precursors(facts)
     apply_note_cues(ctx, facts)
+    date_before_later_visit(ctx, facts)
+    date_several_sessions(ctx, facts)
+    date_several_patients(ctx, facts)
     return facts + _later_sessions(ctx, facts) + _untreated_items(ctx, facts)
 
 

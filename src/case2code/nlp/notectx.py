@@ -18,6 +18,7 @@ from .reader import Document, section_rules
 from .schema import TargetType
 
 NEGATED = frozenset({"negated"})
+HISTORICAL = frozenset({"historical"})
 PRESENT = ("present", None)  # the assertion of a condition no cue governs
 T = TypeVar("T")
 
@@ -206,18 +207,38 @@ class NoteContext:
 
     def stop_spans(self) -> list[tuple[int, int]]:
         """Stop cues ('was terminated', 'discontinued') in sentences that speak of a procedure:
-        'chemotherapy was discontinued' stops no ablation."""
+        'chemotherapy was discontinued' stops no ablation, and 'ablation terminated the
+        tachycardia' is the arrhythmia ending (note cue `arrhythmia_ended`)."""
         return list(self.once("stop_spans", self._stop_spans))
 
     def _stop_spans(self) -> list[tuple[int, int]]:
         spans = self.note_cue_spans["procedure_word"]
         words = {self.doc.sentence_of(self.token_at(a)) for a, _ in spans}
+        ended = self.note_cue_spans["arrhythmia_ended"]  # the goal reached, not a stop
         out = []
         for a, b in self.note_cue_spans["aborted"]:
+            if any(x < b and a < y for x, y in ended):
+                continue
             i = self.doc.sentence_of(self.token_at(a))
             if i in words or any(m.get("action") for m in self._sent_mentions[i]):
                 out.append((a, b))
         return out
+
+    def pattern_spans(self, name: str) -> list[tuple[int, int]]:
+        """Spans of a whole-note cue's literals and patterns, in text order (patterns are read
+        only for the cues a rule asks about)."""
+        return list(self.once(("pattern_spans", name), lambda: self._pattern_spans(name)))
+
+    def _pattern_spans(self, name: str) -> list[tuple[int, int]]:
+        found = list(self.note_cue_spans.get(name, ()))
+        for rx in self.lexicon.patterns.get(name, ()):
+            found += [m.span() for m in rx.finditer(self.doc.text)]
+        return sorted(found)
+
+    def is_question(self, sent: int) -> bool:
+        """A sentence that asks ('Can radiofrequency ablation treat ...?', 'Bronchial
+        thermoplasty - what is that?!') documents nothing."""
+        return self.sentence_text(sent).rstrip().rstrip("!").endswith("?")
 
     def token_at(self, char: int) -> int:
         """The first token starting at or after a character offset (binary search)."""
@@ -229,9 +250,7 @@ class NoteContext:
         that guided it ('CT-guided RFA of the left ilium') is one that was done."""
         if m.get("past"):
             return True
-        return any(
-            o.get("guidance") and not self.is_negated(o) for o in self._sent_mentions[sent]
-        )
+        return any(o.get("guidance") and not self.is_negated(o) for o in self._sent_mentions[sent])
 
     def section_default(self, section: str) -> str:
         return section_rules().defaults.get(section, "performed")
@@ -283,7 +302,17 @@ class NoteContext:
         prev = self._prev_mention(m)
         if prev and prev.get("neoplasm") == "secondary" and m.tok_start - prev.tok_end <= 1:
             return True
+        if self._spreads(m):
+            return True
         return m.tok_start > 0 and self.words[m.tok_start - 1] in self.props.origin_before
+
+    def _spreads(self, m: Mention) -> bool:
+        """'hepatocellular carcinoma metastatic to the adrenal gland': the words after the
+        histology say it spread from there to the place named next."""
+        spread = self.once(
+            "origin_spread", lambda: {tuple(p.split()) for p in self.props.origin_spread}
+        )
+        return any(tuple(self.words[m.tok_end : m.tok_end + len(p)]) == p for p in spread)
 
     def is_primary_usage(self, m: Mention) -> bool:
         """'breast' in 'breast cancer': an adjective of the primary, not an ablation target."""
@@ -331,10 +360,36 @@ class NoteContext:
         return self._note_values[key]
 
     def _note_value(self, key: str):
-        values = [m.get(key) for m in self.active_mentions() if m.get(key)]
+        """The most frequent value of the note's active mentions, leaving out, for the keys of
+        `dated_own_values`, the own words of an earlier procedure ('open cryoablation for right
+        RCC 7 years ago' lends no approach to today's cryoablation)."""
+        own = key in self.props.dated_own_values
+        values = [
+            m.get(key)
+            for m in self.active_mentions()
+            if m.get(key) and not (own and self._dated(m))
+        ]
         if not values:
-            values = [m.get(key) for m in self.mentions if m.get(key) and not self.is_negated(m)]
+            values = [
+                m.get(key)
+                for m in self.mentions
+                if m.get(key) and not self.is_negated(m) and not (own and self._dated(m))
+            ]
         return mode(values) if values else None
+
+    def _dated(self, m: Mention) -> bool:
+        """An action mention a historical cue governs: an earlier procedure's own words."""
+        if not m.get("action"):
+            return False
+        found = assert_mention(
+            m.tok_start,
+            m.tok_end,
+            self._sent_cues[self.sentence_index(m)],
+            TargetType.procedure,
+            breaks=self.doc.breaks,
+            only=HISTORICAL,
+        )
+        return found is not None
 
     def note_target(self) -> Mention | None:
         """The likeliest treated site: a specific site near a lesion word, else any target."""

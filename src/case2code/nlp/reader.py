@@ -29,7 +29,8 @@ HEADER_RE = re.compile(
 # A structured abstract runs its headers inline ("... in one session. Case Description: A 45-year-
 # old ..."): a header word group after a sentence end counts only when sections.yaml knows it.
 INLINE_HEADER_RE = re.compile(
-    r"(?<=[.!?])[ \t]*(?P<h>[A-Z][a-z]{1,20}(?: [A-Za-z][a-z]{1,20}){0,3}):[ \t\n]"
+    r"(?<=[.!?])[ \t]*(?P<h>[A-Z][a-z]{1,20}(?: [A-Za-z][a-z]{1,20}){0,3}"
+    r"|[A-Z]{2,20}(?: [A-Z]{2,20}){0,3}):[ \t\n]"  # or in capitals ('... lesion. RESULTS: ...')
 )
 CAPS_HEADER_RE = re.compile(r"^[ \t]*(?P<h>[A-Z][A-Z /&()'\-]{2,40})[ \t]*$", re.MULTILINE)
 SENT_END_RE = re.compile(
@@ -95,6 +96,7 @@ class Document:
 class SectionRules:
     prefixes: tuple[tuple[tuple[str, ...], str], ...]
     defaults: dict[str, str]
+    retells_case: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -105,7 +107,8 @@ def section_rules() -> SectionRules:
         defaults[name] = spec["default"]
         prefixes += [(tuple(TOKEN_RE.findall(h.lower())), name) for h in spec["headers"]]
     prefixes.sort(key=lambda p: -len(p[0]))  # longest header first
-    return SectionRules(tuple(prefixes), defaults)
+    retells = frozenset(n for n, spec in raw["sections"].items() if spec.get("retells_case"))
+    return SectionRules(tuple(prefixes), defaults, retells)
 
 
 @lru_cache(maxsize=4096)

@@ -293,6 +293,8 @@ class ReadingProperties(Strict):
     guidance_alternative_gap: tuple[str, ...] = ()  # words that may stand beside it
     origin_before: tuple[str, ...]  # 'from a renal primary': before an organ, names an origin
     origin_after: tuple[str, ...]  # 'a breast primary': after an organ, names an origin
+    origin_spread: tuple[str, ...] = ()  # 'HCC metastatic to the adrenal': after a histology
+    dated_own_values: tuple[str, ...] = ()  # an earlier procedure's values stay its own
     bone_primary_histology: tuple[str, ...]
     marrow_histology: tuple[str, ...]
     subsite_prefix: dict[str, tuple[str, ...]]

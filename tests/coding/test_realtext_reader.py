@@ -1,0 +1,319 @@
+"""Reader rules for published case reports (issue 7): a paper retells its own case in its
+background or discussion, runs its abstract headers inline in capitals, and reports complications
+of a procedure done at an earlier encounter. Notes written for the project in the shape of the
+real-text corpus (tests/corpus/realtext)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from case2code.engine import Coder
+from case2code.model import Note
+
+DISCUSSION_RETOLD = (
+    "Background:\nSacroiliac joint pain is a frequent source of low back pain, and several "
+    "radiofrequency techniques have been described for it.\n"
+    "Case Report:\nA 61-year-old woman with right-sided sacroiliac joint pain had short relief "
+    "from intra-articular steroid. She underwent a bipolar radiofrequency procedure under "
+    "fluoroscopy.\n"
+    "Discussion:\nThis report supports bipolar radiofrequency nerve ablation for sacroiliac joint "
+    "pain. In this patient, the right L5 medial branch nerve was ablated with conventional "
+    "radiofrequency, followed by bipolar radiofrequency nerve ablation of the S1, S2 and S3 "
+    "lateral branches. We recommend "
+    "bipolar radiofrequency nerve ablation for sacroiliac joint pain that does not respond to "
+    "injections."
+)
+CAPS_ABSTRACT = (
+    "BACKGROUND: Kidney cancer is more frequent after transplantation. Options for a tumor in a "
+    "graft include nephrectomy or partial resection. We report the case of a patient who "
+    "underwent percutaneous cryoablation of a renal cell carcinoma in the grafted kidney. "
+    "PATIENT AND METHODS: Ten years after transplantation a 2 cm lesion was found in the lower "
+    "pole of the graft. After counselling the patient about alternative treatments, the team "
+    "decided on percutaneous cryoablation of the lesion. RESULTS: Graft function was unchanged "
+    "at 6 months."
+)
+EARLIER_ABLATION = (
+    "Esophageal fistula: a rare complication of catheter ablation for atrial fibrillation\n\n"
+    "A 58-year-old man came to the emergency department with fever and chest pain. Three weeks "
+    "before this presentation, he underwent radiofrequency catheter ablation with pulmonary vein "
+    "isolation for persistent atrial fibrillation. He was admitted for evaluation."
+)
+SEEDING = (
+    "Tumor seeding along the needle track after percutaneous radiofrequency ablation (RFA) of a "
+    "liver metastasis is uncommon. A 52-year-old woman developed a chest wall nodule at the site "
+    "of an RFA done 8 months before presentation for a colorectal liver metastasis."
+)
+
+
+@pytest.fixture(scope="module")
+def coder() -> Coder:
+    return Coder()
+
+
+def _code(coder, text):
+    return coder.code(Note(text=text, id="t", date_of_service=date(2025, 6, 2)))
+
+
+def _ablations(r) -> list[str]:
+    return [p.assertion for p in r.facts.procedures if p.action == "ablation"]
+
+
+def test_a_discussion_sentence_about_this_patient_documents_the_procedure(coder):
+    r = _code(coder, DISCUSSION_RETOLD)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("64625", 1, ["RT"])]
+    assert _ablations(r) == ["performed", "hypothetical"]  # the general first sentence stays apart
+    assert "ablated" in [e.text for e in r.cpt[0].evidence]
+
+
+def test_a_recommendation_alone_in_a_discussion_stays_planned(coder):
+    text = (
+        "Discussion:\nWe recommend bipolar radiofrequency nerve ablation for sacroiliac joint pain "
+        "that does not respond to injections."
+    )
+    r = _code(coder, text)
+    assert r.cpt == []
+    assert _ablations(r) == ["planned"]
+
+
+def test_capital_inline_headers_split_an_abstract(coder):
+    r = _code(coder, CAPS_ABSTRACT)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("50593", 1, [])]
+    assert _ablations(r) == ["performed"]
+
+
+def test_an_ablation_before_this_presentation_is_history(coder):
+    r = _code(coder, EARLIER_ABLATION)
+    assert r.cpt == []
+    assert set(_ablations(r)) == {"historical"}
+    assert [n.code for n in r.not_reported if n.code.startswith("936")] == ["93656"]
+
+
+def test_an_ablation_named_as_the_cause_of_seeding_is_history(coder):
+    r = _code(coder, SEEDING)
+    assert r.cpt == []
+    assert set(_ablations(r)) == {"historical"}
+
+
+FLUTTER = (
+    "Case report: A 66-year-old woman with prior percutaneous coronary intervention presented "
+    "with persistent atypical atrial flutter. An electrophysiology study with entrainment "
+    "mapping localized the circuit to the left atrium, and 3-dimensional mapping showed a scar "
+    "with slow conduction near the roof. Ablation of the critical isthmus terminated the "
+    "tachycardia. After ablation, the flutter was no longer inducible."
+)
+
+
+def test_ablation_that_terminated_the_tachycardia_is_done_not_aborted(coder):
+    r = _code(coder, FLUTTER)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("93653", 1, [])]
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert (ablation.assertion, ablation.organ, ablation.approach) == (
+        "performed",
+        "heart",
+        "transcatheter",
+    )
+    assert "adjust.heart_ablation_is_transcatheter" in ablation.rules
+
+
+def test_a_stopped_ep_procedure_is_still_aborted(coder):
+    text = FLUTTER.replace(
+        "Ablation of the critical isthmus terminated the tachycardia.",
+        "The procedure was terminated before ablation because of a pericardial effusion.",
+    ).replace(" After ablation, the flutter was no longer inducible.", "")
+    r = _code(coder, text)
+    assert [p.assertion for p in r.facts.procedures if p.action == "ablation"] == ["aborted"]
+
+
+LATER_VISIT = (
+    "A 70-year-old man with a recurrent adenocarcinoma of the right upper lobe was not fit for "
+    "surgery. CT-guided percutaneous radiofrequency ablation of the right upper lobe tumor was "
+    "performed and he went home the next day. Ten days later, he attended the emergency room "
+    "with chest pain and subcutaneous emphysema. He was admitted for observation."
+)
+FOLLOW_UP_LATER = (
+    "A 70-year-old man with an adenocarcinoma of the right upper lobe was not fit for surgery. "
+    "CT-guided percutaneous radiofrequency ablation of the right upper lobe tumor was performed "
+    "and he went home the next day. Follow-up CT 3 months later showed no residual enhancement."
+)
+SUMMARY = (
+    "A 74-year-old man with lung metastases from an osteosarcoma was not a surgical candidate. "
+    "A total of 14 lung metastases were treated by CT-guided radiofrequency ablation in 6 "
+    "procedures over four years. Pneumothorax followed 2 of 6 (33%) procedures."
+)
+
+
+def test_the_ablation_told_before_a_later_visit_is_history(coder):
+    r = _code(coder, LATER_VISIT)
+    assert r.cpt == []
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert ablation.assertion == "historical"
+    assert "context.earlier_than_later_visit" in ablation.rules
+    assert ablation.evidence[-1].text == "Ten days later, he attended"
+
+
+def test_a_follow_up_scan_later_does_not_date_the_ablation(coder):
+    r = _code(coder, FOLLOW_UP_LATER)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("32998", 1, ["RT"])]
+
+
+def test_a_summary_of_several_sessions_codes_no_session(coder):
+    r = _code(coder, SUMMARY)
+    assert r.cpt == []
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert (ablation.assertion, ablation.rules[-1]) == ("historical", "context.several_sessions")
+
+
+def test_lesions_left_for_later_sessions_do_not_make_a_summary(coder):
+    text = (
+        "PROCEDURE: CT-guided radiofrequency ablation of a right lower lobe lung metastasis.\n"
+        "PLAN: The remaining metastases will be treated in two sessions next month."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("32998", 1, ["RT"])]
+
+
+def test_a_patients_choice_and_a_team_decision_are_not_the_procedure(coder):
+    text = (
+        "A 68-year-old man was seen in the urology clinic for a 2.5 cm enhancing right renal "
+        "mass. After one core biopsy of the mass was nondiagnostic, treatment options were "
+        "discussed with the patient, who opted for percutaneous cryoablation. The decision by the "
+        "tumor board was to treat the mass with cryoablation under CT guidance."
+    )
+    r = _code(coder, text)
+    assert r.cpt == []
+    assert {p.action: p.assertion for p in r.facts.procedures} == {
+        "ablation": "planned",
+        "biopsy": "historical",
+    }
+
+
+def test_a_question_names_a_procedure_it_does_not_document(coder):
+    text = (
+        "Thyroid nodules\n\nCan radiofrequency ablation shrink a benign thyroid nodule that "
+        "causes pressure symptoms?\nA 45-year-old woman asked her doctor about treatment."
+    )
+    r = _code(coder, text)
+    assert r.cpt == []
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert ablation.assertion == "hypothetical"
+    assert "scope.question" in ablation.rules
+
+
+def test_a_review_of_several_patients_codes_no_encounter(coder):
+    text = (
+        "Methods: A retrospective review of 14 patients with benign thyroid nodules treated with "
+        "radiofrequency ablation. RFA was done under local anesthesia with ultrasound guidance. "
+        "Results: mean volume reduction was 61% at 6 months."
+    )
+    r = _code(coder, text)
+    assert r.cpt == []
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert (ablation.assertion, ablation.rules[-1]) == ("historical", "context.several_patients")
+
+
+def test_fine_needle_aspiration_cytology_is_one_earlier_sampling(coder):
+    text = SEEDING + " The skin metastasis was confirmed by fine needle aspiration cytology."
+    r = _code(coder, text)
+    assert r.cpt == []
+    biopsies = [p for p in r.facts.procedures if p.action == "biopsy"]
+    assert [(p.assertion, [e.text for e in p.evidence]) for p in biopsies] == [
+        ("historical", ["fine needle aspiration cytology"])
+    ]
+
+
+def test_a_cancer_metastatic_to_an_organ_names_that_organ_as_the_target(coder):
+    text = (
+        "Hypertensive crisis during radiofrequency ablation of an adrenal metastasis: a case "
+        "report\n\nWe report a case of severe hypertension during RFA of hepatocellular "
+        "carcinoma metastatic to the adrenal gland in a 61-year-old man."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("60699", 1, [])]
+    ablation = next(p for p in r.facts.procedures if p.assertion == "performed")
+    assert ablation.organ == "adrenal"
+    assert "context.performed.during" in ablation.rules
+
+
+def test_an_earlier_open_cryoablation_lends_no_approach_to_todays(coder):
+    text = (
+        "A 63-year-old woman had open cryoablation for a right renal cell carcinoma 7 years ago. "
+        "She now has a new 2.5 cm solid right renal mass. Cryoablation was performed under CT "
+        "guidance with three applicators and two freeze cycles."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [
+        ("50593", 1, ["RT"]),
+        ("77013", 1, ["26"]),
+    ]
+
+
+def test_a_lab_unit_is_not_a_side_and_mri_monitoring_is_guidance(coder):
+    text = (
+        "A 66-year-old man with a renal transplant had a creatinine rise from 29 to 40 mg/L. A "
+        "1.5 cm renal cell carcinoma of the allograft was treated using percutaneous cryoablation. "
+        "The treatment was monitored with MRI. There were no complications."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [
+        ("50593", 1, []),
+        ("77022", 1, ["26"]),
+    ]
+    assert r.cpt[1].evidence[0].text == "monitored with MRI"
+
+
+def test_a_later_complaint_at_the_treated_area_dates_the_ablation(coder):
+    text = (
+        "A 71-year-old man with long-segment Barrett's esophagus underwent circumferential "
+        "radiofrequency ablation. A month later he reported dysphagia, and endoscopy showed a "
+        "tight stricture at the proximal end of the RFA-treated area."
+    )
+    r = _code(coder, text)
+    assert r.cpt == []
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert (ablation.assertion, ablation.rules[-1]) == (
+        "historical",
+        "context.earlier_than_later_visit",
+    )
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["Laser therapy of the tracheal mass was performed", "It was treated by electrocautery"],
+)
+def test_bronchoscopic_laser_or_electrocautery_of_a_tracheal_tumor_is_31641(coder, words):
+    text = (
+        "A 52-year-old woman had inspiratory stridor; bronchoscopy showed a mass narrowing the "
+        f"distal trachea by 80%. {words} through a flexible bronchoscope, restoring the lumen."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("31641", 1, [])]
+
+
+def test_a_title_asked_as_a_question_is_not_the_procedure(coder):
+    text = (
+        "Bronchial thermoplasty - what is that?!\n\nA man in the newspaper had severe asthma "
+        "for years. His doctors said bronchial thermoplasty is an option."
+    )
+    r = _code(coder, text)
+    assert r.cpt == []
+
+
+def test_radiofrequency_lesioning_of_the_sacral_lateral_branches_is_64625(coder):
+    text = (
+        "Procedure: Radiofrequency lesioning of the right L5 dorsal ramus and the S1, S2 and S3 "
+        "lateral branches under fluoroscopy.\nEach nerve was lesioned at 80 C for 90 seconds."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("64625", 1, ["RT"])]
+
+
+def test_pulsed_mode_radiofrequency_lesioning_is_no_destruction(coder):
+    text = (
+        "Pulsed mode radiofrequency lesioning of the suprascapular nerve for chronic shoulder pain "
+        "was performed under ultrasound guidance at 42 C for 4 minutes."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("64999", 1, [])]
+    assert r.facts.procedures[0].action == "neuromodulation"
