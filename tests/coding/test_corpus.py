@@ -61,7 +61,7 @@ HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the R
     "holdout.jsonl": {"cpt_exact": 0.98, "icd10_set_exact": 1.0},
     "holdout2.jsonl": {"cpt_exact": 0.98, "icd10_set_exact": 0.83},
     # real published wording (realtext/README.md), measured 2026-12-03 after the reader rules of
-    # issue 7 (wip/reader2) and the diagnosis rules of issue 8 (wip/dx2), floors at the merged figures
+    # issue 7 (wip/reader2) and the diagnosis rules of issue 8 (wip/dx2): the merged figures
     "realtext/rta.jsonl": {"cpt_exact": 0.82, "icd10_set_exact": 0.67},
     "realtext/rtb.jsonl": {"cpt_exact": 0.81, "icd10_set_exact": 0.5},
     "realtext/rtc.jsonl": {"cpt_exact": 0.89, "icd10_set_exact": 0.78},
