@@ -3,29 +3,15 @@ realistic note asserting the exact ICD-10-CM codes in sequence and the words the
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
+from dx_helpers import codes, evidence, run
 
 from case2code.engine import Coder
-from case2code.model import Note
 
 
 @pytest.fixture(scope="module")
 def coder() -> Coder:
     return Coder()
-
-
-def run(coder: Coder, text: str):
-    return coder.code(Note(id="n", text=text, date_of_service=date(2026, 6, 2)))
-
-
-def codes(result) -> list[str]:
-    return [d.code for d in result.icd10]
-
-
-def evidence(result, code: str) -> list[str]:
-    return [s.text for s in next(d for d in result.icd10 if d.code == code).evidence]
 
 
 CEMENTED_FRACTURE = (
