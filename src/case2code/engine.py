@@ -36,9 +36,10 @@ class Coder:
         lines = Lines(explain=Explainer(self.kb, facts.conditions), decisive=DecisiveWords(matches))
         code_facts(self.kb, facts.procedures, note.date_of_service, note.setting, lines)
         companions.apply(lines, self.kb)
-        review.withhold_procedures(self.kb, lines, note.text)
+        patient = review.names_a_patient(self.kb, note.text)  # one scan, read by four steps
+        review.withhold_procedures(self.kb, lines, note.text, patient)
         target = _target(lines, facts)
-        dx = assign(self.kb, facts, target, patient=review.names_a_patient(self.kb, note.text))
+        dx = assign(self.kb, facts, target, patient=patient)
         _pointers(self.kb, lines.cpt, dx)
         result = Result(
             id=note.id,
@@ -56,9 +57,9 @@ class Coder:
         result.findings += review.scope_findings(self.kb, note.text)
         if not result.cpt:
             result.findings.append(review.nothing_coded(self.kb, result))
-            withheld = review.withhold_diagnoses(self.kb, result, note.text)
+            withheld = review.withhold_diagnoses(self.kb, result, patient)
             result.findings += [withheld] if withheld else []
-        result.review = review.route(self.kb, result, lines, note.text)
+        result.review = review.route(self.kb, result, lines, note.text, patient)
         return result
 
     def _checks(self, lines: Lines, facts: Facts, dx: list[DxCode], note: Note) -> list[Finding]:

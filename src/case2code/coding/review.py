@@ -43,12 +43,13 @@ class Coded:
     result: Result
     lines: Lines
     text: str = ""
+    patient: bool = True  # names_a_patient(kb, text), read once per note by the engine
 
 
-def route(kb: KB, result: Result, lines: Lines, text: str = "") -> Review:
+def route(kb: KB, result: Result, lines: Lines, text: str = "", patient: bool = True) -> Review:
     """The route of one coded note; every rule of review.yaml that objects adds a reason."""
     reasons = []
-    coded = Coded(kb, result, lines, text)
+    coded = Coded(kb, result, lines, text, patient)
     for rule in kb.review.rules if kb.review else []:
         for obj in CHECKS[rule.check](coded, rule):
             message = rule.reason.format(codes=", ".join(obj.codes) or "-", detail=obj.detail)
@@ -313,16 +314,17 @@ def _no_patient(coded: Coded, rule: ReviewRule) -> list[Objection]:
     withheld = [n.code for n in coded.result.not_reported if n.rule == NO_PATIENT_RULE]
     if withheld:
         return [Objection(withheld, f"{detail}; it reads as general text: no line reported", [])]
-    if not coded.result.cpt or not coded.text or names_a_patient(coded.kb, coded.text):
+    if not coded.result.cpt or not coded.text or coded.patient:
         return []
     return [Objection([c.code for c in coded.result.cpt], detail, [])]
 
 
-def withhold_procedures(kb: KB, lines: Lines, text: str) -> None:
+def withhold_procedures(kb: KB, lines: Lines, text: str, patient: bool) -> None:
     """Text about a procedure in general (an article, a policy, a coding Q&A, a patient page)
     describes a procedure, it does not document one: its lines move to not_reported, so no
-    claim is built from a description; the coder sees why in the route."""
-    if not lines.cpt or not reads_as_general_text(kb, text):
+    claim is built from a description; the coder sees why in the route. `patient` is
+    names_a_patient(kb, text), read once per note by the engine."""
+    if not lines.cpt or patient or not _general_words(kb, text):
         return
     reason = kb.explain.findings.no_patient_line
     lines.not_reported[:0] = [
@@ -335,16 +337,19 @@ def withhold_procedures(kb: KB, lines: Lines, text: str) -> None:
 
 def names_a_patient(kb: KB, text: str) -> bool:
     """Whether the text is about one patient (age, sex, pronoun, title, encounter headings):
-    the markers are review.yaml data, shared by the route and by `withhold_diagnoses`."""
+    the markers are review.yaml data; the engine reads them once per note for the route, the
+    withheld lines and diagnoses, and the finding codes of diagnosis.assign."""
     return _matches(_markers(kb)[0], kb.review.patient_markers if kb.review else [], text)
 
 
 def reads_as_general_text(kb: KB, text: str) -> bool:
     """No patient marker and a word of general text (review.yaml general_markers): both lists
     are needed, since a terse procedure log names no patient either."""
-    if not kb.review or names_a_patient(kb, text):
-        return False
-    return _matches(_general(kb), kb.review.general_markers, text)
+    return not names_a_patient(kb, text) and _general_words(kb, text)
+
+
+def _general_words(kb: KB, text: str) -> bool:
+    return bool(kb.review) and _matches(_general(kb), kb.review.general_markers, text)
 
 
 @per_kb
@@ -411,11 +416,11 @@ def union_of(patterns: list[str]) -> re.Pattern | None:
         return None
 
 
-def withhold_diagnoses(kb: KB, result: Result, text: str) -> Finding | None:
+def withhold_diagnoses(kb: KB, result: Result, patient: bool) -> Finding | None:
     """ICD-10-CM codes the reason for an encounter (Guidelines Section IV): text that codes no
     procedure and names no patient (an article, a policy, a patient page) has no encounter, so
     the conditions it mentions are not coded; the finding keeps them for a coder to see."""
-    if result.cpt or not result.icd10 or names_a_patient(kb, text):
+    if result.cpt or not result.icd10 or patient:
         return None
     codes = [d.code for d in result.icd10]
     result.icd10 = []
