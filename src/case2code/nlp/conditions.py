@@ -12,10 +12,8 @@ from collections import Counter
 from functools import lru_cache
 
 from ..model import ConditionFact, Span
-from .context import assert_mention
 from .lexicon import Mention, props
 from .notectx import NoteContext
-from .schema import TargetType
 
 NOT_TODAY = frozenset({"negated", "planned", "hypothetical", "historical"})
 
@@ -657,17 +655,9 @@ def _other_side_named(ctx: NoteContext, organ: str | None, removed: str | None) 
 
 
 def _done_before(ctx: NoteContext, m: Mention) -> bool:
-    sent = ctx.doc.sentence_of(m.tok_start)
-    if ctx.doc.sentences[sent].section in ("plan",):
+    if ctx.section_of(m) in ("plan",):
         return False
-    found = assert_mention(
-        m.tok_start,
-        m.tok_end,
-        ctx.sent_cues(sent),
-        TargetType.procedure,
-        breaks=ctx.doc.breaks,
-        only=NOT_TODAY,
-    )
+    found = ctx.procedure_assertion(m, NOT_TODAY)
     if props().action(m.get("action")).tumor:
         return found is not None and found.value == "historical"
     return found is None or found.value == "historical"

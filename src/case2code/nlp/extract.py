@@ -958,16 +958,7 @@ def _untreated_items(ctx: NoteContext, facts: list[ProcedureFact]) -> list[Proce
 def _untreated(ctx: NoteContext, m: Mention) -> bool:
     """Whether a place is named as not treated: a negation read as of a procedure there (a
     disease named with 'not treated' stays present, so this is not the condition reading)."""
-    sent = ctx.doc.sentence_of(m.tok_start)
-    found = assert_mention(
-        m.tok_start,
-        m.tok_end,
-        ctx.sent_cues(sent),
-        TargetType.procedure,
-        breaks=ctx.doc.breaks,
-        only=NEGATED,
-    )
-    return found is not None
+    return ctx.procedure_assertion(m, NEGATED) is not None
 
 
 def _later_sessions(ctx: NoteContext, facts: list[ProcedureFact]) -> list[ProcedureFact]:

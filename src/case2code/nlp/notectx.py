@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import TypeVar
 
-from .context import assert_mention
+from .context import Assertion, assert_mention
 from .lexicon import Cue, Lexicon, Mention
 from .patterns import ValueMatch
 from .reader import Document, section_rules
@@ -379,17 +379,19 @@ class NoteContext:
 
     def _dated(self, m: Mention) -> bool:
         """An action mention a historical cue governs: an earlier procedure's own words."""
-        if not m.get("action"):
-            return False
-        found = assert_mention(
+        return bool(m.get("action")) and self.procedure_assertion(m, HISTORICAL) is not None
+
+    def procedure_assertion(self, m: Mention, only: frozenset[str]) -> Assertion | None:
+        """The cue of the categories `only` that governs `m`, read as a procedure, in its
+        sentence: the one question several readings ask (dated, untreated, done before)."""
+        return assert_mention(
             m.tok_start,
             m.tok_end,
             self._sent_cues[self.sentence_index(m)],
             TargetType.procedure,
             breaks=self.doc.breaks,
-            only=HISTORICAL,
+            only=only,
         )
-        return found is not None
 
     def note_target(self) -> Mention | None:
         """The likeliest treated site: a specific site near a lesion word, else any target."""
