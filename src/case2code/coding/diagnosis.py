@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from ..kb import KB, icd10
 from ..kb.loader import get_guidelines
+from ..kb.memo import per_kb
 from ..kb.schema import SidedCodes
 from ..model import ConditionFact, DxCode, Facts, Finding, ProcedureFact, Span
 from .neoplasm_codes import SiteCode, is_subsite, site_code, site_entry
@@ -289,11 +290,11 @@ def _benign_histology(kb, c: ConditionFact) -> bool:
     """A histology the Index codes as benign by organ (neoplasm-maps.yaml: insulinoma,
     angiomyolipoma), whatever behavior the reader gave a site word borrowing it ('tail of the
     pancreas' beside 'insulinoma' is the insulinoma, not a pancreatic cancer)."""
-    return bool(c.histology) and any(i.indication == c.histology for i in kb.maps.indications)
+    return c.histology in _indication_entries(kb)
 
 
 def _fibroadenoma(kb, plan: DxPlan, c: ConditionFact) -> bool:
-    ind = next((i for i in kb.maps.indications if i.indication == c.histology), None)
+    ind = _indication_entries(kb).get(c.histology)
     if ind:
         code = ind.codes.get(c.laterality or "unspecified") or ind.codes.get("unspecified")
         plan.add(code, ind.rationale, c.evidence, c.organ, 1, f"dx.{c.histology}")
@@ -441,7 +442,14 @@ def _indications(kb, plan: DxPlan, facts: Facts, target: ProcedureFact | None) -
 
 
 def _indication(kb, c: ConditionFact):
-    return next((i for i in kb.maps.indications if i.indication == c.detail), None)
+    return _indication_entries(kb).get(c.detail)
+
+
+@per_kb
+def _indication_entries(kb: KB) -> dict:
+    """neoplasm-maps.yaml indications by name, built once per KB (three readings look one up
+    per condition: the indication itself, a benign histology, a fibroadenoma)."""
+    return {i.indication: i for i in kb.maps.indications}
 
 
 def _explained(plan: DxPlan, ind, c: ConditionFact, named: set) -> bool:
