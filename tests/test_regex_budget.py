@@ -58,16 +58,13 @@ def _neoplasm_patterns() -> list[tuple[str, int]]:
 
 
 def _review_patterns() -> list[tuple[str, int]]:
-    from case2code.coding.review import _markers
     from case2code.kb import get_kb
 
-    kb = get_kb()
-    policy = kb.review
-    found = [*policy.patient_markers, *(c.pattern for c in policy.scope_cues)]
-    unions = [(u.pattern, u.flags) for u in _markers(kb) if u is not None]  # one pass per list
-    unions += [(p, (f & ~re.UNICODE) | re.ASCII) for p, f in unions]  # review.search twins
-    unions.append((r"[\x1c-\x1f]", 0))  # review.SEPARATORS
-    return [(p, re.IGNORECASE) for p in found] + unions
+    policy = get_kb().review
+    found = [*policy.patient_markers, *policy.publication_markers, *policy.general_markers]
+    found += [*policy.specific_markers, *(c.pattern for c in policy.scope_cues)]
+    twins = [(p, re.IGNORECASE | re.ASCII) for p in found]  # review.search's ASCII copies
+    return [(p, re.IGNORECASE) for p in found] + twins + [(r"[\x1c-\x1f]", 0)]
 
 
 # YAML whose pattern keys hold token specs, not expressions: their REGEX and SEP are read above

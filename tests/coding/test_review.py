@@ -268,22 +268,18 @@ MARKER_TEXTS = [
 
 
 @pytest.mark.parametrize("text", MARKER_TEXTS)
-def test_review_marker_unions_match_where_a_marker_does(text):
-    """The route searches each marker list as one joined regex: it must find a marker exactly
-    when one of the list's patterns does (the '(?m)' of the heading marker kept scoped)."""
+def test_the_route_finds_a_marker_exactly_where_one_of_its_patterns_does(text):
+    """The route searches only the markers the prefilter lets through: the first match of each
+    list must be the one a plain search of the patterns in their order finds."""
     import re
 
-    from case2code.coding.review import _markers, union_of
+    from case2code.coding.review import _first
 
     kb = get_kb()
-    patient, publication = _markers(kb)
-    for union, markers in (
-        (patient, kb.review.patient_markers),
-        (publication, kb.review.publication_markers),
-    ):
-        expected = any(re.search(p, text, re.IGNORECASE) for p in markers)
-        assert union is not None and bool(union.search(text)) == expected
-    assert union_of([r"(a)\1"]) is None  # a back-reference is not joined
+    for markers in (kb.review.patient_markers, kb.review.publication_markers):
+        plain = next((m for p in markers if (m := re.search(p, text, re.IGNORECASE))), None)
+        got = _first(kb, markers, text)
+        assert (got and got.span()) == (plain and plain.span())
 
 
 @pytest.mark.parametrize(
@@ -298,11 +294,15 @@ def test_review_marker_unions_match_where_a_marker_does(text):
 def test_review_search_matches_like_the_plain_pattern(text):
     """`review.search` may scan ASCII text with a re.ASCII copy: it must find what the pattern
     itself finds, span for span."""
-    from case2code.coding.review import _markers, search
+    import re
 
-    for union in _markers(get_kb()):
-        plain = union.search(text)
-        got = search(union, text)
+    from case2code.coding.review import search
+
+    kb = get_kb()
+    for pattern in [*kb.review.patient_markers, *kb.review.publication_markers]:
+        rx = re.compile(pattern, re.IGNORECASE)
+        plain = rx.search(text)
+        got = search(rx, text)
         assert (got and got.span()) == (plain and plain.span())
 
 

@@ -18,6 +18,7 @@ from ..kb import KB
 from ..kb.memo import per_kb
 from ..kb.schema import CodeKind, ReviewRule
 from ..model import Finding, NotReported, ProcedureFact, Result, Review, ReviewReason, Span
+from ..nlp.prefilter import Prefilter
 from .explain import Explainer, fill
 from .lines import Lines
 
@@ -129,7 +130,7 @@ def _unspecified(coded: Coded, rule: ReviewRule) -> list[Objection]:
         if "unspecified" in d.description.lower() and d.code not in ok
     ]
     markers = review.specific_markers if review else []
-    if found and markers and not _matches(_specific(coded.kb), markers, coded.text or ""):
+    if found and markers and _first(coded.kb, markers, coded.text or "") is None:
         return []
     return found
 
@@ -339,7 +340,7 @@ def names_a_patient(kb: KB, text: str) -> bool:
     """Whether the text is about one patient (age, sex, pronoun, title, encounter headings):
     the markers are review.yaml data; the engine reads them once per note for the route, the
     withheld lines and diagnoses, and the finding codes of diagnosis.assign."""
-    return _matches(_markers(kb)[0], kb.review.patient_markers if kb.review else [], text)
+    return _first(kb, kb.review.patient_markers if kb.review else [], text) is not None
 
 
 def reads_as_general_text(kb: KB, text: str) -> bool:
@@ -349,37 +350,36 @@ def reads_as_general_text(kb: KB, text: str) -> bool:
 
 
 def _general_words(kb: KB, text: str) -> bool:
-    return bool(kb.review) and _matches(_general(kb), kb.review.general_markers, text)
+    return bool(kb.review) and _first(kb, kb.review.general_markers, text) is not None
 
 
 @per_kb
-def _general(kb: KB) -> re.Pattern | None:
-    """The general-text markers joined once per KB (read only for texts with no patient)."""
-    return union_of(kb.review.general_markers) if kb.review else None
+def _prefilter(kb: KB) -> Prefilter:
+    """Every pattern of review.yaml in one Hyperscan automaton: one pass over the note says
+    which could match, and only those are searched with `re` (nlp/prefilter.py)."""
+    policy = kb.review
+    if not policy:
+        return Prefilter("route", [])
+    every = [*policy.patient_markers, *policy.publication_markers, *policy.general_markers]
+    every += [*policy.specific_markers, *(c.pattern for c in policy.scope_cues)]
+    return Prefilter("route", every)
 
 
-def _matches(union: re.Pattern | None, patterns: list[str], text: str) -> bool:
-    """Whether one of `patterns` matches: one scan through their union when they could be
-    joined, else one search per pattern."""
-    if union is not None:
-        return bool(search(union, text))
-    return any(re.search(p, text, re.IGNORECASE) for p in patterns)
+def _first(kb: KB, patterns: list[str], text: str) -> re.Match | None:
+    """The match of the first of `patterns`, in list order, that matches `text` (the list's
+    order is the data's: the first publication marker found is the one quoted)."""
+    pre = _prefilter(kb)
+    for pattern in patterns:
+        if pre.may_match(pattern, text):
+            m = search(_compiled(pattern), text)
+            if m:
+                return m
+    return None
 
 
-@per_kb
-def _specific(kb: KB) -> re.Pattern | None:
-    """The words that can make an unspecified diagnosis specific, joined once per KB."""
-    return union_of(kb.review.specific_markers) if kb.review else None
-
-
-@per_kb
-def _markers(kb: KB) -> tuple[re.Pattern | None, re.Pattern | None]:
-    """The patient markers and the publication markers, each as one regex that matches where
-    any of its patterns does: one pass over the note instead of one per pattern (each pass is
-    a Python-speed scan of the whole text). Built once per KB."""
-    if not kb.review:
-        return None, None
-    return union_of(kb.review.patient_markers), union_of(kb.review.publication_markers)
+@lru_cache(maxsize=1024)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.IGNORECASE)
 
 
 SEPARATORS = re.compile(r"[\x1c-\x1f]")  # ASCII controls that \s matches in Unicode mode only
@@ -388,32 +388,15 @@ SEPARATORS = re.compile(r"[\x1c-\x1f]")  # ASCII controls that \s matches in Uni
 def search(rx: re.Pattern, text: str) -> re.Match | None:
     """`rx.search(text)`, through a re.ASCII copy of `rx` when that matches the same: on ASCII
     text without the four separator controls, \\b, \\w, \\d, \\s and case folding read every
-    character alike in both modes, and the ASCII mode scans a third faster (the route scans
-    every note whole)."""
+    character alike in both modes, and the ASCII mode scans a third faster."""
     if text.isascii() and not SEPARATORS.search(text):
         return _ascii_twin(rx).search(text)
     return rx.search(text)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=1024)
 def _ascii_twin(rx: re.Pattern) -> re.Pattern:
     return re.compile(rx.pattern, (rx.flags & ~re.UNICODE) | re.ASCII)
-
-
-def union_of(patterns: list[str]) -> re.Pattern | None:
-    """One case-insensitive regex matching wherever one of `patterns` matches, or None when they
-    cannot be joined without changing their meaning (a back-reference counts groups, and joined
-    patterns renumber them). A leading global flag group ('(?m)') becomes a scoped one."""
-    parts = []
-    for p in patterns:
-        if re.search(r"\\[1-9]|\(\?P=", p):
-            return None
-        flags = re.match(r"\(\?([aiLmsux]+)\)", p)
-        parts.append(f"(?{flags.group(1)}:{p[flags.end() :]})" if flags else f"(?:{p})")
-    try:
-        return re.compile("|".join(parts), re.IGNORECASE) if parts else None
-    except re.error:
-        return None
 
 
 def withhold_diagnoses(kb: KB, result: Result, patient: bool) -> Finding | None:
@@ -433,15 +416,11 @@ def _publication(coded: Coded, rule: ReviewRule) -> list[Objection]:
     treatments, outcomes, several patients) is not an encounter a claim can rest on."""
     if not coded.result.cpt or not coded.text or not coded.kb.review:
         return []
-    union = _markers(coded.kb)[1]
-    if union is not None and not search(union, coded.text):
-        return []  # no marker anywhere: skip the search of each marker (the first one found wins)
-    for pattern in coded.kb.review.publication_markers:
-        m = re.search(pattern, coded.text, re.IGNORECASE)
-        if m:
-            span = Span(m.start(), m.end(), coded.text[m.start() : m.end()])
-            return [Objection([c.code for c in coded.result.cpt], f'"{span.text}"', [span])]
-    return []
+    m = _first(coded.kb, coded.kb.review.publication_markers, coded.text)
+    if m is None:
+        return []
+    span = Span(m.start(), m.end(), coded.text[m.start() : m.end()])
+    return [Objection([c.code for c in coded.result.cpt], f'"{span.text}"', [span])]
 
 
 def _no_procedure(coded: Coded, rule: ReviewRule) -> list[Objection]:
@@ -453,23 +432,15 @@ def _no_procedure(coded: Coded, rule: ReviewRule) -> list[Objection]:
 def scope_findings(kb: KB, text: str) -> list[Finding]:
     """Services documented in the note that case2code never codes (review.yaml scope_cues)."""
     out = []
-    union = _scope_union(kb)
-    if union is not None and not search(union, text):
-        return out  # no cue anywhere: one scan of the note instead of one per cue
+    pre = _prefilter(kb)
     for cue in kb.review.scope_cues if kb.review else []:
-        m = re.search(cue.pattern, text, re.IGNORECASE)
+        m = search(_compiled(cue.pattern), text) if pre.may_match(cue.pattern, text) else None
         if m:
             span = Span(m.start(), m.end(), text[m.start() : m.end()])
             where = f'"{span.text}" at {span.start}'
             msg = f"{cue.message.strip()} ({where})"
             out.append(Finding("info", "out_of_scope_service", msg, [], [span], cue.id))
     return out
-
-
-@per_kb
-def _scope_union(kb: KB) -> re.Pattern | None:
-    """The scope cues' patterns as one regex (see `union_of`), built once per KB."""
-    return union_of([c.pattern for c in kb.review.scope_cues]) if kb.review else None
 
 
 def nothing_coded(kb: KB, result: Result) -> Finding:

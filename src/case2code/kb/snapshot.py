@@ -93,6 +93,21 @@ def load_or_build(
     return kb
 
 
+def load_or_build_keyed(
+    name: str, parts: tuple, build: Callable[[], Any], cache: Path | None = None
+) -> Any:
+    """`build()`'s value, saved for the next process under a key of `parts` (everything the
+    value depends on): for objects compiled from KB data that are not the KB itself, such as
+    the regex prefilter's automaton."""
+    key = hashlib.sha256("\n".join(map(str, (FORMAT, name, *parts))).encode()).hexdigest()
+    path = (cache or cache_dir()) / f"{name}-{key[:32]}.pickle"
+    value = _read(path, key)
+    if value is None:
+        value = build()
+        _write(path, key, value, name)
+    return value
+
+
 def _read(path: Path, key: str) -> Any:
     try:
         with path.open("rb") as handle:

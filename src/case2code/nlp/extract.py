@@ -854,10 +854,9 @@ def apply_note_cues(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
 
 def _energy(ctx: NoteContext, spans) -> bool | None:
     """Whether any ablation energy was delivered before the stop; None when the note is silent."""
-    pats = ctx.lexicon.patterns
-    if spans["no_energy"] or any(p.search(ctx.doc.text) for p in pats.get("no_energy", [])):
+    if spans["no_energy"] or ctx.pattern_spans("no_energy"):
         return False
-    if spans["energy"] or any(p.search(ctx.doc.text) for p in pats.get("energy", [])):
+    if spans["energy"] or ctx.pattern_spans("energy"):
         return True
     return None
 

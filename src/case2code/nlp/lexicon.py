@@ -19,6 +19,7 @@ from importlib import resources
 import yaml
 
 from .patterns import PatternContext, ValueMatch, ValueRules
+from .prefilter import Prefilter
 from .reader import Document
 from .scanner import Trie
 from .schema import (
@@ -97,6 +98,7 @@ class Lexicon:
     props: ReadingProperties
     version: str
     patterns: dict[str, list[re.Pattern]] = field(default_factory=dict)
+    prefilter: Prefilter | None = field(default=None, repr=False, compare=False)
     # id of a trie node's entry list -> the attributes its entries set, merged (first entry
     # wins), the entries and their ids: merged once per literal, not once per match. The lists
     # live in the trie as long as this lexicon, so their ids stay theirs. Mentions share these
@@ -175,6 +177,7 @@ def get_lexicon() -> Lexicon:
         c.name: [re.compile(p, re.IGNORECASE) for p in c.patterns] for c in notes.cues if c.patterns
     }
     version = "+".join(f.version for f in (lex, ctx, notes, tokens, props))
+    every = [rx.pattern for rxs in patterns.values() for rx in rxs]
     return Lexicon(
         trie,
         ctx,
@@ -184,6 +187,7 @@ def get_lexicon() -> Lexicon:
         props,
         version,
         patterns,
+        Prefilter("notecues", every),
     )
 
 

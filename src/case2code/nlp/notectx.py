@@ -6,6 +6,7 @@ sentence or section, never a rescan of the text.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from functools import cached_property
@@ -224,6 +225,12 @@ class NoteContext:
                 out.append((a, b))
         return out
 
+    def may_match(self, rx: re.Pattern, text: str) -> bool:
+        """False only when the whole-note cue pattern `rx` cannot match (one Hyperscan pass
+        per note answers for all of them: nlp/prefilter.py)."""
+        pre = self.lexicon.prefilter
+        return pre is None or pre.may_match(rx.pattern, text)
+
     def pattern_spans(self, name: str) -> list[tuple[int, int]]:
         """Spans of a whole-note cue's literals and patterns, in text order (patterns are read
         only for the cues a rule asks about)."""
@@ -231,8 +238,10 @@ class NoteContext:
 
     def _pattern_spans(self, name: str) -> list[tuple[int, int]]:
         found = list(self.note_cue_spans.get(name, ()))
+        text, may = self.doc.text, self.may_match
         for rx in self.lexicon.patterns.get(name, ()):
-            found += [m.span() for m in rx.finditer(self.doc.text)]
+            if may(rx, text):
+                found += [m.span() for m in rx.finditer(text)]
         return sorted(found)
 
     def is_question(self, sent: int) -> bool:
