@@ -263,6 +263,45 @@ def test_a_lab_unit_is_not_a_side_and_mri_monitoring_is_guidance(coder):
     assert r.cpt[1].evidence[0].text == "monitored with MRI"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the complication told in the same sentence as the procedure it follows (EVLA)
+        "Clinical history: a 55-year-old woman suffered from left groin pain and swelling three "
+        "days after endovenous laser ablation of the small saphenous vein. Doppler showed an "
+        "occlusive femoral vein thrombosis and anticoagulation was started.",
+        # the time clause first, the complaint as its subject ('..., dysphagia occurred')
+        "A 75-year-old woman was treated with RFA for hepatocellular carcinoma. One week after "
+        "laparoscopic RFA for a recurrent tumor in segment 2 of the liver, dysphagia and thoracic "
+        "pain occurred. Endoscopy showed a perforated esophageal ulcer.",
+    ],
+)
+def test_a_complaint_days_after_the_ablation_dates_the_ablation(coder, text):
+    r = _code(coder, text)
+    assert r.cpt == []
+    assert r.review.route == "review"
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert ablation.assertion == "historical"
+    assert {"context.earlier_than_later_visit", "context.historical.after"} & set(ablation.rules)
+
+
+def test_a_tumor_that_developed_years_after_surgery_is_treated_today(coder):
+    """'Three years after the operation, she developed liver metastases and was treated by
+    microwave coagulation': the later event is today's ablation, not a complication of it."""
+    text = (
+        "We report a 44-year-old woman who underwent modified radical mastectomy for right "
+        "breast cancer. Three years after the operation, she developed two metastatic liver "
+        "tumours and was treated by MR-guided percutaneous microwave coagulation."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [
+        ("47382", 1, []),
+        ("77022", 1, ["26"]),
+    ]
+    assert [d.code for d in r.icd10] == ["C78.7", "Z85.3"]
+    assert r.cpt[0].evidence[0].text == "microwave coagulation"
+
+
 def test_a_later_complaint_at_the_treated_area_dates_the_ablation(coder):
     text = (
         "A 71-year-old man with long-segment Barrett's esophagus underwent circumferential "

@@ -22,9 +22,10 @@ DONE = ("performed", "aborted")  # an aborted session told before the later visi
 
 
 def date_before_later_visit(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
-    """Each performed procedure whose story evidence all comes before the note's first later
-    visit, or in its sentence ('A month later he reported dysphagia ... at the RFA-treated
-    area': the earlier procedure named as where the problem is), is history."""
+    """Each performed procedure told before the note's first later visit (in an earlier
+    sentence, or in the visit's sentence up to the end of the cue) and nowhere after that
+    sentence ('A month later he reported dysphagia ... at the RFA-treated area': the earlier
+    procedure named as where the problem is) is history."""
     spans = ctx.pattern_spans("later_visit")
     if not spans:
         return
@@ -33,6 +34,9 @@ def date_before_later_visit(ctx: NoteContext, facts: list[ProcedureFact]) -> Non
     for fact in facts:
         told = _story(ctx, fact)
         before = any(e.end <= visit.start for e in told)  # told first, then the later visit
+        # or told in the visit's own sentence up to the cue: 'underwent RFA ..., but developed
+        # Graves disease eight weeks after RFA', 'pain three days after EVLA'
+        before = before or any(visit.start <= e.start and e.end <= end for e in told)
         if fact.assertion in DONE and before and all(e.start < visit.end for e in told):
             _to_history(ctx, fact, LATER_VISIT, (start, end))
 
