@@ -163,7 +163,7 @@ def get_lexicon() -> Lexicon:
     notes = load("notecues.yaml", NoteCueFile)
     tokens = load("tokens.yaml", TokenRuleFile)
     props = load("properties.yaml", ReadingProperties)
-    trie = Trie()
+    trie = Trie(props.spelling_variants)
     for entry in lex.entries:
         for literal in entry.literals:
             trie.add(literal, TERM, entry, plural=True)

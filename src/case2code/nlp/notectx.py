@@ -38,7 +38,8 @@ class NoteContext:
     def __init__(self, doc: Document, lexicon: Lexicon):
         self.doc = doc
         self.lexicon = lexicon
-        self.words = [t.lower for t in doc.tokens]
+        spelling = lexicon.props.spelling_variants  # 'tumours' is read as 'tumors'
+        self.words = [spelling.get(w, w) for w in (t.lower for t in doc.tokens)]
         scan = lexicon.scan(doc, self.words)
         self.mentions, self.cues, self.values = scan.mentions, scan.cues, scan.values
         self.note_cue_spans = scan.note_spans

@@ -28,12 +28,13 @@ def literal_key(literal: str) -> tuple[str, ...]:
 class Trie:
     """Token trie of literal phrases, each tagged with the table (`kind`) it belongs to."""
 
-    def __init__(self) -> None:
+    def __init__(self, spelling: dict[str, str] | None = None) -> None:
         self.root: dict = {}
         self.kinds: list[Hashable] = []
+        self.spelling = spelling or {}  # a word's variant -> the spelling notes are read in
 
     def add(self, literal: str, kind: Hashable, payload, *, plural: bool = False) -> None:
-        key = literal_key(literal)
+        key = tuple(self.spelling.get(w, w) for w in literal_key(literal))
         if not key:
             raise ValueError(f"literal {literal!r} has no word characters: remove it")
         if kind not in self.kinds:
@@ -47,7 +48,9 @@ class Trie:
         node = self.root
         for word in key:
             node = node.setdefault(word, {})
-        node.setdefault(END, {}).setdefault(kind, []).append(payload)
+        payloads = node.setdefault(END, {}).setdefault(kind, [])
+        if not any(p is payload for p in payloads):  # 'tumour' and 'tumor' of one entry
+            payloads.append(payload)
 
     def scan(self, words: list[str]) -> dict[Hashable, list[tuple[int, int, list]]]:
         """Per table, the longest non-overlapping matches, left to right: (start, end, payloads).

@@ -284,6 +284,8 @@ class ReadingProperties(Strict):
     level_junctions: tuple[tuple[str, str], ...]
     junction_regions: tuple[JunctionRegion, ...] = ()
     quiet_sections: tuple[str, ...]
+    # British spelling -> the lexicon's (US) spelling, applied to note words and literals alike
+    spelling_variants: dict[str, str] = {}
     precursor: PrecursorRule = PrecursorRule()  # blocks recounted beside their destruction
     nerve_site_priority: tuple[str, ...]
     note_level_approaches: tuple[str | None, ...]
