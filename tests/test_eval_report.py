@@ -8,11 +8,13 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from case2code.evaluation import METRICS, evaluate
+from case2code.evaluation import METRICS, _scored_lines, evaluate
 from case2code.formats.report import report_text
+from case2code.model import CodeLine
 
 NOTE = (Path(__file__).parents[1] / "src/case2code/examples/bone-rfa-iliac.txt").read_text()
 RIGHT = {
@@ -130,3 +132,25 @@ def test_cli_eval_json_and_text(tmp_path):
         timeout=180,
     ).stdout
     assert "not-reported codes         0.500  (1/2)" in text
+
+
+def test_an_optional_form_of_a_required_line_scores_as_that_line():
+    """Gold that accepts '20982, or 20982-LT' lists 20982 as required and 20982-LT as optional:
+    the engine's 20982 must pass (it was dropped as 'optional' before), and so must 20982-LT;
+    20982-RT is neither form and fails the modifiers."""
+    forms = [{"code": "20982", "units": 1, "modifiers": ["LT"]}]
+    report = evaluate([_case("either-form", cpt_optional=forms)])
+    assert report.summary()["cpt_exact"] == 1.0
+    assert report.summary()["modifiers_exact"] == 1.0
+    exp = {"cpt": RIGHT["cpt"], "cpt_optional": forms}
+    as_lt = SimpleNamespace(cpt=[CodeLine("20982", 1, ["LT"])])
+    as_rt = SimpleNamespace(cpt=[CodeLine("20982", 1, ["RT"])])
+    assert _scored_lines(exp, as_lt) == [("20982", 1, ())]
+    assert _scored_lines(exp, as_rt) == [("20982", 1, ("RT",))]
+
+
+def test_a_code_only_optional_is_left_out_of_the_score():
+    extra = [{"code": "77013", "units": 1, "modifiers": ["26"]}]
+    exp = {"cpt": RIGHT["cpt"], "cpt_optional": extra}
+    got = SimpleNamespace(cpt=[CodeLine("20982", 1, []), CodeLine("77013", 1, ["26"])])
+    assert _scored_lines(exp, got) == [("20982", 1, ())]

@@ -225,17 +225,39 @@ def _first_line(text) -> str:
     return line if len(line) <= 120 else line[:117] + "..."
 
 
+def _mods(entry: dict) -> tuple[str, ...]:
+    return tuple(sorted(entry.get("modifiers", [])))
+
+
+def _scored_lines(exp: dict, result: Result) -> list[tuple[str, int, tuple[str, ...]]]:
+    """The result's lines as scored: a code only in `cpt_optional` is accepted and left out; an
+    optional entry with a required line's code is an accepted form of that line ('20982, or
+    20982-LT'), so a line written that way scores as the required one."""
+    required = {c["code"]: _mods(c) for c in exp["cpt"]}
+    optional = exp.get("cpt_optional", [])
+    forms = {(c["code"], _mods(c)) for c in optional if c["code"] in required}
+    extra = {c["code"] for c in optional} - set(required)
+    out = []
+    for line in result.cpt:
+        mods = tuple(sorted(line.modifiers))
+        if line.code in extra:
+            continue
+        if (line.code, mods) in forms:
+            mods = required[line.code]
+        out.append((line.code, line.units, mods))
+    return out
+
+
 def _scored(case: dict, result: Result) -> Scored:
     exp = case["expected"]
-    optional = {c["code"] for c in exp.get("cpt_optional", [])}
-    lines = [c for c in result.cpt if c.code not in optional]
+    lines = _scored_lines(exp, result)
     icd_opt = set(exp.get("icd10_optional", []))
     return Scored(
         exp,
         result,
-        cpt_got=sorted((c.code, c.units) for c in lines),
+        cpt_got=sorted((code, units) for code, units, _ in lines),
         cpt_want=sorted((c["code"], c["units"]) for c in exp["cpt"]),
-        mods_got=sorted((c.code, tuple(sorted(c.modifiers))) for c in lines),
+        mods_got=sorted((code, mods) for code, _, mods in lines),
         mods_want=sorted((c["code"], tuple(sorted(c.get("modifiers", [])))) for c in exp["cpt"]),
         icd_got=[d.code for d in result.icd10 if d.code not in icd_opt],
         nr_missing=[
