@@ -117,6 +117,20 @@ def test_ablation_that_terminated_the_tachycardia_is_done_not_aborted(coder):
     assert "adjust.heart_ablation_is_transcatheter" in ablation.rules
 
 
+def test_a_medicine_the_patient_discontinued_does_not_stop_the_ablation(coder):
+    text = (
+        "A 52-year-old man had recurrent episodes of paroxysmal atrial fibrillation that needed "
+        "cardioversion. Because the patient discontinued treatment with an antiarrhythmic agent, "
+        "radiofrequency catheter ablation to isolate the pulmonary veins was performed; all four "
+        "veins were isolated."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("93656", 1, [])]
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert ablation.assertion == "performed"
+    assert "context.aborted" not in ablation.rules
+
+
 def test_a_stopped_ep_procedure_is_still_aborted(coder):
     text = FLUTTER.replace(
         "Ablation of the critical isthmus terminated the tachycardia.",

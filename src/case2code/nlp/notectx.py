@@ -209,14 +209,16 @@ class NoteContext:
 
     def stop_spans(self) -> list[tuple[int, int]]:
         """Stop cues ('was terminated', 'discontinued') in sentences that speak of a procedure:
-        'chemotherapy was discontinued' stops no ablation, and 'ablation terminated the
-        tachycardia' is the arrhythmia ending (note cue `arrhythmia_ended`)."""
+        'chemotherapy was discontinued' stops no ablation, 'ablation terminated the
+        tachycardia' is the arrhythmia ending (note cue `arrhythmia_ended`), and 'discontinued
+        treatment with an antiarrhythmic agent' a medicine stopped (`medicine_stopped`)."""
         return list(self.once("stop_spans", self._stop_spans))
 
     def _stop_spans(self) -> list[tuple[int, int]]:
         spans = self.note_cue_spans["procedure_word"]
         words = {self.doc.sentence_of(self.token_at(a)) for a, _ in spans}
-        ended = self.note_cue_spans["arrhythmia_ended"]  # the goal reached, not a stop
+        spans_of = self.note_cue_spans  # the goal reached, or a medicine stopped: not a stop
+        ended = spans_of["arrhythmia_ended"] + spans_of["medicine_stopped"]
         out = []
         for a, b in self.note_cue_spans["aborted"]:
             if any(x < b and a < y for x, y in ended):
