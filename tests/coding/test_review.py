@@ -147,6 +147,32 @@ def test_a_coverage_page_that_names_no_patient_codes_no_diagnoses(coder):
     assert r.cpt == [] and r.icd10 == []
     withheld = next(f for f in r.findings if f.rule == "scope.no_encounter")
     assert withheld.codes and all(c.startswith("E04.") for c in withheld.codes)
+    # No encounter and nothing billed: the empty claim is right, so the route is auto; the
+    # findings still say what was withheld and why.
+    assert r.review.route == "auto" and r.review.reasons == []
+
+
+def test_a_visit_with_no_procedure_still_goes_to_a_coder_for_its_visit(coder):
+    """An encounter with no procedure has a visit whose E/M level case2code does not code: the
+    quiet rule of general text does not reach it."""
+    r = coder.code(Note(CONSULT, "follow-up", date(2025, 8, 26)))
+    assert r.cpt == [] and [d.code for d in r.icd10] == ["C64.2"]
+    assert [x.rule for x in r.review.reasons] == ["route.no_procedure"]
+    assert r.review.route == "review"
+
+
+BLANK_TEMPLATE = (
+    "Thyroid nodule radiofrequency ablation template.\n"
+    "Probe: ____ gauge. Power: ____ W. Duration: ____ min."
+)
+
+
+def test_a_text_with_no_patient_and_no_general_word_still_goes_to_a_coder(coder):
+    """No patient marker but no word of general text either: it may be a terse encounter, so
+    the empty result is not taken as the right one."""
+    r = coder.code(Note(BLANK_TEMPLATE, "template", date(2025, 6, 2)))
+    assert r.cpt == [] and r.icd10 == []
+    assert [x.rule for x in r.review.reasons] == ["route.no_procedure"]
     assert r.review.route == "review"
 
 
@@ -194,8 +220,8 @@ def test_a_patient_page_about_renal_ablation_reports_no_cpt_line(coder):
     assert "names no patient" in withheld[0].reason
     nothing = next(f for f in r.findings if f.rule == "scope.nothing_coded")
     assert nothing.codes == ["50592", "77013"] and "names no patient" in nothing.message
-    reason = next(x for x in r.review.reasons if x.rule == "route.no_patient")
-    assert reason.codes == ["50592", "77013"] and "general text" in reason.message
+    # The withheld lines are the whole answer for a text with no encounter: routed auto.
+    assert r.review.route == "auto" and r.review.reasons == []
 
 
 def test_a_terse_procedure_log_with_no_patient_word_is_coded_and_reviewed(coder):
@@ -228,7 +254,7 @@ def test_a_patient_handbook_is_not_a_patient(coder):
     r = coder.code(Note(HANDBOOK, "handbook", date(2025, 6, 2)))
     assert r.cpt == [] and r.icd10 == []
     assert [n.code for n in r.not_reported if n.rule == "scope.no_patient"] == ["93656"]
-    assert r.review.route == "review"
+    assert r.review.route == "auto"  # nothing billed for a text with no encounter
 
 
 def test_a_story_retold_from_a_newspaper_is_routed_to_review(coder):

