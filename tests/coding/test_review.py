@@ -119,13 +119,18 @@ def test_every_review_rule_names_a_check_that_exists():
     assert len({rule.id for rule in policy.rules}) == len(policy.rules)
 
 
-@pytest.mark.parametrize("name", ["gold.jsonl", "holdout.jsonl", "holdout2.jsonl"])
+# The auto share measured on 2026-12-03 after the route's sound rules (wip/cov3): raise a floor
+# when a change raises the share, never lower one to let a change in.
+AUTO_SHARE_FLOORS = {"gold.jsonl": 0.68, "holdout.jsonl": 0.6, "holdout2.jsonl": 0.53}
+
+
+@pytest.mark.parametrize("name", sorted(AUTO_SHARE_FLOORS))
 def test_no_auto_routed_note_of_the_tuning_corpora_is_wrong(name):
     report = evaluate(load_gold(CORPUS / name))
     summary = report.summary()
     assert report.auto_wrong == [], report.auto_wrong
     assert summary["auto_case_exact"] == 1.0
-    assert summary["auto_share"] >= 0.4, summary
+    assert summary["auto_share"] >= AUTO_SHARE_FLOORS[name], summary
 
 
 COVERAGE_PAGE = (
@@ -350,3 +355,34 @@ def test_an_unspecified_code_beside_a_side_word_is_sent_to_a_coder(coder):
     assert "C34.90" in [d.code for d in r.icd10]
     reason = next(x for x in r.review.reasons if x.rule == "route.unspecified_diagnosis")
     assert reason.codes == ["C34.90"]
+
+
+SPINE_MET = (
+    "PROCEDURE: CT-guided radiofrequency ablation of an L2 vertebral body metastasis.\n"
+    "HISTORY: 58-year-old woman with {cancer}, ER-positive, on letrozole, with a single "
+    "painful lytic metastasis of the L2 vertebral body.\n"
+    "TECHNIQUE: Under CT guidance a bipolar RF probe was placed through the left pedicle into "
+    "the L2 body and ablation was performed at 90 degrees for 8 minutes.\n"
+    "COMPLICATIONS: None."
+)
+
+
+def test_a_sided_breast_code_is_not_refined_by_a_vertebral_body_or_a_side(coder):
+    """C50.912 already names the left breast: only a part of the breast (a quadrant, the nipple)
+    could refine it, and 'vertebral body' or 'left pedicle' are not parts of a breast."""
+    text = SPINE_MET.format(cancer="invasive ductal carcinoma of the left breast")
+    r = coder.code(Note(text, "spine-met", date(2025, 6, 2)))
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("20982", 1, [])]
+    assert [d.code for d in r.icd10] == ["C79.51", "C50.912", "G89.3", "Z17.0"]
+    assert r.review.route == "auto" and r.review.reasons == []
+
+
+def test_a_breast_code_with_no_side_is_sent_to_a_coder_when_the_note_has_a_side_word(coder):
+    """C50.919 names no side and the note has one ('left pedicle'): the side may be the
+    breast's, written where the reader did not join it, so a coder checks."""
+    text = SPINE_MET.format(cancer="metastatic breast carcinoma")
+    r = coder.code(Note(text, "spine-met-no-side", date(2025, 6, 2)))
+    assert [d.code for d in r.icd10][:2] == ["C79.51", "C50.919"]
+    reason = next(x for x in r.review.reasons if x.rule == "route.unspecified_diagnosis")
+    assert reason.codes == ["C50.919"]
+    assert r.review.route == "review"

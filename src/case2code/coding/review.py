@@ -134,18 +134,47 @@ def _blank(coded: Coded, rule: ReviewRule) -> list[Objection]:
 
 def _unspecified(coded: Coded, rule: ReviewRule) -> list[Objection]:
     """An unspecified code is a reason only where the note names more than the code says: a
-    note with no side and no site word anywhere supports the unspecified code as written."""
+    note with no word that could refine it (a side for a code with no side, a part of that
+    organ) supports the unspecified code as written."""
     review = coded.kb.review
     ok = set(review.unspecified_ok) if review else set()
-    found = [
+    return [
         Objection([d.code], d.description, d.evidence)
         for d in coded.result.icd10
-        if "unspecified" in d.description.lower() and d.code not in ok
+        if "unspecified" in d.description.lower()
+        and d.code not in ok
+        and _could_refine(coded, d.code, d.description)
     ]
-    markers = review.specific_markers if review else []
-    if found and markers and not _matches(_specific(coded.kb), markers, coded.text or ""):
-        return []
-    return found
+
+
+SIDED = re.compile(r"\b(right|left|bilateral)\b", re.IGNORECASE)
+
+
+def _could_refine(coded: Coded, code: str, description: str) -> bool:
+    """Whether the note has a word that could make this unspecified code specific: the parts of
+    its organ (review.yaml subsite_markers for its category, else the generic specific_markers),
+    and a side word unless the code already names its side."""
+    review = coded.kb.review
+    if review is None or not (review.specific_markers or review.side_markers):
+        return True
+    sided = bool(SIDED.search(description))
+    union = _refiners(coded.kb, code.split(".")[0], sided)
+    return union is not None and bool(search(union, coded.text or ""))
+
+
+@per_kb
+def _refiner_memo(kb: KB) -> dict[tuple[str, bool], re.Pattern | None]:
+    return {}
+
+
+def _refiners(kb: KB, category: str, sided: bool) -> re.Pattern | None:
+    """The words that could refine a code of this category, joined once per KB and key."""
+    memo = _refiner_memo(kb)
+    if (category, sided) not in memo:
+        review = kb.review
+        parts = review.subsite_markers.get(category, review.specific_markers)
+        memo[(category, sided)] = union_of(parts + ([] if sided else review.side_markers))
+    return memo[(category, sided)]
 
 
 def _performed_tumor(coded: Coded) -> list[ProcedureFact]:
@@ -378,12 +407,6 @@ def _matches(union: re.Pattern | None, patterns: list[str], text: str) -> bool:
     if union is not None:
         return bool(search(union, text))
     return any(re.search(p, text, re.IGNORECASE) for p in patterns)
-
-
-@per_kb
-def _specific(kb: KB) -> re.Pattern | None:
-    """The words that can make an unspecified diagnosis specific, joined once per KB."""
-    return union_of(kb.review.specific_markers) if kb.review else None
 
 
 @per_kb

@@ -513,7 +513,19 @@ class ReviewPolicy(Strict):
     specific_markers: list[str] = Field(
         default_factory=list,
         description="Regular expressions for words that can make a diagnosis more specific (a "
-        "side, a part of an organ); a note with none of them gets no unspecified-diagnosis reason.",
+        "part of an organ); a note with none of them (nor a side word, side_markers) gets no "
+        "unspecified-diagnosis reason.",
+    )
+    side_markers: list[str] = Field(
+        default_factory=list,
+        description="Regular expressions for side words; they count only for a code that does "
+        "not already name its side (C50.912 names the left breast: only a quadrant can refine it).",
+    )
+    subsite_markers: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="ICD-10-CM category -> the words that name a part of that organ, read instead "
+        "of specific_markers for its codes ('quadrant' refines a breast cancer, 'vertebral body' "
+        "does not).",
     )
     general_markers: list[str] = Field(
         default_factory=list,
