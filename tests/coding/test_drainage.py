@@ -172,3 +172,37 @@ def test_a_drainage_with_no_catheter_word_is_left_to_a_coder(coder):
     uncovered = next(f for f in r.findings if f.kind == "out_of_scope")
     assert uncovered.evidence[0].text == "percutaneous drainage"
     assert "route.uncovered_procedure" in _reasons(r)
+
+
+RENAL_CRYO_NEPHROSTOMY = (
+    "PROCEDURE: CT-guided percutaneous cryoablation of a right renal mass.\n"
+    "HISTORY: 70-year-old man with a 2.6 cm biopsy-proven clear cell renal cell carcinoma of the "
+    "right kidney.\n"
+    "TECHNIQUE: Under CT guidance three cryoprobes were placed and two 10-minute freeze cycles "
+    "were performed. Because of a collecting system injury an 8 French nephrostomy drainage "
+    "catheter was placed into the right kidney."
+)
+LUNG_MWA_CHEST_TUBE = (
+    "PROCEDURE: CT-guided microwave ablation of a right lower lobe lung metastasis.\n"
+    "HISTORY: 66-year-old woman with sigmoid colon adenocarcinoma and a single right lower lobe "
+    "metastasis.\n"
+    "TECHNIQUE: Under CT guidance a microwave antenna was placed and ablation was performed at "
+    "80 W for 8 minutes. A pneumothorax developed and a chest drainage tube was placed."
+)
+
+
+def test_a_nephrostomy_drainage_catheter_is_not_a_collection_drainage(coder):
+    """A nephrostomy drains the collecting system: never 49405; it has codes of its own that the
+    KB lacks, so it is an uncovered procedure a coder codes."""
+    r = coder.code(Note(RENAL_CRYO_NEPHROSTOMY, "nephrostomy", date(2025, 6, 2)))
+    assert _lines(r) == [("50593", 1, ["RT"]), ("77013", 1, ["26"])]
+    uncovered = next(f for f in r.findings if f.rule == "scope.nephrostomy")
+    assert uncovered.evidence[0].text == "nephrostomy drainage catheter"
+    assert _reasons(r) == ["route.uncovered_procedure"]
+
+
+def test_a_chest_drainage_tube_for_a_pneumothorax_is_a_chest_tube_not_49405(coder):
+    r = coder.code(Note(LUNG_MWA_CHEST_TUBE, "chest-tube", date(2025, 6, 2)))
+    assert [c.code for c in r.cpt] == ["32998", "32551"]
+    assert next(c for c in r.cpt if c.code == "32551").evidence[0].text == "chest drainage tube"
+    assert r.review.route == "review"
