@@ -508,7 +508,7 @@ class ReviewPolicy(Strict):
         default_factory=list,
         description="Regular expressions for words that show a note is about one patient (age, "
         "sex, pronoun, title, encounter headings); a text with none that reads as general text "
-        "(general_markers) reports no CPT line and goes to review.",
+        "(general_markers) reports no CPT line, the withheld lines named in not_reported.",
     )
     specific_markers: list[str] = Field(
         default_factory=list,
