@@ -63,6 +63,7 @@ def _review_patterns() -> list[tuple[str, int]]:
     policy = get_kb().review
     found = [*policy.patient_markers, *policy.publication_markers, *policy.general_markers]
     found += [*policy.specific_markers, *(c.pattern for c in policy.scope_cues)]
+    found += [*policy.side_markers, *(p for ps in policy.subsite_markers.values() for p in ps)]
     twins = [(p, re.IGNORECASE | re.ASCII) for p in found]  # review.search's ASCII copies
     return [(p, re.IGNORECASE) for p in found] + twins + [(r"[\x1c-\x1f]", 0)]
 

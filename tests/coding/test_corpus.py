@@ -49,7 +49,11 @@ def test_corpus_is_large_and_covers_every_procedure_code(report):
     # Nor for fine needle aspiration (biopsy.yaml, CPT 2019): scenarios in tests/coding/test_fna.py,
     # a real-text note in realtext/rtf (rtf-012).
     fna = {"10021", "10004", "10005", "10006", "10007", "10008", "10009", "10010", "10011", "10012"}
-    assert procedures - wanted <= {"20985", "50250", "50542"} | companions | blocks | cardiac | fna
+    # Nor for catheter drainage of a fluid collection (drainage.yaml): scenarios in
+    # tests/coding/test_drainage.py, a real-text note in realtext/rtf (rtf-027, 49405).
+    drainage = {"10030", "49405", "49406", "49407"}
+    known = {"20985", "50250", "50542"} | companions | blocks | cardiac | fna | drainage
+    assert procedures - wanted <= known
 
 
 @pytest.mark.parametrize("metric", sorted(FLOORS))
@@ -62,12 +66,16 @@ HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the R
     "holdout2.jsonl": {"cpt_exact": 0.98, "icd10_set_exact": 0.83},
     # real published wording (realtext/README.md), measured 2026-12-03 after the reader rules of
     # issue 7 (wip/reader2) and the diagnosis rules of issue 8 (wip/dx2): the merged figures
-    "realtext/rta.jsonl": {"cpt_exact": 0.82, "icd10_set_exact": 0.67},
-    "realtext/rtb.jsonl": {"cpt_exact": 0.81, "icd10_set_exact": 0.5},
-    "realtext/rtc.jsonl": {"cpt_exact": 0.89, "icd10_set_exact": 0.78},
-    "realtext/rtd.jsonl": {"cpt_exact": 0.89, "icd10_set_exact": 0.86},
-    "realtext/rte.jsonl": {"cpt_exact": 0.72, "icd10_set_exact": 0.64},
-    "realtext/rtf.jsonl": {"cpt_exact": 0.79, "icd10_set_exact": 0.62},
+    # auto_share: the route's share of auto notes, measured after the sound route rules of
+    # wip/cov3 (text that reads as general text, bills nothing and withheld no line is routed
+    # auto); rtg's floors are its figures after this session's reader rules
+    "realtext/rta.jsonl": {"cpt_exact": 0.82, "icd10_set_exact": 0.67, "auto_share": 0.06},
+    "realtext/rtb.jsonl": {"cpt_exact": 0.81, "icd10_set_exact": 0.5, "auto_share": 0.12},
+    "realtext/rtc.jsonl": {"cpt_exact": 0.89, "icd10_set_exact": 0.78, "auto_share": 0.23},
+    "realtext/rtd.jsonl": {"cpt_exact": 0.89, "icd10_set_exact": 0.86, "auto_share": 0.28},
+    "realtext/rte.jsonl": {"cpt_exact": 0.72, "icd10_set_exact": 0.64, "auto_share": 0.12},
+    "realtext/rtf.jsonl": {"cpt_exact": 0.79, "icd10_set_exact": 0.62, "auto_share": 0.03},
+    "realtext/rtg.jsonl": {"cpt_exact": 0.72, "icd10_set_exact": 0.4, "auto_share": 0.09},
 }
 
 

@@ -267,10 +267,16 @@ def test_em_only_clinic_note_says_the_visit_is_out_of_scope_and_nothing_is_coded
     assert r.review.route == "review"
 
 
-def test_off_topic_patient_education_text_is_routed_to_review(coder):
+def test_off_topic_patient_education_text_bills_nothing_and_says_why(coder):
+    """A leaflet is no encounter: its RF ablation is withheld with the reason, and since a line
+    was withheld a coder confirms the empty claim (a leaflet that names no procedure we code
+    would be routed auto)."""
     r = _code(coder, "offtopic")
-    assert r.review.route == "review"
-    assert "route.no_patient" in _reasons(r)
+    assert r.cpt == [] and r.icd10 == []
+    assert [n.code for n in r.not_reported if n.rule == "scope.no_patient"] == ["60660"]
+    nothing = next(f for f in r.findings if f.rule == "scope.nothing_coded")
+    assert "names no patient" in nothing.message
+    assert r.review.route == "review" and _reasons(r) == {"route.no_patient", "route.no_procedure"}
 
 
 def test_a_note_with_only_a_planned_procedure_says_so_in_one_line(coder):

@@ -119,13 +119,18 @@ def test_every_review_rule_names_a_check_that_exists():
     assert len({rule.id for rule in policy.rules}) == len(policy.rules)
 
 
-@pytest.mark.parametrize("name", ["gold.jsonl", "holdout.jsonl", "holdout2.jsonl"])
+# The auto share measured on 2026-12-03 after the route's sound rules (wip/cov3): raise a floor
+# when a change raises the share, never lower one to let a change in.
+AUTO_SHARE_FLOORS = {"gold.jsonl": 0.68, "holdout.jsonl": 0.6, "holdout2.jsonl": 0.53}
+
+
+@pytest.mark.parametrize("name", sorted(AUTO_SHARE_FLOORS))
 def test_no_auto_routed_note_of_the_tuning_corpora_is_wrong(name):
     report = evaluate(load_gold(CORPUS / name))
     summary = report.summary()
     assert report.auto_wrong == [], report.auto_wrong
     assert summary["auto_case_exact"] == 1.0
-    assert summary["auto_share"] >= 0.4, summary
+    assert summary["auto_share"] >= AUTO_SHARE_FLOORS[name], summary
 
 
 COVERAGE_PAGE = (
@@ -147,6 +152,32 @@ def test_a_coverage_page_that_names_no_patient_codes_no_diagnoses(coder):
     assert r.cpt == [] and r.icd10 == []
     withheld = next(f for f in r.findings if f.rule == "scope.no_encounter")
     assert withheld.codes and all(c.startswith("E04.") for c in withheld.codes)
+    # No encounter and nothing billed: the empty claim is right, so the route is auto; the
+    # findings still say what was withheld and why.
+    assert r.review.route == "auto" and r.review.reasons == []
+
+
+def test_a_visit_with_no_procedure_still_goes_to_a_coder_for_its_visit(coder):
+    """An encounter with no procedure has a visit whose E/M level case2code does not code: the
+    quiet rule of general text does not reach it."""
+    r = coder.code(Note(CONSULT, "follow-up", date(2025, 8, 26)))
+    assert r.cpt == [] and [d.code for d in r.icd10] == ["C64.2"]
+    assert [x.rule for x in r.review.reasons] == ["route.no_procedure"]
+    assert r.review.route == "review"
+
+
+BLANK_TEMPLATE = (
+    "Thyroid nodule radiofrequency ablation template.\n"
+    "Probe: ____ gauge. Power: ____ W. Duration: ____ min."
+)
+
+
+def test_a_text_with_no_patient_and_no_general_word_still_goes_to_a_coder(coder):
+    """No patient marker but no word of general text either: it may be a terse encounter, so
+    the empty result is not taken as the right one."""
+    r = coder.code(Note(BLANK_TEMPLATE, "template", date(2025, 6, 2)))
+    assert r.cpt == [] and r.icd10 == []
+    assert [x.rule for x in r.review.reasons] == ["route.no_procedure"]
     assert r.review.route == "review"
 
 
@@ -194,6 +225,8 @@ def test_a_patient_page_about_renal_ablation_reports_no_cpt_line(coder):
     assert "names no patient" in withheld[0].reason
     nothing = next(f for f in r.findings if f.rule == "scope.nothing_coded")
     assert nothing.codes == ["50592", "77013"] and "names no patient" in nothing.message
+    # Procedures were withheld for naming no patient: a coder confirms it is no encounter.
+    assert r.review.route == "review"
     reason = next(x for x in r.review.reasons if x.rule == "route.no_patient")
     assert reason.codes == ["50592", "77013"] and "general text" in reason.message
 
@@ -228,7 +261,8 @@ def test_a_patient_handbook_is_not_a_patient(coder):
     r = coder.code(Note(HANDBOOK, "handbook", date(2025, 6, 2)))
     assert r.cpt == [] and r.icd10 == []
     assert [n.code for n in r.not_reported if n.rule == "scope.no_patient"] == ["93656"]
-    assert r.review.route == "review"
+    assert r.review.route == "review"  # a withheld line: a coder confirms there is no encounter
+    assert {x.rule for x in r.review.reasons} == {"route.no_patient", "route.no_procedure"}
 
 
 def test_a_story_retold_from_a_newspaper_is_routed_to_review(coder):
@@ -324,3 +358,34 @@ def test_an_unspecified_code_beside_a_side_word_is_sent_to_a_coder(coder):
     assert "C34.90" in [d.code for d in r.icd10]
     reason = next(x for x in r.review.reasons if x.rule == "route.unspecified_diagnosis")
     assert reason.codes == ["C34.90"]
+
+
+SPINE_MET = (
+    "PROCEDURE: CT-guided radiofrequency ablation of an L2 vertebral body metastasis.\n"
+    "HISTORY: 58-year-old woman with {cancer}, ER-positive, on letrozole, with a single "
+    "painful lytic metastasis of the L2 vertebral body.\n"
+    "TECHNIQUE: Under CT guidance a bipolar RF probe was placed through the left pedicle into "
+    "the L2 body and ablation was performed at 90 degrees for 8 minutes.\n"
+    "COMPLICATIONS: None."
+)
+
+
+def test_a_sided_breast_code_is_not_refined_by_a_vertebral_body_or_a_side(coder):
+    """C50.912 already names the left breast: only a part of the breast (a quadrant, the nipple)
+    could refine it, and 'vertebral body' or 'left pedicle' are not parts of a breast."""
+    text = SPINE_MET.format(cancer="invasive ductal carcinoma of the left breast")
+    r = coder.code(Note(text, "spine-met", date(2025, 6, 2)))
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("20982", 1, [])]
+    assert [d.code for d in r.icd10] == ["C79.51", "C50.912", "G89.3", "Z17.0"]
+    assert r.review.route == "auto" and r.review.reasons == []
+
+
+def test_a_breast_code_with_no_side_is_sent_to_a_coder_when_the_note_has_a_side_word(coder):
+    """C50.919 names no side and the note has one ('left pedicle'): the side may be the
+    breast's, written where the reader did not join it, so a coder checks."""
+    text = SPINE_MET.format(cancer="metastatic breast carcinoma")
+    r = coder.code(Note(text, "spine-met-no-side", date(2025, 6, 2)))
+    assert [d.code for d in r.icd10][:2] == ["C79.51", "C50.919"]
+    reason = next(x for x in r.review.reasons if x.rule == "route.unspecified_diagnosis")
+    assert reason.codes == ["C50.919"]
+    assert r.review.route == "review"

@@ -51,11 +51,29 @@ def route(kb: KB, result: Result, lines: Lines, text: str = "", patient: bool = 
     """The route of one coded note; every rule of review.yaml that objects adds a reason."""
     reasons = []
     coded = Coded(kb, result, lines, text, patient)
+    quiet = _bills_nothing_for_no_encounter(coded)
     for rule in kb.review.rules if kb.review else []:
+        if quiet and rule.quiet_on_general_text:
+            continue
         for obj in CHECKS[rule.check](coded, rule):
             message = rule.reason.format(codes=", ".join(obj.codes) or "-", detail=obj.detail)
             reasons.append(ReviewReason(rule.id, message, obj.codes, obj.evidence[:2]))
     return Review("review" if reasons else "auto", reasons)
+
+
+def _bills_nothing_for_no_encounter(coded: Coded) -> bool:
+    """Text that reads as general text (a leaflet, a policy, a coding Q&A: no patient marker and
+    a general word) and reports no CPT and no ICD-10-CM code: it documents no encounter, so the
+    empty claim is the right one and the rules marked `quiet_on_general_text` have nothing to
+    protect. Measured on the real-text corpora (2026-12-03): all 33 such texts are gold-coded
+    with no code at all. Text whose procedures were withheld for naming no patient still goes to
+    a coder: a terse log of a real session can hold a general word too, and only a person can
+    tell it from a policy."""
+    if coded.patient or coded.result.cpt or coded.result.icd10 or not coded.text:
+        return False
+    if any(n.rule == NO_PATIENT_RULE for n in coded.result.not_reported):
+        return False
+    return _general_words(coded.kb, coded.text)
 
 
 def _findings(coded: Coded, rule: ReviewRule) -> list[Objection]:
@@ -121,18 +139,32 @@ def _blank(coded: Coded, rule: ReviewRule) -> list[Objection]:
 
 def _unspecified(coded: Coded, rule: ReviewRule) -> list[Objection]:
     """An unspecified code is a reason only where the note names more than the code says: a
-    note with no side and no site word anywhere supports the unspecified code as written."""
+    note with no word that could refine it (a side for a code with no side, a part of that
+    organ) supports the unspecified code as written."""
     review = coded.kb.review
     ok = set(review.unspecified_ok) if review else set()
-    found = [
+    return [
         Objection([d.code], d.description, d.evidence)
         for d in coded.result.icd10
-        if "unspecified" in d.description.lower() and d.code not in ok
+        if "unspecified" in d.description.lower()
+        and d.code not in ok
+        and _could_refine(coded, d.code, d.description)
     ]
-    markers = review.specific_markers if review else []
-    if found and markers and _first(coded.kb, markers, coded.text or "") is None:
-        return []
-    return found
+
+
+SIDED = re.compile(r"\b(right|left|bilateral)\b", re.IGNORECASE)
+
+
+def _could_refine(coded: Coded, code: str, description: str) -> bool:
+    """Whether the note has a word that could make this unspecified code specific: the parts of
+    its organ (review.yaml subsite_markers for its category, else the generic specific_markers),
+    and a side word unless the code already names its side."""
+    review = coded.kb.review
+    if review is None or not (review.specific_markers or review.side_markers):
+        return True
+    parts = review.subsite_markers.get(code.split(".")[0], review.specific_markers)
+    words = [*parts, *([] if SIDED.search(description) else review.side_markers)]
+    return _first(coded.kb, words, coded.text or "") is not None
 
 
 def _performed_tumor(coded: Coded) -> list[ProcedureFact]:
@@ -362,6 +394,7 @@ def _prefilter(kb: KB) -> Prefilter:
         return Prefilter("route", [])
     every = [*policy.patient_markers, *policy.publication_markers, *policy.general_markers]
     every += [*policy.specific_markers, *(c.pattern for c in policy.scope_cues)]
+    every += [*policy.side_markers, *(p for ps in policy.subsite_markers.values() for p in ps)]
     return Prefilter("route", every)
 
 

@@ -471,7 +471,9 @@ class CompanionRules(Strict):
 class ReviewRule(Strict):
     """Why a coded note goes to a coder before billing. `check` names the test in
     coding/review.py; `finding_kinds` / `finding_rules` (prefixes) route on findings;
-    `modifiers` are the line modifiers a `line_modifiers` check routes on."""
+    `modifiers` are the line modifiers a `line_modifiers` check routes on. `quiet_on_general_text`
+    keeps the rule silent on text that reads as general text (no patient marker, a general word)
+    and bills nothing: no encounter, so nothing a coder would change is at stake."""
 
     id: str
     check: str
@@ -481,6 +483,7 @@ class ReviewRule(Strict):
     finding_rules: list[str] = Field(default_factory=list)
     modifiers: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
+    quiet_on_general_text: bool = False
 
 
 class ScopeCue(Strict):
@@ -505,12 +508,24 @@ class ReviewPolicy(Strict):
         default_factory=list,
         description="Regular expressions for words that show a note is about one patient (age, "
         "sex, pronoun, title, encounter headings); a text with none that reads as general text "
-        "(general_markers) reports no CPT line and goes to review.",
+        "(general_markers) reports no CPT line, the withheld lines named in not_reported.",
     )
     specific_markers: list[str] = Field(
         default_factory=list,
         description="Regular expressions for words that can make a diagnosis more specific (a "
-        "side, a part of an organ); a note with none of them gets no unspecified-diagnosis reason.",
+        "part of an organ); a note with none of them (nor a side word, side_markers) gets no "
+        "unspecified-diagnosis reason.",
+    )
+    side_markers: list[str] = Field(
+        default_factory=list,
+        description="Regular expressions for side words; they count only for a code that does "
+        "not already name its side (C50.912 names the left breast: only a quadrant can refine it).",
+    )
+    subsite_markers: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="ICD-10-CM category -> the words that name a part of that organ, read instead "
+        "of specific_markers for its codes ('quadrant' refines a breast cancer, 'vertebral body' "
+        "does not).",
     )
     general_markers: list[str] = Field(
         default_factory=list,
