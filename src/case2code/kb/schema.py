@@ -472,8 +472,9 @@ class ReviewRule(Strict):
     """Why a coded note goes to a coder before billing. `check` names the test in
     coding/review.py; `finding_kinds` / `finding_rules` (prefixes) route on findings;
     `modifiers` are the line modifiers a `line_modifiers` check routes on. `quiet_on_general_text`
-    keeps the rule silent on text that reads as general text (no patient marker, a general word)
-    and bills nothing: no encounter, so nothing a coder would change is at stake."""
+    keeps the rule silent on text that reads as general text (no patient marker, a general word),
+    bills nothing and withheld no procedure line: no encounter, so nothing a coder would change
+    is at stake."""
 
     id: str
     check: str
