@@ -370,3 +370,19 @@ def test_pulsed_mode_radiofrequency_lesioning_is_no_destruction(coder):
     r = _code(coder, text)
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("64999", 1, [])]
     assert r.facts.procedures[0].action == "neuromodulation"
+
+
+def test_a_years_history_of_a_cancer_is_its_duration_not_a_past_cancer(coder):
+    """'A 2 year history of stage 4 renal cell carcinoma' with a vertebral metastasis: the
+    primary is current (C64.9), not a personal history (Z85.528)."""
+    text = (
+        "This patient had a 2 year history of stage 4 renal cell carcinoma and severe low back "
+        "pain from a metastatic pathologic fracture of the L4 vertebra. Under CT guidance, "
+        "radiofrequency ablation of the L4 metastasis was performed, followed by balloon "
+        "kyphoplasty of L4."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("20982", 1, []), ("22514", 1, [])]
+    codes = [d.code for d in r.icd10]
+    assert codes[0] == "C79.51" and "C64.9" in codes and "M84.58XA" in codes
+    assert "Z85.528" not in codes
