@@ -311,3 +311,38 @@ def test_blocks_recounted_beside_an_earlier_liver_ablation_keep_their_own_target
     r = _code(coder, text)
     assert _lines(r) == [("50593", 1, ["LT"]), ("77013", 1, ["26"])]
     assert [n.code for n in r.not_reported][:2] == ["47382", "64493"]
+
+
+SI_NERVE_BLOCK_BILATERAL = (
+    "PROCEDURE: Bilateral L5 dorsal ramus block and bilateral S1, S2, and S3 lateral branch "
+    "block.\n"
+    "INDICATION: Sacroiliac joint pain.\n"
+    "TECHNIQUE: Prone. Under fluoroscopic guidance 22-gauge needles were placed at the junction "
+    "of the sacral ala and the superior articular process of S1 bilaterally and lateral to the "
+    "S1, S2 and S3 foramina. 0.5 mL of 0.5% bupivacaine was injected at each target after "
+    "negative aspiration. Pain went from 7/10 to 1/10."
+)
+SI_RF_AFTER_LATERAL_BRANCH_BLOCKS = (
+    "PROCEDURE: Right sacroiliac joint radiofrequency denervation.\n"
+    "HISTORY: Two prior right lateral branch blocks each gave over 80% relief.\n"
+    "TECHNIQUE: Under fluoroscopy, cooled radiofrequency probes were placed at the right L5 dorsal "
+    "ramus and the S1, S2 and S3 lateral branches, and lesions of 2.5 minutes were made at each."
+)
+
+
+def test_blocks_si_joint_nerve_block_is_64451_not_facet_or_joint_injection(coder):
+    """The L5 dorsal ramus blocked with the sacral lateral branches is one block of the SI
+    joint's nerves (64451-50), not facet medial branch blocks (64493-64495) beside it."""
+    r = _code(coder, SI_NERVE_BLOCK_BILATERAL)
+    assert _lines(r) == [("64451", 1, ["50"])]
+    evidence = _evidence(SI_NERVE_BLOCK_BILATERAL, r.cpt[0])
+    assert "lateral branch block" in evidence and "dorsal ramus block" in evidence
+    assert [d.code for d in r.icd10] == ["M53.3"]
+    assert "77003" in {n.code for n in r.not_reported}
+
+
+def test_blocks_lateral_branch_blocks_before_si_rf_are_not_billed_today(coder):
+    r = _code(coder, SI_RF_AFTER_LATERAL_BRANCH_BLOCKS)
+    assert _lines(r) == [("64625", 1, ["RT"])]
+    done = [p for p in r.facts.procedures if p.assertion == "performed"]
+    assert [p.action for p in done] == ["ablation"]

@@ -355,6 +355,27 @@ def _same_modality(group: list[Anchor], anc: Anchor) -> bool:
     return anc.attrs["modality"] in {a.attrs.get("modality") for a in group}
 
 
+def absorb_sites(anchors: list[Anchor]) -> list[Anchor]:
+    """A site named in the sentence of a site that `absorbs` it (properties.yaml sites) is read as
+    that site: the L5 dorsal ramus blocked with the sacral lateral branches is one block of the SI
+    joint's nerves (64451), not a facet block beside it."""
+    taken: dict[tuple[int, str], str] = {}
+    for anc in anchors:
+        site = anc.attrs.get("site")
+        for absorbed in props().site(site).absorbs if site else ():
+            taken[(anc.sent, absorbed)] = site
+    for anc in anchors:
+        site = taken.get((anc.sent, anc.attrs.get("site")))
+        if site is not None and anc.attrs.get("action") == _action_of_site(anchors, anc.sent, site):
+            anc.attrs["site"] = site
+    return anchors
+
+
+def _action_of_site(anchors: list[Anchor], sent: int, site: str) -> str | None:
+    same = (a for a in anchors if a.sent == sent and a.attrs.get("site") == site)
+    return next((a.attrs.get("action") for a in same), None)
+
+
 def _own_place(anc: Anchor) -> tuple | None:
     """Site and side a mention names in its own sentence, or None."""
     if not anc.own_site:
@@ -892,7 +913,7 @@ def _same_lesion(ctx: NoteContext, biopsy: ProcedureFact, ablation: ProcedureFac
 
 
 def procedures(ctx: NoteContext) -> list[ProcedureFact]:
-    groups = cluster(anchors_of(ctx), ctx)
+    groups = cluster(absorb_sites(anchors_of(ctx)), ctx)
     events = Counter((g[0].attrs["action"], g[0].attrs.get("organ")) for g in groups)
     today = _today_target(groups)
     facts = [

@@ -42,5 +42,5 @@ def _is_host(host: ProcedureFact, fact: ProcedureFact, action: str) -> bool:
         host.action == action
         and host.assertion in props().precursor.host_assertions
         and host.organ == fact.organ
-        and host.site == fact.site
+        and host.site == (props().site(fact.site).destroyed_as or fact.site)
     )

@@ -238,6 +238,8 @@ class PrecursorRule(Strict):
 
 class SiteProperties(Strict):
     counts_joints: bool = False  # units are joints named as adjacent level pairs
+    destroyed_as: str | None = None  # a block's site -> the site its destruction is read on
+    absorbs: tuple[str, ...] = ()  # sites that, named in its sentence, are part of its procedure
     keeps_region: bool = False  # keeps the spinal region (vertebra)
     region_only: bool = False  # names an imaged region, not a treated bone ("CT of the pelvis")
     treats: str | None = None  # the indication an ablation of this site treats (PVI: AF)
