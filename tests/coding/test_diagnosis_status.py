@@ -1,0 +1,92 @@
+"""Diagnosis rules of real published text (issue 8, third round): the status of an organ removed
+earlier, the finding of a liver lesion with no diagnosis, and a past drug toxicity that is no
+condition of today. Each scenario is a realistic note asserting the exact ICD-10-CM codes in
+sequence and the words they rest on."""
+
+from __future__ import annotations
+
+import pytest
+from dx_helpers import codes, evidence, run
+
+from case2code.engine import Coder
+
+
+@pytest.fixture(scope="module")
+def coder() -> Coder:
+    return Coder()
+
+
+SINGLE_LUNG = (
+    "A 71-year-old man with a biopsy-proven squamous cell carcinoma of the right lower lobe. His "
+    "left lung was removed 14 years ago for a carcinoid tumor, so he lives with a single lung and "
+    "is not a candidate for surgery.\n"
+    "Procedure: CT-guided percutaneous radiofrequency ablation of the right lower lobe tumor, one "
+    "probe, two overlapping ablations."
+)
+
+
+def test_a_lung_removed_earlier_is_the_acquired_absence_status_beside_the_cancer(coder):
+    """I.C.21.c.3 (neoplasm-maps.yaml lung_absence): the single remaining lung is Z90.2, coded
+    after the cancer the ablation treats."""
+    result = run(coder, SINGLE_LUNG)
+    assert [(c.code, c.modifiers) for c in result.cpt] == [("32998", ["RT"])]
+    assert codes(result) == ["C34.31", "Z90.2"]
+    assert evidence(result, "Z90.2") == ["lung was removed", "single lung"]
+
+
+def test_one_lung_ventilation_is_no_absent_lung(coder):
+    text = (
+        "A 64-year-old woman with adenocarcinoma of the right upper lobe underwent video-assisted "
+        "thoracoscopic microwave ablation of the tumor under general anesthesia with single lung "
+        "ventilation through a double-lumen tube."
+    )
+    assert "Z90.2" not in codes(run(coder, text))
+
+
+LIVER_LESIONS = (
+    "A 63-year-old man presented with two separate liver lesions measuring 2 cm and 4 cm on CT. "
+    "Because of their location surgery was not possible, and his oncologist referred him for "
+    "evaluation. Under ultrasound guidance both lesions were ablated percutaneously with a "
+    "radiofrequency probe. No biopsy was taken."
+)
+
+
+def test_liver_lesions_treated_with_no_diagnosis_are_the_liver_lesion_finding(coder):
+    """IV.D (guidelines.yaml finding.no_diagnosis): Index 'Lesion, liver' K76.89."""
+    result = run(coder, LIVER_LESIONS)
+    assert codes(result) == ["K76.89"]
+    assert result.icd10[0].rule == "dx.finding"
+    assert "ablated" in " ".join(evidence(result, "K76.89"))
+
+
+def test_a_named_liver_cancer_wins_over_the_liver_lesion_finding(coder):
+    text = LIVER_LESIONS.replace(
+        "two separate liver lesions", "two separate hepatocellular carcinoma lesions"
+    )
+    assert codes(run(coder, text)) == ["C22.0"]
+
+
+DESMOID = (
+    "A 41-year-old woman with a 6 cm desmoid tumor of the anterior abdominal wall. She was treated "
+    "with sorafenib for one year; sorafenib was discontinued due to the development of drug "
+    "toxicities including abnormal uterine bleeding and fatigue.\n"
+    "Procedure: CT-guided percutaneous cryoablation of the abdominal wall desmoid with four "
+    "cryoprobes, two freeze-thaw cycles."
+)
+
+
+def test_a_toxicity_that_stopped_a_drug_earlier_is_not_coded_today(coder):
+    """The bleeding was the reason an earlier drug was stopped: history, not a condition of
+    this encounter, so the desmoid alone (context.historical.drug_stopped)."""
+    result = run(coder, DESMOID)
+    assert codes(result) == ["D48.113"]
+    assert "desmoid" in " ".join(evidence(result, "D48.113"))
+
+
+def test_bleeding_documented_today_is_still_coded(coder):
+    text = DESMOID.replace(
+        "sorafenib was discontinued due to the development of drug toxicities including "
+        "abnormal uterine bleeding and fatigue.",
+        "she now reports abnormal uterine bleeding.",
+    )
+    assert "N93.9" in codes(run(coder, text))
