@@ -90,3 +90,46 @@ def test_bleeding_documented_today_is_still_coded(coder):
         "she now reports abnormal uterine bleeding.",
     )
     assert "N93.9" in codes(run(coder, text))
+
+
+GRAFT_RCC = (
+    "A 61-year-old man received a deceased-donor renal transplant 9 years ago for end-stage renal "
+    "disease. Surveillance ultrasound showed a 1.8 cm enhancing mass in the lower pole of the "
+    "renal allograft; biopsy showed clear cell renal cell carcinoma.\n"
+    "Procedure: Under CT guidance two cryoprobes were placed into the tumor of the renal allograft "
+    "and percutaneous cryoablation was performed with two freeze-thaw cycles."
+)
+
+
+def test_a_cancer_of_the_kidney_graft_is_a_transplant_complication_first(coder):
+    """I.C.2.r (guidelines.yaml transplant.malignancy): T86.19, then C80.2, then the specific
+    malignancy, with no side (the graft is not the native left or right kidney)."""
+    result = run(coder, GRAFT_RCC)
+    assert [c.code for c in result.cpt] == ["50593", "77013"]
+    assert codes(result) == ["T86.19", "C80.2", "C64.9"]
+    assert result.icd10[0].rule == "dx.transplant"
+    assert "renal allograft" in evidence(result, "T86.19")
+
+
+def test_a_cancer_of_the_native_kidney_of_a_graft_recipient_is_no_graft_cancer(coder):
+    text = (
+        "A 61-year-old man with a functioning renal allograft placed 9 years ago. Surveillance CT "
+        "showed a 2.4 cm enhancing mass of the left native kidney; biopsy showed clear cell renal "
+        "cell carcinoma.\n"
+        "Procedure: CT-guided percutaneous cryoablation of the left native kidney tumor with two "
+        "cryoprobes, two freeze-thaw cycles."
+    )
+    result = run(coder, text)
+    assert "T86.19" not in codes(result) and "C80.2" not in codes(result)
+    assert codes(result)[0] == "C64.2"
+
+
+def test_a_recurrence_of_the_cancer_the_liver_transplant_treated_is_coded_as_the_cancer(coder):
+    """The graft rule needs the cancer placed in the graft: a recurrence of the recipient's
+    own hepatocellular carcinoma named with no graft words stays C22.0."""
+    text = (
+        "A 58-year-old man with local recurrence of hepatocellular carcinoma 36 months after liver "
+        "transplant for multifocal hepatocellular carcinoma. Laparoscopic microwave ablation of "
+        "the 2 cm recurrence in segment 6 was performed under intraoperative ultrasound."
+    )
+    assert codes(run(coder, text)) == ["C22.0"]

@@ -93,10 +93,12 @@ def assign(
     (review.names_a_patient): a finding code for a lesion with no diagnosis (IV.D) needs one,
     since a textbook page names the lesion of no-one."""
     plan = DxPlan()
-    conds = _present(facts)
+    graft = _graft_organ(facts, target)
+    conds = [_in_graft(c, graft) for c in _present(facts)]
     marrow = _rule("myeloma.not_metastasis").params["histology"]
     has_marrow = any(c.histology in marrow for c in conds)
     _neoplasms(kb, plan, conds, target, has_marrow)
+    _transplant(plan, graft, facts)
     _uncertain(plan, facts, target)
     if patient:
         _finding(plan, conds, target)
@@ -132,6 +134,51 @@ def _neoplasms(kb, plan: DxPlan, conds, target, has_marrow: bool) -> None:
             _secondary(plan, c, target)
     _unknown_primary(plan, conds, solid, has_marrow)
     _bone_primary_status(plan, sarcoma)
+
+
+def _graft_organ(facts: Facts, target: ProcedureFact | None) -> str | None:
+    """I.C.2.r: the transplanted organ today's procedure treats. The graft words (their own
+    organ, or the organ treated for a bare 'allograft') must be the organ words nearest the
+    procedure's words, within the rule's reach: a cancer of the native kidney ablated in a
+    graft recipient is no graft cancer."""
+    rule = _rule("transplant.malignancy")
+    if target is None or target.organ not in rule.codes:
+        return None
+    near = {}
+    for c in _present(facts):
+        if c.kind == "indication" and c.organ in (None, target.organ):
+            kind = {rule.params["indication"]: "graft", rule.params["native"]: "native"}
+            if c.detail in kind:
+                gap = _gap(c.evidence, target.evidence)
+                near[kind[c.detail]] = min(gap, near.get(kind[c.detail], gap))
+    graft = near.get("graft", rule.params["reach"] + 1)
+    return target.organ if graft <= min(rule.params["reach"], near.get("native", graft)) else None
+
+
+def _gap(a: list[Span], b: list[Span]) -> int:
+    """Characters between the nearest two spans of two lists (0 when they overlap)."""
+    gaps = [max(x.start - y.end, y.start - x.end, 0) for x in a for y in b]
+    return min(gaps, default=10**9)
+
+
+def _in_graft(c: ConditionFact, graft: str | None) -> ConditionFact:
+    """A primary of the grafted organ is the graft's cancer, current and with no side: the side
+    the note names is that of the native organ (the right native kidney removed)."""
+    if graft is None or c.kind != "neoplasm" or c.role != "primary" or c.organ != graft:
+        return c
+    return replace(c, laterality=None, status="active")
+
+
+def _transplant(plan: DxPlan, graft: str | None, facts: Facts) -> None:
+    """I.C.2.r: the transplant complication and C80.2 lead, beside the graft's cancer coded."""
+    if graft is None or not _has_neoplasm(plan, graft):
+        return
+    rule = _rule("transplant.malignancy")
+    named = next(c for c in _present(facts) if c.detail == rule.params["indication"])
+    why = f"{rule.section}: {rule.summary}"
+    rank, associated = rule.params["rank_complication"], rule.params["rank_associated"]
+    plan.add(rule.codes[graft], why, named.evidence, None, rank, "dx.transplant")
+    plan.add(rule.codes["associated"], why, named.evidence, None, associated, "dx.transplant")
 
 
 def _treated_now(c: ConditionFact, target: ProcedureFact | None, conds) -> ConditionFact:
