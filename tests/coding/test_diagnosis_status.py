@@ -133,3 +133,19 @@ def test_a_recurrence_of_the_cancer_the_liver_transplant_treated_is_coded_as_the
         "the 2 cm recurrence in segment 6 was performed under intraoperative ultrasound."
     )
     assert codes(run(coder, text)) == ["C22.0"]
+
+
+SAME_ORGAN_METASTASIS = (
+    "A 69-year-old woman with adenocarcinoma of the left upper lobe on systemic therapy developed "
+    "a 12 mm metastasis in the right lower lobe.\n"
+    "Procedure: CT-guided percutaneous radiofrequency ablation of the right lower lobe metastasis, "
+    "one probe, one 12-minute ablation."
+)
+
+
+def test_a_metastasis_treated_leads_the_primary_of_the_same_organ(coder):
+    """I.C.2.b: treatment directed at the secondary site lists the secondary first, even when
+    the primary is in the same organ and still present."""
+    result = run(coder, SAME_ORGAN_METASTASIS)
+    assert codes(result) == ["C78.01", "C34.12"]
+    assert "metastasis" in evidence(result, "C78.01")

@@ -582,8 +582,10 @@ def _indication_code(codes: dict[str, str], c: ConditionFact) -> str | None:
 
 
 def _sequence(plan: DxPlan, target: ProcedureFact | None, facts: Facts) -> list[DxCode]:
+    """The treated condition leads (rank_treated); of a primary and a metastasis in the organ
+    treated, the metastasis leads (I.C.2.b: the lesion treated is the secondary one)."""
     organ = target.organ if target is not None else None
-    treated = _rule("neoplasm.secondary_first").params["rank_treated"]
+    params = _rule("neoplasm.secondary_first").params
     order = []
     for i, code in enumerate(plan.codes):
         on_target = (
@@ -591,6 +593,9 @@ def _sequence(plan: DxPlan, target: ProcedureFact | None, facts: Facts) -> list[
             and organ is not None
             and code.rule.startswith((*NEOPLASM_RULES, "dx.indication", "dx.fibroadenoma"))
         )
+        treated = params["rank_treated"]
+        if on_target and code.rule == "dx.secondary":
+            treated = params["rank_treated_secondary"]
         rank = plan.rank[i] if plan.rank[i] == 0 else (treated if on_target else plan.rank[i])
         order.append((rank, i, code))
     return [code for _, _, code in sorted(order, key=lambda t: (t[0], t[1]))]
