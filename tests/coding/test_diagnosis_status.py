@@ -149,3 +149,38 @@ def test_a_metastasis_treated_leads_the_primary_of_the_same_organ(coder):
     result = run(coder, SAME_ORGAN_METASTASIS)
     assert codes(result) == ["C78.01", "C34.12"]
     assert "metastasis" in evidence(result, "C78.01")
+
+
+THYROID_TOPIC = (
+    "Background: Radiofrequency ablation is an effective and safe method for treating benign "
+    "thyroid nodules and recurrent thyroid cancers.\n"
+    "Case: A 47-year-old woman with a slowly enlarging, euthyroid multinodular goiter of both "
+    "thyroid lobes causing neck pressure. Ultrasound-guided radiofrequency ablation of the "
+    "dominant right lobe nodule was performed through a transisthmic approach."
+)
+
+
+def test_a_cancer_named_as_the_subject_of_a_method_is_not_the_patients(coder):
+    """'a method for treating ... thyroid cancers' is a topic (context.hypothetical.topic): no
+    C73, so the goiter treated is coded (nontoxic multinodular goiter)."""
+    result = run(coder, THYROID_TOPIC)
+    assert "C73" not in codes(result)
+    assert codes(result) == ["E04.2"]
+
+
+def test_a_cancer_the_patient_has_is_still_coded_beside_a_topic_sentence(coder):
+    text = THYROID_TOPIC.replace(
+        "euthyroid multinodular goiter of both thyroid lobes causing neck pressure",
+        "papillary thyroid carcinoma of the right lobe, 9 mm, who declined surgery",
+    ).replace("dominant right lobe nodule", "right lobe carcinoma")
+    assert codes(run(coder, text)) == ["C73"]
+
+
+def test_a_population_statement_names_no_condition_of_the_patient(coder):
+    """'the ideal candidate would have a small RCC' (context.hypothetical.population)."""
+    text = (
+        "There are over 50,000 new cases of RCC diagnosed each year. The ideal treatment "
+        "candidate would have a small RCC less than 4 cm in diameter. Other potential patients "
+        "are those with syndromes like Von Hippel-Lindau."
+    )
+    assert codes(run(coder, text)) == []
