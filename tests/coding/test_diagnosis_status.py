@@ -18,7 +18,7 @@ def coder() -> Coder:
 
 SINGLE_LUNG = (
     "A 71-year-old man with a biopsy-proven squamous cell carcinoma of the right lower lobe. His "
-    "left lung was removed 14 years ago for a carcinoid tumor, so he lives with a single lung and "
+    "left lung was removed 14 years ago for a carcinoid tumor, so he is a single-lung patient and "
     "is not a candidate for surgery.\n"
     "Procedure: CT-guided percutaneous radiofrequency ablation of the right lower lobe tumor, one "
     "probe, two overlapping ablations."
@@ -31,16 +31,16 @@ def test_a_lung_removed_earlier_is_the_acquired_absence_status_beside_the_cancer
     result = run(coder, SINGLE_LUNG)
     assert [(c.code, c.modifiers) for c in result.cpt] == [("32998", ["RT"])]
     assert codes(result) == ["C34.31", "Z90.2"]
-    assert evidence(result, "Z90.2") == ["lung was removed", "single lung"]
+    assert evidence(result, "Z90.2") == ["lung was removed", "single-lung patient"]
 
 
-def test_one_lung_ventilation_is_no_absent_lung(coder):
+def test_a_single_lung_nodule_or_one_lung_ventilation_is_no_absent_lung(coder):
     text = (
-        "A 64-year-old woman with adenocarcinoma of the right upper lobe underwent video-assisted "
-        "thoracoscopic microwave ablation of the tumor under general anesthesia with single lung "
-        "ventilation through a double-lumen tube."
+        "A 64-year-old woman with a single lung nodule, biopsy-proven adenocarcinoma of the right "
+        "upper lobe, underwent video-assisted thoracoscopic microwave ablation of the tumor under "
+        "general anesthesia with single lung ventilation through a double-lumen tube."
     )
-    assert "Z90.2" not in codes(run(coder, text))
+    assert codes(run(coder, text)) == ["C34.11"]
 
 
 LIVER_LESIONS = (
@@ -124,6 +124,19 @@ def test_a_cancer_of_the_native_kidney_of_a_graft_recipient_is_no_graft_cancer(c
     assert codes(result)[0] == "C64.2"
 
 
+def test_a_sided_kidney_treated_in_a_graft_recipient_is_a_native_kidney(coder):
+    text = (
+        "A 57-year-old woman whose renal allograft has functioned well for 11 years. CT showed a "
+        "2.2 cm enhancing mass of the right kidney; biopsy showed papillary renal cell "
+        "carcinoma.\n"
+        "Procedure: CT-guided percutaneous cryoablation of the right renal tumor with two "
+        "cryoprobes, keeping the ice ball well away from the renal allograft."
+    )
+    result = run(coder, text)
+    assert [(c.code, c.modifiers) for c in result.cpt][0] == ("50593", ["RT"])
+    assert codes(result) == ["C64.1"]
+
+
 def test_a_recurrence_of_the_cancer_the_liver_transplant_treated_is_coded_as_the_cancer(coder):
     """The graft rule needs the cancer placed in the graft: a recurrence of the recipient's
     own hepatocellular carcinoma named with no graft words stays C22.0."""
@@ -184,3 +197,17 @@ def test_a_population_statement_names_no_condition_of_the_patient(coder):
         "are those with syndromes like Von Hippel-Lindau."
     )
     assert codes(run(coder, text)) == []
+
+
+def test_the_patients_own_studies_and_yearly_scans_keep_the_cancer_hers(coder):
+    """The topic and population cues are narrow: 'staging studies for her lung cancer' and a
+    CT 'each year' speak of this patient's cancer."""
+    text = (
+        "A 70-year-old man completed staging studies for his lung cancer, a 15 mm adenocarcinoma "
+        "of the right upper lobe, and has had a surveillance CT each year for his renal cell "
+        "carcinoma of the left kidney, which is under active surveillance.\n"
+        "Procedure: CT-guided percutaneous radiofrequency ablation of the right upper lobe tumor."
+    )
+    result = run(coder, text)
+    assert codes(result)[0] == "C34.11"
+    assert "C64.2" in codes(result)

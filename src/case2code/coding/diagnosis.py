@@ -139,11 +139,13 @@ def _neoplasms(kb, plan: DxPlan, conds, target, has_marrow: bool) -> None:
 def _graft_organ(facts: Facts, target: ProcedureFact | None) -> str | None:
     """I.C.2.r: the transplanted organ today's procedure treats. The graft words (their own
     organ, or the organ treated for a bare 'allograft') must be the organ words nearest the
-    procedure's words, within the rule's reach: a cancer of the native kidney ablated in a
-    graft recipient is no graft cancer."""
+    procedure's words, within the rule's reach, and the organ treated has no side: a cancer of
+    the native (left or right) kidney ablated in a graft recipient is no graft cancer."""
     rule = _rule("transplant.malignancy")
     if target is None or target.organ not in rule.codes:
         return None
+    if target.laterality in rule.params["native_sides"]:
+        return None  # a left or right kidney treated is a native one: the graft has no side
     near = {}
     for c in _present(facts):
         if c.kind == "indication" and c.organ in (None, target.organ):
