@@ -211,3 +211,18 @@ def test_the_patients_own_studies_and_yearly_scans_keep_the_cancer_hers(coder):
     result = run(coder, text)
     assert codes(result)[0] == "C34.11"
     assert "C64.2" in codes(result)
+
+
+def test_metastases_to_both_lungs_take_the_right_and_the_left_code(coder):
+    """'both lungs' is a side and an organ (the literal shadows 'lungs'): metastases of both
+    lungs are C78.01 and C78.02 (I.B.13), the kidney primary on adjuvant therapy current."""
+    text = (
+        "Dx: metastatic clear cell RCC to both lungs (one nodule in the right lower lobe, one in "
+        "the left upper lobe). Primary: right kidney, radical nephrectomy in 2022, currently on "
+        "adjuvant pembrolizumab.\n"
+        "Procedure: CT-guided percutaneous microwave ablation of both nodules in one session, "
+        "right side first, then the left upper lobe nodule."
+    )
+    result = run(coder, text)
+    assert codes(result) == ["C78.01", "C78.02", "C64.1"]
+    assert "both lungs" in evidence(result, "C78.02")

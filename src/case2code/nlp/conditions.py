@@ -249,10 +249,19 @@ def secondaries(ctx: NoteContext, has_solid_primary: bool, has_marrow: bool) -> 
         )
         if where is not None and where is not m:
             fact.evidence.append(Span(*ctx.span(where)))
+            fact.laterality = _both_sides(where, site)
         if fact.assertion == "historical":
             fact.assertion = "present"
         out.append(fact)
     return out
+
+
+def _both_sides(where: Mention, site: str) -> str | None:
+    """'metastatic RCC to both lungs': the site words name both sides of the paired organ (I.B.13
+    then takes the right and the left code). One side named stays with the procedure's side,
+    which the diagnosis rules read (a right lobe named beside a bilateral ablation)."""
+    both = where.get("organ") == site and where.get("laterality") == "bilateral"
+    return "bilateral" if both else None
 
 
 def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
