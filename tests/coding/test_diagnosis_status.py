@@ -226,3 +226,27 @@ def test_metastases_to_both_lungs_take_the_right_and_the_left_code(coder):
     result = run(coder, text)
     assert codes(result) == ["C78.01", "C78.02", "C64.1"]
     assert "both lungs" in evidence(result, "C78.02")
+
+
+BREAST_TO_LIVER = (
+    "A 44-year-old woman underwent modified radical mastectomy for right breast cancer three "
+    "years ago, with no treatment since. She has now developed two metastatic liver tumours.\n"
+    "Procedure: MR-guided percutaneous microwave coagulation of both liver tumours in one "
+    "session."
+)
+
+
+def test_metastatic_liver_tumours_are_liver_metastases_not_a_liver_cancer(coder):
+    """'metastatic liver tumours' are lesions in the liver that are metastases; 'metastatic
+    breast cancer' would be the breast primary (properties.yaml lesion_words)."""
+    result = run(coder, BREAST_TO_LIVER)
+    assert codes(result) == ["C78.7", "Z85.3"]
+    assert "C22.9" not in codes(result)
+
+
+def test_liver_metastases_of_breast_cancer_name_the_site_then_the_origin(coder):
+    text = BREAST_TO_LIVER.replace(
+        "She has now developed two metastatic liver tumours.",
+        "She is referred for liver metastases of breast cancer, two lesions on MRI.",
+    )
+    assert codes(run(coder, text)) == ["C78.7", "Z85.3"]

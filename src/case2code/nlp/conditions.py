@@ -220,13 +220,28 @@ def _describes_primary(ctx: NoteContext, m: Mention) -> bool:
     primary = _near(ctx, m, "primary_site", window=2, after_only=True)
     if primary is None:
         return False
-    if set(ctx.words[m.tok_end : primary.tok_start]) & set(props().origin_before):
+    between = set(ctx.words[m.tok_end : primary.tok_start])
+    if between & set(props().origin_before):
         return False  # "metastasis from known lung cancer": the metastasis, and its origin
+    if between & set(props().origin_of) and _site_just_before(ctx, m):
+        return False  # "liver metastases of breast cancer": the site, then the origin
+    after = ctx.words[primary.tok_end : primary.tok_end + 1]
+    if after and after[0] in props().lesion_words:
+        return False  # "metastatic liver tumours": lesions in that organ, metastases
     site = _near(ctx, primary, "secondary_site", window=4, after_only=True) or _near(
         ctx, primary, "organ", window=4, after_only=True
     )
     named = site is not None and "to" in ctx.words[primary.tok_end : site.tok_start]
     return not named  # "metastatic RCC to both lungs" names the metastasis site
+
+
+def _site_just_before(ctx: NoteContext, m: Mention) -> bool:
+    """'liver metastases of breast cancer': a site written right before the metastasis word."""
+    sent = ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
+    return any(
+        o.get("secondary_site") and 0 <= m.tok_start - o.tok_end <= 1 and o.tok_end <= m.tok_start
+        for o in sent
+    )
 
 
 def secondaries(ctx: NoteContext, has_solid_primary: bool, has_marrow: bool) -> list[ConditionFact]:
