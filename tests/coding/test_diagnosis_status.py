@@ -250,3 +250,15 @@ def test_liver_metastases_of_breast_cancer_name_the_site_then_the_origin(coder):
         "She is referred for liver metastases of breast cancer, two lesions on MRI.",
     )
     assert codes(run(coder, text)) == ["C78.7", "Z85.3"]
+
+
+def test_an_organ_the_metastasis_abuts_is_a_landmark_not_a_second_site(coder):
+    """'metastasis abutting the pleura' is a lung metastasis (landmark_before), no C78.2."""
+    text = (
+        "PROCEDURE: CT-guided cryoablation, right lower lobe metastasis abutting the pleura.\n"
+        "HISTORY: 61-year-old woman with clear cell carcinoma of the right kidney, primary in "
+        "place, on cabozantinib. Subpleural 1.6 cm right lower lobe metastasis, biopsy-proven.\n"
+        "TECHNIQUE: Three cryoprobes under CT guidance, triple freeze. No pneumothorax."
+    )
+    result = run(coder, text)
+    assert codes(result) == ["C78.01", "C64.1"]

@@ -198,10 +198,21 @@ def _bone_site(ctx: NoteContext, m: Mention, window: int = 8) -> Mention | None:
     return min(cands, key=lambda o: abs(o.tok_start - m.tok_start))
 
 
+def _landmark(ctx: NoteContext, hit: Mention) -> bool:
+    """'metastasis abutting the pleura': an organ named as what the lesion lies against is a
+    landmark, not where the metastasis is (properties.yaml landmark_before)."""
+    before = [w for w in ctx.words[max(hit.tok_start - 2, 0) : hit.tok_start] if w != "the"]
+    return bool(before) and before[-1] in props().landmark_before
+
+
 def _secondary_site(ctx: NoteContext, m: Mention) -> tuple[str | None, Mention | None]:
     if m.get("secondary_site") and m.get("neoplasm") == "secondary":
         return m.get("secondary_site"), m
-    hit = _near(ctx, m, "secondary_site", window=5) or _near(ctx, m, "organ", window=5)
+    hit = _near(ctx, m, "secondary_site", window=5)
+    if hit is None or _landmark(ctx, hit):
+        hit = _near(ctx, m, "organ", window=5)
+    if hit is not None and _landmark(ctx, hit):
+        hit = None
     if hit is not None and ctx.names_origin(hit):
         hit = None  # "consistent with lung primary", "from a renal primary": the origin
     if hit is not None and not ctx.is_primary_usage(hit):
