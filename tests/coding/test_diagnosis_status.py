@@ -262,3 +262,17 @@ def test_an_organ_the_metastasis_abuts_is_a_landmark_not_a_second_site(coder):
     )
     result = run(coder, text)
     assert codes(result) == ["C78.01", "C64.1"]
+
+
+def test_a_site_named_with_no_recurrence_is_no_metastatic_site(coder):
+    """'no pelvic recurrence' names the pelvis negated: no bone metastasis (C79.51) beside
+    the lung metastasis treated; the excised uterine primary is history."""
+    text = (
+        "Procedure: CT-guided cryoablation of a right lower lobe pulmonary metastasis.\n"
+        "Patient: 55-year-old woman with uterine leiomyosarcoma, total hysterectomy 2020, no "
+        "therapy since, no pelvic recurrence. Solitary 1.4 cm right lower lobe metastasis "
+        "(biopsy-proven).\n"
+        "Technique: Two cryoprobes, triple freeze, ice ball covering the nodule with margin."
+    )
+    result = run(coder, text)
+    assert codes(result) == ["C78.01", "Z85.42"]

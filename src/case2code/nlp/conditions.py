@@ -200,9 +200,10 @@ def _bone_site(ctx: NoteContext, m: Mention, window: int = 8) -> Mention | None:
 
 def _landmark(ctx: NoteContext, hit: Mention) -> bool:
     """'metastasis abutting the pleura': an organ named as what the lesion lies against is a
-    landmark, not where the metastasis is (properties.yaml landmark_before)."""
+    landmark, not where the metastasis is (properties.yaml landmark_before); an organ named
+    negated ('no pelvic recurrence') is no site either."""
     before = [w for w in ctx.words[max(hit.tok_start - 2, 0) : hit.tok_start] if w != "the"]
-    return bool(before) and before[-1] in props().landmark_before
+    return bool(before) and before[-1] in props().landmark_before or ctx.is_negated(hit)
 
 
 def _secondary_site(ctx: NoteContext, m: Mention) -> tuple[str | None, Mention | None]:
@@ -220,6 +221,8 @@ def _secondary_site(ctx: NoteContext, m: Mention) -> tuple[str | None, Mention |
         bone = props().bone_organ
         return (bone if hit.get("organ") == bone else site), hit
     where = _bone_site(ctx, m) or _near(ctx, m, "level", window=3)
+    if where is not None and ctx.is_negated(where):
+        where = None  # "leiomyosarcoma, ..., no pelvic recurrence": no bone site
     return (props().bone_organ, where) if where is not None else (None, None)
 
 
