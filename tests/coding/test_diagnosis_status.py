@@ -276,3 +276,17 @@ def test_a_site_named_with_no_recurrence_is_no_metastatic_site(coder):
     )
     result = run(coder, text)
     assert codes(result) == ["C78.01", "Z85.42"]
+
+
+def test_the_risks_discussed_are_no_conditions_of_the_patient(coder):
+    """'risks (bleeding, abscess, injury to stomach, tumor seeding)': no stomach cancer
+    (context.hypothetical.risks_listed); the HCC discussed is coded."""
+    text = (
+        "IR clinic note. 63M with alcohol-related cirrhosis and a 2.1 cm LI-RADS 5 HCC in segment "
+        "6. Seen to discuss percutaneous microwave ablation. We reviewed the expected complete "
+        "ablation rate, risks (bleeding, abscess, injury to stomach, tumor seeding) and "
+        "alternatives. He wishes to think about it; no procedure today."
+    )
+    result = run(coder, text)
+    assert "C16.9" not in codes(result)
+    assert codes(result)[0] == "C22.0"
