@@ -290,3 +290,15 @@ def test_the_risks_discussed_are_no_conditions_of_the_patient(coder):
     result = run(coder, text)
     assert "C16.9" not in codes(result)
     assert codes(result)[0] == "C22.0"
+
+
+def test_an_ablation_for_the_palliation_of_a_painful_metastasis_lists_the_pain_first(coder):
+    """I.C.6.b.5 (note cue pain_encounter): 'for the palliation of painful bone metastasis'
+    makes the encounter one for pain control, so G89.3 leads."""
+    text = (
+        "MR-guided focused ultrasound ablation for the palliation of painful bone metastasis. A "
+        "62-year-old woman with a painful metastasis of the left iliac bone from breast cancer, on "
+        "letrozole, was treated with MR-guided focused ultrasound ablation of the iliac lesion."
+    )
+    result = run(coder, text)
+    assert codes(result)[:2] == ["G89.3", "C79.51"]
