@@ -302,3 +302,20 @@ def test_an_ablation_for_the_palliation_of_a_painful_metastasis_lists_the_pain_f
     )
     result = run(coder, text)
     assert codes(result)[:2] == ["G89.3", "C79.51"]
+
+
+RENAL_MASSES_CONSULT = (
+    "A 68-year-old man presented to the urology clinic for evaluation of bilateral renal masses "
+    "found incidentally on CT. He has a family history of prostate cancer. The right mass is 2.7 "
+    "cm and solid; the left is 2.2 cm and enhancing. The differential diagnosis included renal "
+    "cell carcinoma and oncocytoma. Treatment options were discussed; he elected staged "
+    "cryoablation, to be scheduled."
+)
+
+
+def test_a_cancer_only_in_the_differential_is_coded_by_its_finding_outpatient(coder):
+    """IV.H (uncertain.outpatient): RCC named only in the differential diagnosis is not coded;
+    the renal masses are, N28.89. The family's prostate cancer is not the patient's."""
+    result = run(coder, RENAL_MASSES_CONSULT)
+    assert codes(result) == ["N28.89"]
+    assert result.icd10[0].rule == "dx.uncertain"
