@@ -319,3 +319,30 @@ def test_a_cancer_only_in_the_differential_is_coded_by_its_finding_outpatient(co
     result = run(coder, RENAL_MASSES_CONSULT)
     assert codes(result) == ["N28.89"]
     assert result.icd10[0].rule == "dx.uncertain"
+
+
+def test_a_liver_lesion_suspicious_for_cancer_is_the_liver_lesion_finding(coder):
+    """IV.H (uncertain.outpatient liver): 'suspicious for hepatocellular carcinoma' is not
+    coded as C22.0 outside an inpatient stay; the lesion is, K76.89."""
+    text = (
+        "A 66-year-old man with cirrhosis and a 1.8 cm segment 7 liver lesion suspicious for "
+        "hepatocellular carcinoma on MRI, LI-RADS 4.\n"
+        "Procedure: Ultrasound-guided percutaneous microwave ablation of the segment 7 lesion, "
+        "one antenna, 6 minutes at 100 W."
+    )
+    result = run(coder, text)
+    assert "C22.0" not in codes(result)
+    assert codes(result)[0] == "K76.89"
+    assert result.icd10[0].rule == "dx.uncertain"
+
+
+def test_a_kidney_named_only_among_the_risks_leaves_no_renal_finding(coder):
+    """A risk discussed is hypothetical, no uncertain diagnosis: no N28.89 from 'injury to the
+    kidney' or 'tumor seeding' in the consent of a liver ablation."""
+    text = (
+        "Indication: 59-year-old woman with a 2.0 cm hepatocellular carcinoma in segment 6.\n"
+        "Consent: risks (bleeding, infection, injury to the kidney, tumor seeding) were reviewed.\n"
+        "Procedure: CT-guided percutaneous microwave ablation of the segment 6 tumor."
+    )
+    result = run(coder, text)
+    assert codes(result) == ["C22.0"]
