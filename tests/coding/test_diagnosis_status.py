@@ -346,3 +346,30 @@ def test_a_kidney_named_only_among_the_risks_leaves_no_renal_finding(coder):
     )
     result = run(coder, text)
     assert codes(result) == ["C22.0"]
+
+
+SUSPECTED_METASTASIS = (
+    "A 71-year-old man with lung adenocarcinoma of the right upper lobe on pembrolizumab. A new "
+    "2.5 cm lytic lesion of the left iliac bone, suspicious for metastasis.\n"
+    "Procedure: CT-guided percutaneous radiofrequency ablation of the left iliac lesion."
+)
+
+
+def test_a_suspected_metastasis_is_its_bone_lesion_finding_outpatient(coder):
+    """IV.H: outside an inpatient stay the suspected metastasis is not C79.51."""
+    result = run(coder, SUSPECTED_METASTASIS)
+    assert "C79.51" not in codes(result)
+    assert "M89.8X9" in codes(result)
+
+
+def test_at_inpatient_discharge_the_suspected_metastasis_is_coded_as_established(coder):
+    """II.H (note cue inpatient_discharge, uncertain.outpatient coded_as_established_in): an
+    uncertain diagnosis still documented at discharge is coded as if it existed."""
+    text = (
+        "DISCHARGE SUMMARY\n"
+        + SUSPECTED_METASTASIS
+        + ("\nDischarge diagnosis: left iliac bone lesion suspicious for metastasis, ablated.")
+    )
+    result = run(coder, text)
+    assert "C79.51" in codes(result)
+    assert "M89.8X9" not in codes(result)

@@ -83,7 +83,21 @@ def _rule(rule_id: str):
 
 
 def _present(facts: Facts) -> list[ConditionFact]:
-    return [c for c in facts.conditions if c.assertion == "present"]
+    """The conditions coded: present ones, and at the discharge of an inpatient stay the
+    uncertain ones too, coded as if established (II.H; uncertain.outpatient holds IV.H)."""
+    rule = _rule("uncertain.outpatient")
+    uncertain = _inpatient(facts) and rule.params["assertions"] or []
+    return [
+        c if c.assertion == "present" else replace(c, assertion="present")
+        for c in facts.conditions
+        if c.assertion == "present" or (c.kind == "neoplasm" and c.assertion in uncertain)
+    ]
+
+
+def _inpatient(facts: Facts) -> bool:
+    """An inpatient stay, where the rule says uncertain diagnoses are coded as established."""
+    stays = _rule("uncertain.outpatient").params["coded_as_established_in"]
+    return facts.encounter.get("stay") in stays
 
 
 def assign(
@@ -376,6 +390,8 @@ def _marrow(kb, plan: DxPlan, c: ConditionFact) -> None:
 def _uncertain(plan: DxPlan, facts: Facts, target) -> None:
     """IV.H: a suspected neoplasm is not coded outside an inpatient stay; its finding is."""
     rule = _rule("uncertain.outpatient")
+    if _inpatient(facts):
+        return  # II.H: coded as established (_present)
     for c in facts.conditions:
         if c.kind != "neoplasm" or c.assertion not in rule.params["assertions"]:
             continue

@@ -249,6 +249,15 @@ def _describes_primary(ctx: NoteContext, m: Mention) -> bool:
     return not named  # "metastatic RCC to both lungs" names the metastasis site
 
 
+def _possible_metastasis(ctx: NoteContext) -> bool:
+    """A lesion read as a metastasis because the note has a cancer, in a note that calls the
+    metastasis only possible wherever it names one ('a new lytic lesion of the iliac bone,
+    suspicious for metastasis' ... 'ablation of the iliac lesion'): the lesion is that
+    uncertain metastasis (IV.H), until a sentence calls it one outright."""
+    mets = [o for o in ctx.mentions if o.get("neoplasm") == "secondary"]
+    return bool(mets) and all(ctx.condition_assertion(o)[0] == "possible" for o in mets)
+
+
 def _site_just_before(ctx: NoteContext, m: Mention) -> bool:
     """'liver metastases of breast cancer': a site written right before the metastasis word."""
     sent = ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
@@ -276,6 +285,8 @@ def secondaries(ctx: NoteContext, has_solid_primary: bool, has_marrow: bool) -> 
         fact = _fact(
             ctx, m, "neoplasm", site=site, organ=site, role="secondary", behavior="malignant"
         )
+        if kind != "secondary" and _possible_metastasis(ctx):
+            fact.assertion = "possible"  # "lytic lesion ..., suspicious for metastasis" (IV.H)
         if where is not None and where is not m:
             fact.evidence.append(Span(*ctx.span(where)))
             fact.laterality = _both_sides(where, site)
