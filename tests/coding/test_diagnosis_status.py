@@ -373,3 +373,15 @@ def test_at_inpatient_discharge_the_suspected_metastasis_is_coded_as_established
     result = run(coder, text)
     assert "C79.51" in codes(result)
     assert "M89.8X9" not in codes(result)
+
+
+def test_a_nodule_suggestive_of_metastasis_is_the_nodule_outpatient(coder):
+    """IV.H names 'other similar terms' of uncertainty: 'suggestive of' is one, so the nodule
+    (R91.1), not the lung metastasis (C78.01), beside the breast cancer under treatment."""
+    text = (
+        "A 64-year-old woman with breast cancer on letrozole. CT shows a 12 mm right lower lobe "
+        "nodule suggestive of a metastasis.\n"
+        "Procedure: CT-guided percutaneous microwave ablation of the right lower lobe nodule."
+    )
+    result = run(coder, text)
+    assert codes(result) == ["R91.1", "C50.919"]
