@@ -385,3 +385,17 @@ def test_a_nodule_suggestive_of_metastasis_is_the_nodule_outpatient(coder):
     )
     result = run(coder, text)
     assert codes(result) == ["R91.1", "C50.919"]
+
+
+def test_pain_palliation_beside_local_tumor_control_keeps_the_neoplasm_first(coder):
+    """I.C.6.b.5: an encounter that manages the neoplasm as well as its pain lists the
+    neoplasm first, G89.3 additional (note cue tumor_control_too)."""
+    text = (
+        "A 67-year-old man with non-small cell lung cancer on pembrolizumab and a painful 3 cm "
+        "osteoblastic metastasis of the L4 vertebral body. Cryoablation was chosen for pain "
+        "palliation and local tumor control.\n"
+        "Procedure: CT-guided percutaneous cryoablation of the L4 metastasis with two probes."
+    )
+    result = run(coder, text)
+    assert codes(result)[0] == "C79.51"
+    assert "G89.3" in codes(result)

@@ -40,10 +40,11 @@ def read_note(text: str) -> tuple[Document, Facts, NoteContext]:
 
 def _encounter(spans: dict, text: str) -> dict:
     """What the note says of the whole encounter: a pain-control purpose (G89.3 first,
-    I.C.6.b.5), an inpatient stay closed by a discharge summary (II.H: uncertain diagnoses
-    coded as if established), each with the words it rests on."""
+    I.C.6.b.5; not when local tumor control is named beside it), an inpatient stay closed by a
+    discharge summary (II.H: uncertain diagnoses coded as if established), each with the words
+    it rests on."""
     out: dict = {}
-    if spans["pain_encounter"]:
+    if spans["pain_encounter"] and not spans["tumor_control_too"]:
         a, b = spans["pain_encounter"][0]
         out["purpose"] = "pain_management"
         out["evidence"] = [{"start": a, "end": b, "text": text[a:b]}]
