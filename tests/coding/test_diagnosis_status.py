@@ -399,3 +399,17 @@ def test_pain_palliation_beside_local_tumor_control_keeps_the_neoplasm_first(cod
     result = run(coder, text)
     assert codes(result)[0] == "C79.51"
     assert "G89.3" in codes(result)
+
+
+def test_a_choroidal_melanoma_is_a_cancer_of_the_eye_not_of_the_skin(coder):
+    """Index: Melanoma, choroid goes to the table's eye rows (C69.3-), so the enucleated
+    primary's history is Z85.840, not the skin melanoma's Z85.820 (neoplasm-sites.yaml)."""
+    text = (
+        "PROCEDURE: CT-guided radiofrequency ablation of two hepatic metastases.\n"
+        "HISTORY: 68M with choroidal melanoma of the right eye, enucleation in 2020, no systemic "
+        "therapy since, no orbital recurrence. Two new liver metastases on surveillance MRI, "
+        "biopsy-proven.\n"
+        "TECHNIQUE: Cluster RF electrode, 12 min per lesion."
+    )
+    result = run(coder, text)
+    assert codes(result) == ["C78.7", "Z85.840"]
