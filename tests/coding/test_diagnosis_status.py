@@ -403,12 +403,13 @@ def test_pain_palliation_beside_local_tumor_control_keeps_the_neoplasm_first(cod
 
 def test_a_choroidal_melanoma_is_a_cancer_of_the_eye_not_of_the_skin(coder):
     """Index: Melanoma, choroid goes to the table's eye rows (C69.3-), so the enucleated
-    primary's history is Z85.840, not the skin melanoma's Z85.820 (neoplasm-sites.yaml)."""
+    primary's history is Z85.840, not the skin melanoma's Z85.820 (neoplasm-sites.yaml); the
+    bare 'melanoma' named again is that same primary (properties.yaml histology_family)."""
     text = (
         "PROCEDURE: CT-guided radiofrequency ablation of two hepatic metastases.\n"
         "HISTORY: 68M with choroidal melanoma of the right eye, enucleation in 2020, no systemic "
-        "therapy since, no orbital recurrence. Two new liver metastases on surveillance MRI, "
-        "biopsy-proven.\n"
+        "therapy since, no orbital recurrence. Two new liver metastases on surveillance MRI; "
+        "biopsy of the segment 6 lesion confirmed metastatic melanoma.\n"
         "TECHNIQUE: Cluster RF electrode, 12 min per lesion."
     )
     result = run(coder, text)

@@ -642,9 +642,26 @@ def conditions(ctx: NoteContext) -> list[ConditionFact]:
     found += indications(ctx) + caused_fractures(ctx) + negated_neoplasms(ctx)
     if any(f.kind == "neoplasm" and f.role == "secondary" for f in found) and not solid:
         found += _unknown_primary(ctx)
-    merged = _one_fracture_site(merge(found))
+    merged = _one_primary_per_histology(_one_fracture_site(merge(found)))
     _settle_history(ctx, merged)
     return merged
+
+
+def _one_primary_per_histology(facts: list[ConditionFact]) -> list[ConditionFact]:
+    """'choroidal melanoma of the right eye ... biopsy confirmed metastatic melanoma': the bare
+    histology named again is the primary named with its site (properties.yaml
+    histology_family: the specific histology and the general one it refines)."""
+    family = props().histology_family
+    specific = [f for f in facts if f.kind == "neoplasm" and f.role == "primary"]
+    general = {family[f.histology]: f for f in specific if f.histology in family}
+    out = []
+    for f in facts:
+        owner = general.get(f.histology) if f.kind == "neoplasm" and f.role == "primary" else None
+        if owner is not None:
+            owner.evidence.extend(f.evidence)
+            continue
+        out.append(f)
+    return out
 
 
 def _one_fracture_site(facts: list[ConditionFact]) -> list[ConditionFact]:

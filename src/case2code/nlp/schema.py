@@ -295,6 +295,7 @@ class ReadingProperties(Strict):
     origin_of: tuple[str, ...] = ()  # 'liver metastases of breast cancer': site, then origin
     lesion_words: tuple[str, ...] = ()  # 'metastatic liver tumours': the lesions, metastases
     landmark_before: tuple[str, ...] = ()  # 'metastasis abutting the pleura': a landmark
+    histology_family: dict[str, str] = {}  # specific histology -> the general word for it
     origin_after: tuple[str, ...]  # 'a breast primary': after an organ, names an origin
     origin_spread: tuple[str, ...] = ()  # 'HCC metastatic to the adrenal': after a histology
     dated_own_values: tuple[str, ...] = ()  # an earlier procedure's values stay its own
