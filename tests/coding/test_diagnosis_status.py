@@ -414,3 +414,30 @@ def test_a_choroidal_melanoma_is_a_cancer_of_the_eye_not_of_the_skin(coder):
     )
     result = run(coder, text)
     assert codes(result) == ["C78.7", "Z85.840"]
+
+
+SARCOMA_RESECTED = (
+    "Procedure: CT-guided percutaneous cryoablation of a right upper lobe pulmonary metastasis.\n"
+    "Patient: 26-year-old man with osteosarcoma of the left distal femur, treated with "
+    "neoadjuvant chemotherapy and limb-salvage resection in 2021, adjuvant chemotherapy "
+    "completed 2022. No current treatment; no local recurrence at the femur. New 8 mm right "
+    "upper lobe nodule, biopsy-proven metastasis.\n"
+    "Technique: One 17G cryoprobe, triple freeze."
+)
+
+
+def test_a_bone_sarcoma_resected_with_no_treatment_or_evidence_now_is_history(coder):
+    """I.C.2.d (neoplasm.bone_primary_status): the resected osteosarcoma is Z85.830."""
+    result = run(coder, SARCOMA_RESECTED)
+    assert codes(result) == ["C78.01", "Z85.830"]
+
+
+def test_a_bone_sarcoma_under_chemotherapy_stays_current_and_goes_to_a_coder(coder):
+    text = SARCOMA_RESECTED.replace(
+        "adjuvant chemotherapy completed 2022. No current treatment; no local recurrence at the "
+        "femur.",
+        "now on chemotherapy for progression.",
+    )
+    result = run(coder, text)
+    assert codes(result)[:2] == ["C78.01", "C40.22"]
+    assert any(f.rule == "neoplasm.bone_primary_status" for f in result.findings)

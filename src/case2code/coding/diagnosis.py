@@ -134,6 +134,9 @@ def _neoplasms(kb, plan: DxPlan, conds, target, has_marrow: bool) -> None:
             continue
         if c.histology in marrow:
             _marrow(kb, plan, c)
+        elif c.role == "primary" and c.organ == BONE and c.status == "history":
+            _bone_history(plan, c)
+            solid = True
         elif c.role == "primary" and c.organ == BONE:
             before = len(plan.codes)
             _bone_primary(plan, c, target)
@@ -209,6 +212,15 @@ def _treated_now(c: ConditionFact, target: ProcedureFact | None, conds) -> Condi
     if any(x.kind == "neoplasm" and x.role == "secondary" and x.site == c.organ for x in conds):
         return c  # the lesion treated is the metastasis: the primary stays history
     return replace(c, status="active", laterality=target.laterality or c.laterality)
+
+
+def _bone_history(plan: DxPlan, c: ConditionFact) -> None:
+    """I.C.2.d: a bone sarcoma the note calls excised, with no treatment and no evidence of it
+    now, is the history code the rule names (Z85.830)."""
+    rule = _rule("neoplasm.bone_primary_status")
+    rank = _rule("neoplasm.history").params["rank"]
+    why = f"Personal history of a malignant bone neoplasm: {rule.summary}"
+    plan.add(rule.codes["history"], why, c.evidence, None, rank, "dx.history")
 
 
 def _bone_primary_status(plan: DxPlan, sarcoma: list[DxCode]) -> None:

@@ -678,8 +678,10 @@ def _settle_history(ctx: NoteContext, facts: list[ConditionFact]) -> None:
     treated_now = bool(spans["active_treatment"])
     no_treatment = bool(spans["history_markers"]) and not treated_now
     for f in facts:
-        if f.kind != "neoplasm" or f.role != "primary" or props().organ(f.organ).skeletal:
+        if f.kind != "neoplasm" or f.role != "primary":
             continue
+        if props().organ(f.organ).skeletal and f.behavior == "benign":
+            continue  # a benign bone tumor is the lesion treated, never a history
         if treated_now:
             f.status = "active"
         elif _eradicated(ctx, f, whole_only=not no_treatment):
@@ -703,9 +705,16 @@ def _eradicated(ctx: NoteContext, fact: ConditionFact, *, whole_only: bool = Fal
         if m.get("organ") == fact.organ:
             return True
         sent = ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
-        if m.get("organ") is None and any(o.get("primary_site") == fact.site for o in sent):
+        named = [_site_named(o, fact) for o in sent]
+        if m.get("organ") is None and fact.site in named:
             return True
     return False
+
+
+def _site_named(o: Mention, fact: ConditionFact) -> str | None:
+    """The primary site a mention names: its own, or the site of the fact's organ ('the left
+    distal femur' of a bone sarcoma)."""
+    return o.get("primary_site") or (o.get("site") if o.get("organ") == fact.organ else None)
 
 
 def _other_side_named(ctx: NoteContext, organ: str | None, removed: str | None) -> bool:
