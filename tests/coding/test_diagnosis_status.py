@@ -441,3 +441,16 @@ def test_a_bone_sarcoma_under_chemotherapy_stays_current_and_goes_to_a_coder(cod
     result = run(coder, text)
     assert codes(result)[:2] == ["C78.01", "C40.22"]
     assert any(f.rule == "neoplasm.bone_primary_status" for f in result.findings)
+
+
+def test_a_personal_and_family_history_is_still_the_patients_history(coder):
+    """'personal and family history of breast cancer' is the patient's own history too; only
+    the family's is left out (context.negated.family)."""
+    text = (
+        "A 62-year-old woman with a personal and family history of breast cancer (left "
+        "mastectomy 2015, no treatment since, no evidence of disease) has a new 14 mm right lower "
+        "lobe metastasis, biopsy-proven.\n"
+        "Procedure: CT-guided percutaneous microwave ablation of the right lower lobe metastasis."
+    )
+    result = run(coder, text)
+    assert codes(result) == ["C78.01", "Z85.3"]
