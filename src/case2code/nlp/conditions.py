@@ -289,18 +289,20 @@ def secondaries(ctx: NoteContext, has_solid_primary: bool, has_marrow: bool) -> 
             fact.assertion = "possible"  # "lytic lesion ..., suspicious for metastasis" (IV.H)
         if where is not None and where is not m:
             fact.evidence.append(Span(*ctx.span(where)))
-            fact.laterality = _both_sides(where, site)
+            fact.laterality = _both_sides(ctx, m, where, site)
         if fact.assertion == "historical":
             fact.assertion = "present"
         out.append(fact)
     return out
 
 
-def _both_sides(where: Mention, site: str) -> str | None:
-    """'metastatic RCC to both lungs': the site words name both sides of the paired organ (I.B.13
-    then takes the right and the left code). One side named stays with the procedure's side,
-    which the diagnosis rules read (a right lobe named beside a bilateral ablation)."""
-    both = where.get("organ") == site and where.get("laterality") == "bilateral"
+def _both_sides(ctx: NoteContext, m: Mention, where: Mention, site: str) -> str | None:
+    """'metastatic RCC to both lungs', 'lung metastases were found in both lungs': the sentence
+    names both sides of the metastasis's paired organ (I.B.13 then takes the right and the left
+    code). One side named stays with the procedure's side, which the diagnosis rules read (a
+    right lobe named beside a bilateral ablation)."""
+    sent = ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
+    both = any(o.get("organ") == site and o.get("laterality") == "bilateral" for o in [where, *sent])
     return "bilateral" if both else None
 
 
