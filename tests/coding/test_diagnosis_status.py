@@ -454,3 +454,15 @@ def test_a_personal_and_family_history_is_still_the_patients_history(coder):
     )
     result = run(coder, text)
     assert codes(result) == ["C78.01", "Z85.3"]
+
+
+def test_an_amputated_bone_sarcoma_with_metastases_in_both_lungs(coder):
+    """The below-knee amputation removed the calcaneal osteosarcoma (Z85.830, I.C.2.d); the
+    metastases 'found in both lungs' are C78.01 and C78.02 (I.B.13)."""
+    text = (
+        "A 74-year-old man with a high-grade osteosarcoma of the calcaneus. Below-knee "
+        "amputation was performed. One year later lung metastases were found in both lungs.\n"
+        "Procedure: CT-guided radiofrequency ablation of the right lower lobe metastasis."
+    )
+    result = run(coder, text)
+    assert codes(result) == ["C78.01", "C78.02", "Z85.830"]

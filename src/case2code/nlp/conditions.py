@@ -302,7 +302,8 @@ def _both_sides(ctx: NoteContext, m: Mention, where: Mention, site: str) -> str 
     code). One side named stays with the procedure's side, which the diagnosis rules read (a
     right lobe named beside a bilateral ablation)."""
     sent = ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
-    both = any(o.get("organ") == site and o.get("laterality") == "bilateral" for o in [where, *sent])
+    named = [where, *sent]
+    both = any(o.get("organ") == site and o.get("laterality") == "bilateral" for o in named)
     return "bilateral" if both else None
 
 
