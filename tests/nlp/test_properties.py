@@ -102,7 +102,7 @@ def test_reader_never_raises_and_spans_slice_the_text(text):
     for fact in facts.procedures + facts.conditions:
         for span in fact.evidence:
             _check_span(text, span)
-    for span in facts.encounter.get("evidence", []):
+    for span in facts.encounter.get("evidence", []) + facts.encounter.get("stay_evidence", []):
         _check_span(text, span)
     facts.to_dict()  # serialisable whatever was read
 

@@ -83,7 +83,21 @@ def _rule(rule_id: str):
 
 
 def _present(facts: Facts) -> list[ConditionFact]:
-    return [c for c in facts.conditions if c.assertion == "present"]
+    """The conditions coded: present ones, and at the discharge of an inpatient stay the
+    uncertain ones too, coded as if established (II.H; uncertain.outpatient holds IV.H)."""
+    rule = _rule("uncertain.outpatient")
+    uncertain = _inpatient(facts) and rule.params["assertions"] or []
+    return [
+        c if c.assertion == "present" else replace(c, assertion="present")
+        for c in facts.conditions
+        if c.assertion == "present" or (c.kind == "neoplasm" and c.assertion in uncertain)
+    ]
+
+
+def _inpatient(facts: Facts) -> bool:
+    """An inpatient stay, where the rule says uncertain diagnoses are coded as established."""
+    stays = _rule("uncertain.outpatient").params["coded_as_established_in"]
+    return facts.encounter.get("stay") in stays
 
 
 def assign(
@@ -93,10 +107,12 @@ def assign(
     (review.names_a_patient): a finding code for a lesion with no diagnosis (IV.D) needs one,
     since a textbook page names the lesion of no-one."""
     plan = DxPlan()
-    conds = _present(facts)
+    graft = _graft_organ(facts, target)
+    conds = [_in_graft(c, graft) for c in _present(facts)]
     marrow = _rule("myeloma.not_metastasis").params["histology"]
     has_marrow = any(c.histology in marrow for c in conds)
     _neoplasms(kb, plan, conds, target, has_marrow)
+    _transplant(plan, graft, facts)
     _uncertain(plan, facts, target)
     if patient:
         _finding(plan, conds, target)
@@ -118,6 +134,9 @@ def _neoplasms(kb, plan: DxPlan, conds, target, has_marrow: bool) -> None:
             continue
         if c.histology in marrow:
             _marrow(kb, plan, c)
+        elif c.role == "primary" and c.organ == BONE and c.status == "history":
+            _bone_history(plan, c)
+            solid = True
         elif c.role == "primary" and c.organ == BONE:
             before = len(plan.codes)
             _bone_primary(plan, c, target)
@@ -134,6 +153,53 @@ def _neoplasms(kb, plan: DxPlan, conds, target, has_marrow: bool) -> None:
     _bone_primary_status(plan, sarcoma)
 
 
+def _graft_organ(facts: Facts, target: ProcedureFact | None) -> str | None:
+    """I.C.2.r: the transplanted organ today's procedure treats. The graft words (their own
+    organ, or the organ treated for a bare 'allograft') must be the organ words nearest the
+    procedure's words, within the rule's reach, and the organ treated has no side: a cancer of
+    the native (left or right) kidney ablated in a graft recipient is no graft cancer."""
+    rule = _rule("transplant.malignancy")
+    if target is None or target.organ not in rule.codes:
+        return None
+    if target.laterality in rule.params["native_sides"]:
+        return None  # a left or right kidney treated is a native one: the graft has no side
+    near = {}
+    for c in _present(facts):
+        if c.kind == "indication" and c.organ in (None, target.organ):
+            kind = {rule.params["indication"]: "graft", rule.params["native"]: "native"}
+            if c.detail in kind:
+                gap = _gap(c.evidence, target.evidence)
+                near[kind[c.detail]] = min(gap, near.get(kind[c.detail], gap))
+    graft = near.get("graft", rule.params["reach"] + 1)
+    return target.organ if graft <= min(rule.params["reach"], near.get("native", graft)) else None
+
+
+def _gap(a: list[Span], b: list[Span]) -> int:
+    """Characters between the nearest two spans of two lists (0 when they overlap)."""
+    gaps = [max(x.start - y.end, y.start - x.end, 0) for x in a for y in b]
+    return min(gaps, default=10**9)
+
+
+def _in_graft(c: ConditionFact, graft: str | None) -> ConditionFact:
+    """A primary of the grafted organ is the graft's cancer, current and with no side: the side
+    the note names is that of the native organ (the right native kidney removed)."""
+    if graft is None or c.kind != "neoplasm" or c.role != "primary" or c.organ != graft:
+        return c
+    return replace(c, laterality=None, status="active")
+
+
+def _transplant(plan: DxPlan, graft: str | None, facts: Facts) -> None:
+    """I.C.2.r: the transplant complication and C80.2 lead, beside the graft's cancer coded."""
+    if graft is None or not _has_neoplasm(plan, graft):
+        return
+    rule = _rule("transplant.malignancy")
+    named = next(c for c in _present(facts) if c.detail == rule.params["indication"])
+    why = f"{rule.section}: {rule.summary}"
+    rank, associated = rule.params["rank_complication"], rule.params["rank_associated"]
+    plan.add(rule.codes[graft], why, named.evidence, None, rank, "dx.transplant")
+    plan.add(rule.codes["associated"], why, named.evidence, None, associated, "dx.transplant")
+
+
 def _treated_now(c: ConditionFact, target: ProcedureFact | None, conds) -> ConditionFact:
     """I.C.2.d: a primary is history only with no treatment directed to its site. A cancer of
     the organ today's procedure treats, with no metastasis named in that organ, is the cancer
@@ -146,6 +212,15 @@ def _treated_now(c: ConditionFact, target: ProcedureFact | None, conds) -> Condi
     if any(x.kind == "neoplasm" and x.role == "secondary" and x.site == c.organ for x in conds):
         return c  # the lesion treated is the metastasis: the primary stays history
     return replace(c, status="active", laterality=target.laterality or c.laterality)
+
+
+def _bone_history(plan: DxPlan, c: ConditionFact) -> None:
+    """I.C.2.d: a bone sarcoma the note calls excised, with no treatment and no evidence of it
+    now, is the history code the rule names (Z85.830)."""
+    rule = _rule("neoplasm.bone_primary_status")
+    rank = _rule("neoplasm.history").params["rank"]
+    why = f"Personal history of a malignant bone neoplasm: {rule.summary}"
+    plan.add(rule.codes["history"], why, c.evidence, None, rank, "dx.history")
 
 
 def _bone_primary_status(plan: DxPlan, sarcoma: list[DxCode]) -> None:
@@ -327,6 +402,8 @@ def _marrow(kb, plan: DxPlan, c: ConditionFact) -> None:
 def _uncertain(plan: DxPlan, facts: Facts, target) -> None:
     """IV.H: a suspected neoplasm is not coded outside an inpatient stay; its finding is."""
     rule = _rule("uncertain.outpatient")
+    if _inpatient(facts):
+        return  # II.H: coded as established (_present)
     for c in facts.conditions:
         if c.kind != "neoplasm" or c.assertion not in rule.params["assertions"]:
             continue
@@ -535,8 +612,10 @@ def _indication_code(codes: dict[str, str], c: ConditionFact) -> str | None:
 
 
 def _sequence(plan: DxPlan, target: ProcedureFact | None, facts: Facts) -> list[DxCode]:
+    """The treated condition leads (rank_treated); of a primary and a metastasis in the organ
+    treated, the metastasis leads (I.C.2.b: the lesion treated is the secondary one)."""
     organ = target.organ if target is not None else None
-    treated = _rule("neoplasm.secondary_first").params["rank_treated"]
+    params = _rule("neoplasm.secondary_first").params
     order = []
     for i, code in enumerate(plan.codes):
         on_target = (
@@ -544,6 +623,9 @@ def _sequence(plan: DxPlan, target: ProcedureFact | None, facts: Facts) -> list[
             and organ is not None
             and code.rule.startswith((*NEOPLASM_RULES, "dx.indication", "dx.fibroadenoma"))
         )
+        treated = params["rank_treated"]
+        if on_target and code.rule == "dx.secondary":
+            treated = params["rank_treated_secondary"]
         rank = plan.rank[i] if plan.rank[i] == 0 else (treated if on_target else plan.rank[i])
         order.append((rank, i, code))
     return [code for _, _, code in sorted(order, key=lambda t: (t[0], t[1]))]

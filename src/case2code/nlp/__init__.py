@@ -34,14 +34,25 @@ def read_note(text: str) -> tuple[Document, Facts, NoteContext]:
     link_indication(facts)
     link_laterality(facts)
     link_treatment(facts)
-    spans = ctx.note_cue_spans
-    if spans["pain_encounter"]:
-        a, b = spans["pain_encounter"][0]
-        facts.encounter = {
-            "purpose": "pain_management",
-            "evidence": [{"start": a, "end": b, "text": text[a:b]}],
-        }
+    facts.encounter = _encounter(ctx.note_cue_spans, text)
     return doc, facts, ctx
+
+
+def _encounter(spans: dict, text: str) -> dict:
+    """What the note says of the whole encounter: a pain-control purpose (G89.3 first,
+    I.C.6.b.5; not when local tumor control is named beside it), an inpatient stay closed by a
+    discharge summary (II.H: uncertain diagnoses coded as if established), each with the words
+    it rests on."""
+    out: dict = {}
+    if spans["pain_encounter"] and not spans["tumor_control_too"]:
+        a, b = spans["pain_encounter"][0]
+        out["purpose"] = "pain_management"
+        out["evidence"] = [{"start": a, "end": b, "text": text[a:b]}]
+    if spans["inpatient_discharge"]:
+        a, b = spans["inpatient_discharge"][0]
+        out["stay"] = "inpatient"
+        out["stay_evidence"] = [{"start": a, "end": b, "text": text[a:b]}]
+    return out
 
 
 __all__ = ["Document", "NoteContext", "read", "read_facts", "read_note"]

@@ -198,10 +198,22 @@ def _bone_site(ctx: NoteContext, m: Mention, window: int = 8) -> Mention | None:
     return min(cands, key=lambda o: abs(o.tok_start - m.tok_start))
 
 
+def _landmark(ctx: NoteContext, hit: Mention) -> bool:
+    """'metastasis abutting the pleura': an organ named as what the lesion lies against is a
+    landmark, not where the metastasis is (properties.yaml landmark_before); an organ named
+    negated ('no pelvic recurrence') is no site either."""
+    before = [w for w in ctx.words[max(hit.tok_start - 2, 0) : hit.tok_start] if w != "the"]
+    return bool(before) and before[-1] in props().landmark_before or ctx.is_negated(hit)
+
+
 def _secondary_site(ctx: NoteContext, m: Mention) -> tuple[str | None, Mention | None]:
     if m.get("secondary_site") and m.get("neoplasm") == "secondary":
         return m.get("secondary_site"), m
-    hit = _near(ctx, m, "secondary_site", window=5) or _near(ctx, m, "organ", window=5)
+    hit = _near(ctx, m, "secondary_site", window=5)
+    if hit is None or _landmark(ctx, hit):
+        hit = _near(ctx, m, "organ", window=5)
+    if hit is not None and _landmark(ctx, hit):
+        hit = None
     if hit is not None and ctx.names_origin(hit):
         hit = None  # "consistent with lung primary", "from a renal primary": the origin
     if hit is not None and not ctx.is_primary_usage(hit):
@@ -209,6 +221,8 @@ def _secondary_site(ctx: NoteContext, m: Mention) -> tuple[str | None, Mention |
         bone = props().bone_organ
         return (bone if hit.get("organ") == bone else site), hit
     where = _bone_site(ctx, m) or _near(ctx, m, "level", window=3)
+    if where is not None and ctx.is_negated(where):
+        where = None  # "leiomyosarcoma, ..., no pelvic recurrence": no bone site
     return (props().bone_organ, where) if where is not None else (None, None)
 
 
@@ -220,13 +234,37 @@ def _describes_primary(ctx: NoteContext, m: Mention) -> bool:
     primary = _near(ctx, m, "primary_site", window=2, after_only=True)
     if primary is None:
         return False
-    if set(ctx.words[m.tok_end : primary.tok_start]) & set(props().origin_before):
+    between = set(ctx.words[m.tok_end : primary.tok_start])
+    if between & set(props().origin_before):
         return False  # "metastasis from known lung cancer": the metastasis, and its origin
+    if between & set(props().origin_of) and _site_just_before(ctx, m):
+        return False  # "liver metastases of breast cancer": the site, then the origin
+    after = ctx.words[primary.tok_end : primary.tok_end + 1]
+    if after and after[0] in props().lesion_words:
+        return False  # "metastatic liver tumours": lesions in that organ, metastases
     site = _near(ctx, primary, "secondary_site", window=4, after_only=True) or _near(
         ctx, primary, "organ", window=4, after_only=True
     )
     named = site is not None and "to" in ctx.words[primary.tok_end : site.tok_start]
     return not named  # "metastatic RCC to both lungs" names the metastasis site
+
+
+def _possible_metastasis(ctx: NoteContext) -> bool:
+    """A lesion read as a metastasis because the note has a cancer, in a note that calls the
+    metastasis only possible wherever it names one ('a new lytic lesion of the iliac bone,
+    suspicious for metastasis' ... 'ablation of the iliac lesion'): the lesion is that
+    uncertain metastasis (IV.H), until a sentence calls it one outright."""
+    mets = [o for o in ctx.mentions if o.get("neoplasm") == "secondary"]
+    return bool(mets) and all(ctx.condition_assertion(o)[0] == "possible" for o in mets)
+
+
+def _site_just_before(ctx: NoteContext, m: Mention) -> bool:
+    """'liver metastases of breast cancer': a site written right before the metastasis word."""
+    sent = ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
+    return any(
+        o.get("secondary_site") and 0 <= m.tok_start - o.tok_end <= 1 and o.tok_end <= m.tok_start
+        for o in sent
+    )
 
 
 def secondaries(ctx: NoteContext, has_solid_primary: bool, has_marrow: bool) -> list[ConditionFact]:
@@ -247,12 +285,26 @@ def secondaries(ctx: NoteContext, has_solid_primary: bool, has_marrow: bool) -> 
         fact = _fact(
             ctx, m, "neoplasm", site=site, organ=site, role="secondary", behavior="malignant"
         )
+        if kind != "secondary" and _possible_metastasis(ctx):
+            fact.assertion = "possible"  # "lytic lesion ..., suspicious for metastasis" (IV.H)
         if where is not None and where is not m:
             fact.evidence.append(Span(*ctx.span(where)))
+            fact.laterality = _both_sides(ctx, m, where, site)
         if fact.assertion == "historical":
             fact.assertion = "present"
         out.append(fact)
     return out
+
+
+def _both_sides(ctx: NoteContext, m: Mention, where: Mention, site: str) -> str | None:
+    """'metastatic RCC to both lungs', 'lung metastases were found in both lungs': the sentence
+    names both sides of the metastasis's paired organ (I.B.13 then takes the right and the left
+    code). One side named stays with the procedure's side, which the diagnosis rules read (a
+    right lobe named beside a bilateral ablation)."""
+    sent = ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
+    named = [where, *sent]
+    both = any(o.get("organ") == site and o.get("laterality") == "bilateral" for o in named)
+    return "bilateral" if both else None
 
 
 def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
@@ -593,9 +645,26 @@ def conditions(ctx: NoteContext) -> list[ConditionFact]:
     found += indications(ctx) + caused_fractures(ctx) + negated_neoplasms(ctx)
     if any(f.kind == "neoplasm" and f.role == "secondary" for f in found) and not solid:
         found += _unknown_primary(ctx)
-    merged = _one_fracture_site(merge(found))
+    merged = _one_primary_per_histology(_one_fracture_site(merge(found)))
     _settle_history(ctx, merged)
     return merged
+
+
+def _one_primary_per_histology(facts: list[ConditionFact]) -> list[ConditionFact]:
+    """'choroidal melanoma of the right eye ... biopsy confirmed metastatic melanoma': the bare
+    histology named again is the primary named with its site (properties.yaml
+    histology_family: the specific histology and the general one it refines)."""
+    family = props().histology_family
+    specific = [f for f in facts if f.kind == "neoplasm" and f.role == "primary"]
+    general = {family[f.histology]: f for f in specific if f.histology in family}
+    out = []
+    for f in facts:
+        owner = general.get(f.histology) if f.kind == "neoplasm" and f.role == "primary" else None
+        if owner is not None:
+            owner.evidence.extend(f.evidence)
+            continue
+        out.append(f)
+    return out
 
 
 def _one_fracture_site(facts: list[ConditionFact]) -> list[ConditionFact]:
@@ -612,8 +681,10 @@ def _settle_history(ctx: NoteContext, facts: list[ConditionFact]) -> None:
     treated_now = bool(spans["active_treatment"])
     no_treatment = bool(spans["history_markers"]) and not treated_now
     for f in facts:
-        if f.kind != "neoplasm" or f.role != "primary" or props().organ(f.organ).skeletal:
+        if f.kind != "neoplasm" or f.role != "primary":
             continue
+        if props().organ(f.organ).skeletal and f.behavior == "benign":
+            continue  # a benign bone tumor is the lesion treated, never a history
         if treated_now:
             f.status = "active"
         elif _eradicated(ctx, f, whole_only=not no_treatment):
@@ -637,9 +708,16 @@ def _eradicated(ctx: NoteContext, fact: ConditionFact, *, whole_only: bool = Fal
         if m.get("organ") == fact.organ:
             return True
         sent = ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
-        if m.get("organ") is None and any(o.get("primary_site") == fact.site for o in sent):
+        named = [_site_named(o, fact) for o in sent]
+        if m.get("organ") is None and fact.site in named:
             return True
     return False
+
+
+def _site_named(o: Mention, fact: ConditionFact) -> str | None:
+    """The primary site a mention names: its own, or the site of the fact's organ ('the left
+    distal femur' of a bone sarcoma)."""
+    return o.get("primary_site") or (o.get("site") if o.get("organ") == fact.organ else None)
 
 
 def _other_side_named(ctx: NoteContext, organ: str | None, removed: str | None) -> bool:

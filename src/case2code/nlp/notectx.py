@@ -334,7 +334,7 @@ class NoteContext:
             return True
         nxt = self._next_mention(m)
         if nxt and nxt.tok_start - m.tok_end <= 1 and nxt.get("neoplasm") == "malignant":
-            return True
+            return not self._metastatic_lesions(m, nxt)
         prev = self._prev_mention(m)
         if prev is not None and prev.get("laterality") and not prev.get("organ"):
             prev = self._prev_mention(prev)  # "carcinoma of the left breast"
@@ -344,6 +344,20 @@ class NoteContext:
             and prev.get("histology")
             and len(gap) <= 4
             and gap[:1] in (["of"], ["in"], ["arising"])
+        )
+
+    def _metastatic_lesions(self, m: Mention, nxt: Mention) -> bool:
+        """'metastatic liver tumours': lesions of the organ called metastatic are metastases in
+        it, where 'metastatic breast cancer' is a breast primary that has spread."""
+        prev = self._prev_mention(m)
+        lesion = self.words[nxt.tok_start : nxt.tok_end][-1:] in (
+            [w] for w in self.props.lesion_words
+        )
+        return bool(
+            lesion
+            and prev is not None
+            and prev.get("neoplasm") == "secondary"
+            and m.tok_start - prev.tok_end <= 1
         )
 
     def _next_mention(self, m: Mention) -> Mention | None:

@@ -296,6 +296,10 @@ class ReadingProperties(Strict):
     guidance_alternative: tuple[str, ...] = ()  # the word that makes two imagings alternatives
     guidance_alternative_gap: tuple[str, ...] = ()  # words that may stand beside it
     origin_before: tuple[str, ...]  # 'from a renal primary': before an organ, names an origin
+    origin_of: tuple[str, ...] = ()  # 'liver metastases of breast cancer': site, then origin
+    lesion_words: tuple[str, ...] = ()  # 'metastatic liver tumours': the lesions, metastases
+    landmark_before: tuple[str, ...] = ()  # 'metastasis abutting the pleura': a landmark
+    histology_family: dict[str, str] = {}  # specific histology -> the general word for it
     origin_after: tuple[str, ...]  # 'a breast primary': after an organ, names an origin
     origin_spread: tuple[str, ...] = ()  # 'HCC metastatic to the adrenal': after a histology
     dated_own_values: tuple[str, ...] = ()  # an earlier procedure's values stay its own
