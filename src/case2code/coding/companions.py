@@ -37,6 +37,7 @@ def _matches(match: FactMatch, fact: ProcedureFact) -> bool:
         fact.action in match.action
         and (match.organ is None or fact.organ in match.organ)
         and (match.site is None or fact.site in match.site)
+        and (match.approach is None or fact.approach in match.approach)
     )
 
 

@@ -433,11 +433,13 @@ class Guidelines(Strict):
 
 
 class FactMatch(Strict):
-    """Procedure-fact attributes, each "any of" (action, organ, site ...)."""
+    """Procedure-fact attributes, each "any of" (action, organ, site, approach: a diagnostic
+    bronchoscopy is included only in a surgical bronchoscopy, not in a percutaneous ablation)."""
 
     action: list[str]
     organ: list[str] | None = None
     site: list[str] | None = None
+    approach: list[str] | None = None
 
 
 class CompanionRule(Strict):
