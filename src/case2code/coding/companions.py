@@ -32,23 +32,25 @@ def apply(lines: Lines, kb: KB | None = None) -> None:
     _keep(lines, [i for i in range(len(lines.cpt)) if i not in drop])
 
 
-def _matches(match: FactMatch, fact: ProcedureFact) -> bool:
+def _matches(match: FactMatch, fact: ProcedureFact, code: str) -> bool:
     return (
         fact.action in match.action
         and (match.organ is None or fact.organ in match.organ)
         and (match.site is None or fact.site in match.site)
-        and (match.approach is None or fact.approach in match.approach)
+        and (match.code is None or code in match.code)
     )
 
 
 def _host(lines: Lines, rule: CompanionRule, i: int) -> int | None:
-    if not _matches(rule.companion, lines.facts_of[i]):
+    if not _matches(rule.companion, lines.facts_of[i], lines.cpt[i].code):
         return None
     return next(
         (
             j
             for j, line in enumerate(lines.cpt)
-            if j != i and line.rule.startswith("select.") and _matches(rule.host, lines.facts_of[j])
+            if j != i
+            and line.rule.startswith("select.")
+            and _matches(rule.host, lines.facts_of[j], line.code)
         ),
         None,
     )

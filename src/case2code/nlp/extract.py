@@ -16,7 +16,7 @@ from ..model import ProcedureFact, Span
 from .context import assert_mention
 from .lexicon import Mention, get_lexicon, props
 from .notectx import NEGATED, NoteContext, mode
-from .precursor import date_precursors
+from .precursor import date_precursors, date_workup
 from .reader import section_rules
 from .schema import TargetType
 from .timeline import date_before_later_visit, date_several_patients, date_several_sessions
@@ -911,6 +911,7 @@ def procedures(ctx: NoteContext) -> list[ProcedureFact]:
     date_before_later_visit(ctx, facts)
     date_several_sessions(ctx, facts)
     date_several_patients(ctx, facts)
+    date_workup(facts)  # after the dating above: only a procedure still done today hosts it
     return facts + _later_sessions(ctx, facts) + _untreated_items(ctx, facts)
 
 
