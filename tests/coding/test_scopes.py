@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from case2code.engine import Coder
+from case2code.kb import get_kb
 from case2code.model import Note
 
 NOTES = {
@@ -160,3 +161,18 @@ def test_an_egd_in_the_workup_of_a_percutaneous_ablation_is_not_coded(coder):
     scope = next(f for f in r.facts.procedures if f.action == "endoscopy")
     assert scope.assertion == "historical"
     assert "context.workup_scope" in scope.rules
+
+
+def test_transbronchial_biopsies_of_two_lobes_stay_one_31628_without_the_addon(coder):
+    """+31632 is in the KB for lookup and claim checks, but with no unit rule the engine never
+    adds it: the reader does not count the lobes a transbronchial biopsy samples."""
+    text = (
+        "PROCEDURE: Flexible bronchoscopy with transbronchial lung biopsies.\n"
+        "INDICATION: 61-year-old man with bilateral interstitial lung disease.\n"
+        "DESCRIPTION: Under fluoroscopic guidance transbronchial biopsies were taken from the "
+        "right lower lobe and the left lower lobe. No pneumothorax."
+    )
+    r = coder.code(Note(text=text, id="tblb2", date_of_service=date(2025, 6, 2)))
+    assert _lines(r) == [("31628", 1, [])]
+    assert r.cpt[0].evidence[0].text == "transbronchial lung biopsies"
+    assert "31632" in get_kb().codes
