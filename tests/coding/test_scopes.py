@@ -176,3 +176,45 @@ def test_transbronchial_biopsies_of_two_lobes_stay_one_31628_without_the_addon(c
     assert _lines(r) == [("31628", 1, [])]
     assert r.cpt[0].evidence[0].text == "transbronchial lung biopsies"
     assert "31632" in get_kb().codes
+
+
+SEPARATE_LESION = (
+    "PROCEDURE: Flexible bronchoscopy with cryotherapy of an endobronchial tumor and endobronchial "
+    "biopsy of a separate lesion.\n"
+    "INDICATION: 66-year-old woman with adenocarcinoma of the left main bronchus.\n"
+    "DESCRIPTION: The flexible bronchoscope was passed orally. The tumor in the left main bronchus "
+    "was destroyed with cryotherapy, restoring the lumen. A separate nodular lesion in the right "
+    "upper lobe bronchus was seen; endobronchial biopsies of this separate lesion were taken with "
+    "forceps."
+)
+BARRETT_BIOPSY_THEN_RFA = (
+    "PROCEDURE: EGD with biopsies and radiofrequency ablation of Barrett's esophagus.\n"
+    "INDICATION: 62-year-old man with Barrett's esophagus with low-grade dysplasia.\n"
+    "DESCRIPTION: The gastroscope was passed to the duodenum. The Barrett's segment from 36 to 39 "
+    "cm was biopsied, then treated with circumferential radiofrequency ablation with the HALO 360 "
+    "catheter, 12 J/cm2, two applications. No complications."
+)
+
+
+def test_biopsy_of_a_separate_airway_lesion_beside_destruction_is_31625_xs(coder):
+    """NCCI biopsy policy (companion rule ncci.biopsy.separate_lesion): another lesion than the one
+    destroyed is reported with XS, and the distinct-service modifier sends the note to a coder."""
+    r = coder.code(Note(SEPARATE_LESION, "separate", date(2025, 6, 2)))
+    assert _lines(r) == [("31641", 1, []), ("31625", 1, ["XS"])]
+    assert r.cpt[1].evidence[0].text == "endobronchial biopsy"
+    assert _not_reported(r) == [("31622", "ncci.endoscopy.diagnostic_bronchoscopy_in_surgical")]
+    assert [x.rule for x in r.review.reasons] == ["route.distinct_service_modifier"]
+
+
+def test_biopsies_of_the_barrett_segment_then_ablated_are_bundled_into_43270(coder):
+    """Same lesion, no immediate pathology read: the biopsy is part of the ablation
+    (ncci.biopsy.same_lesion), and the diagnostic EGD is named part of 43270."""
+    r = coder.code(Note(BARRETT_BIOPSY_THEN_RFA, "barrx", date(2025, 6, 2)))
+    assert _lines(r) == [("43270", 1, [])]
+    assert r.cpt[0].evidence[0].text == "radiofrequency ablation"
+    assert _not_reported(r) == [
+        ("43235", "ncci.endoscopy.diagnostic_egd_in_surgical"),
+        ("43239", "ncci.biopsy.same_lesion"),
+    ]
+    assert "43270" in r.not_reported[0].reason
+    assert [d.code for d in r.icd10] == ["K22.710"]
