@@ -55,7 +55,6 @@ def test_corpus_is_large_and_covers_every_procedure_code(report):
     # Nor for the diagnostic and biopsy scopes beside the bronchoscopic and EGD ablations: scenario
     # notes in tests/coding/test_scopes.py, real-text notes in realtext/rtg (rtg-014 43235,
     # rtg-016 31625) and rtc (rtc-063 31622).
-    # +31632 (each further lobe) is never selected: the reader does not count biopsied lobes.
     scopes = {"31622", "31625", "31628", "31632", "43235", "43239"}
     known = {"20985", "50250", "50542"} | companions | blocks | cardiac | fna | drainage | scopes
     assert procedures - wanted <= known

@@ -11,7 +11,6 @@ from datetime import date
 import pytest
 
 from case2code.engine import Coder
-from case2code.kb import get_kb
 from case2code.model import Note
 
 NOTES = {
@@ -163,9 +162,8 @@ def test_an_egd_in_the_workup_of_a_percutaneous_ablation_is_not_coded(coder):
     assert "context.workup_scope" in scope.rules
 
 
-def test_transbronchial_biopsies_of_two_lobes_stay_one_31628_without_the_addon(coder):
-    """+31632 is in the KB for lookup and claim checks, but with no unit rule the engine never
-    adds it: the reader does not count the lobes a transbronchial biopsy samples."""
+def test_transbronchial_biopsies_of_two_lobes_are_31628_and_one_31632(coder):
+    """One unit of 31628 for the first lobe, +31632 for each further lobe the biopsy names."""
     text = (
         "PROCEDURE: Flexible bronchoscopy with transbronchial lung biopsies.\n"
         "INDICATION: 61-year-old man with bilateral interstitial lung disease.\n"
@@ -173,9 +171,10 @@ def test_transbronchial_biopsies_of_two_lobes_stay_one_31628_without_the_addon(c
         "right lower lobe and the left lower lobe. No pneumothorax."
     )
     r = coder.code(Note(text=text, id="tblb2", date_of_service=date(2025, 6, 2)))
-    assert _lines(r) == [("31628", 1, [])]
+    assert _lines(r) == [("31628", 1, []), ("31632", 1, [])]
     assert r.cpt[0].evidence[0].text == "transbronchial lung biopsies"
-    assert "31632" in get_kb().codes
+    assert r.cpt[1].rule == "addon.31632"
+    assert "one unit for each lobe beyond the first" in r.cpt[1].rationale
 
 
 SEPARATE_LESION = (
