@@ -28,7 +28,7 @@ NOTES = {
         "DESCRIPTION: After topical anesthesia the flexible bronchoscope was passed through the "
         "nose. The trachea and both bronchial trees were inspected to the subsegmental level; no "
         "endobronchial lesion or bleeding source was found. Washings of the right lower lobe were "
-        "sent for culture.\n"
+        "sent for cytology and culture.\n"
         "IMPRESSION: Hemoptysis, no source identified."
     ),
     "apc": (
@@ -106,7 +106,8 @@ def test_endobronchial_biopsy_after_thermoplasty_is_31625_with_the_look_bundled(
 
 
 def test_a_bronchoscopy_that_only_looks_and_washes_is_31622(coder):
-    """The diagnosis reader has no hemoptysis word yet: no R04.2, so the claim goes to a coder."""
+    """Washings sent for cytology are part of the look, not a biopsy (no 32408). The diagnosis
+    reader has no hemoptysis word yet: no R04.2, so the claim goes to a coder."""
     r = _code(coder, "hemoptysis")
     assert _lines(r) == [("31622", 1, [])]
     assert r.cpt[0].evidence[0].text == "Flexible bronchoscopy"
