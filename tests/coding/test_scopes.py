@@ -218,3 +218,24 @@ def test_biopsies_of_the_barrett_segment_then_ablated_are_bundled_into_43270(cod
     ]
     assert "43270" in r.not_reported[0].reason
     assert [d.code for d in r.icd10] == ["K22.710"]
+
+
+THERMOPLASTY_WITH_BIOPSY = (
+    "PROCEDURE: Bronchial thermoplasty of the right lower lobe with endobronchial biopsies.\n"
+    "INDICATION: 47-year-old woman with severe persistent asthma on high-dose inhaled steroids, "
+    "first session.\n"
+    "DESCRIPTION: The flexible bronchoscope was passed orally. Endobronchial biopsies were taken "
+    "from the right lower lobe carina for a research protocol. Thermoplasty of the right lower "
+    "lobe was then performed with the Alair catheter, 52 activations. No complications."
+)
+
+
+def test_biopsy_in_a_thermoplasty_session_is_coded_and_sent_to_a_coder(coder):
+    """No source settles the biopsy beside thermoplasty: both lines stand, and the companion rule
+    review.biopsy_with_thermoplasty routes the note to review."""
+    r = coder.code(Note(THERMOPLASTY_WITH_BIOPSY, "bt-bx", date(2025, 6, 2)))
+    assert _lines(r) == [("31660", 1, []), ("31625", 1, [])]
+    assert r.cpt[1].evidence[0].text == "endobronchial biopsies"
+    finding = next(f for f in r.findings if f.rule == "review.biopsy_with_thermoplasty")
+    assert finding.codes == ["31625", "31660"]
+    assert [x.rule for x in r.review.reasons] == ["route.contested_rule"]
