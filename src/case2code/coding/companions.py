@@ -32,25 +32,29 @@ def apply(lines: Lines, kb: KB | None = None) -> None:
     _keep(lines, [i for i in range(len(lines.cpt)) if i not in drop])
 
 
-def _matches(match: FactMatch, fact: ProcedureFact) -> bool:
+def _matches(match: FactMatch, fact: ProcedureFact, code: str) -> bool:
     return (
         fact.action in match.action
         and (match.organ is None or fact.organ in match.organ)
         and (match.site is None or fact.site in match.site)
+        and (match.code is None or code in match.code)
     )
 
 
 def _host(lines: Lines, rule: CompanionRule, i: int) -> int | None:
-    if not _matches(rule.companion, lines.facts_of[i]):
+    """The first line the rule's host matches; when the host names codes, the first in that list
+    (a diagnostic EGD is named part of the ablation 43270, not of a biopsy bundled into it)."""
+    if not _matches(rule.companion, lines.facts_of[i], lines.cpt[i].code):
         return None
-    return next(
-        (
-            j
-            for j, line in enumerate(lines.cpt)
-            if j != i and line.rule.startswith("select.") and _matches(rule.host, lines.facts_of[j])
-        ),
-        None,
-    )
+    hosts = [
+        j
+        for j, line in enumerate(lines.cpt)
+        if j != i
+        and line.rule.startswith("select.")
+        and _matches(rule.host, lines.facts_of[j], line.code)
+    ]
+    order = rule.host.code or []
+    return min(hosts, key=lambda j: order.index(lines.cpt[j].code) if order else j, default=None)
 
 
 def _fires(rule: CompanionRule, fact: ProcedureFact, host: ProcedureFact) -> bool:

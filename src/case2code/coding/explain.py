@@ -187,7 +187,9 @@ class Explainer:
         if item:
             return fill(t.per_session_one, item=self.items(item))
         organ = self.words.organs.get(fact.organ or "")
-        if organ is None or "{tumor}" not in organ.target:
+        target = organ and (organ.targets.get(fact.action) or organ.target)
+        bare = fact.action in self.words.bare_actions  # a diagnostic look treats nothing
+        if bare or not target or "{tumor}" not in target:  # nor do the airways biopsied
             return t.per_session_whole
         word = organ.tumor[0] if organ.tumor else self.items("tumor")
         return fill(t.per_session, item=word)

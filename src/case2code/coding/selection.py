@@ -165,6 +165,8 @@ def item_count(fact: ProcedureFact, item: str | None) -> int | None:
         return len(fact.levels)
     if item == "vein" and len(fact.sites) > 1:
         return len(fact.sites)
+    if item == "lobe" and fact.organ == "lung" and fact.sites:
+        return len(fact.sites)  # lobes biopsied, however many samples of each (31628, +31632)
     return fact.count
 
 

@@ -433,11 +433,14 @@ class Guidelines(Strict):
 
 
 class FactMatch(Strict):
-    """Procedure-fact attributes, each "any of" (action, organ, site ...)."""
+    """Procedure-fact attributes, each "any of" (action, organ, site), and the codes its line may
+    carry (`code`: a diagnostic bronchoscopy is included only in a surgical bronchoscopy code, not
+    in a percutaneous ablation; the line's code holds even when the fact names no approach)."""
 
     action: list[str]
     organ: list[str] | None = None
     site: list[str] | None = None
+    code: list[str] | None = None
 
 
 class CompanionRule(Strict):

@@ -16,7 +16,7 @@ from ..model import ProcedureFact, Span
 from .context import assert_mention
 from .lexicon import Mention, get_lexicon, props
 from .notectx import NEGATED, NoteContext, mode
-from .precursor import date_precursors
+from .precursor import date_precursors, date_workup
 from .reader import section_rules
 from .schema import TargetType
 from .timeline import date_before_later_visit, date_several_patients, date_several_sessions
@@ -894,6 +894,8 @@ def _aborted_targets(ctx: NoteContext, main: list[ProcedureFact], spans) -> list
 
 
 def _same_lesion(ctx: NoteContext, biopsy: ProcedureFact, ablation: ProcedureFact) -> bool:
+    if _names_separate_lesion(ctx, biopsy):
+        return False
     if (
         biopsy.site
         and ablation.site
@@ -910,6 +912,18 @@ def _same_lesion(ctx: NoteContext, biopsy: ProcedureFact, ablation: ProcedureFac
     if biopsy.levels and ablation.levels and not set(biopsy.levels) & set(ablation.levels):
         return False
     return True
+
+
+def _names_separate_lesion(ctx: NoteContext, biopsy: ProcedureFact) -> bool:
+    """A sentence of the biopsy says its lesion is another one ('endobronchial biopsies of this
+    separate lesion'; 'a separate nodular lesion was seen; biopsies were taken'): the words of
+    notecues.yaml `separate_lesion`, not negated, in a sentence holding the biopsy's evidence or
+    the one just before it."""
+    sents = {ctx.doc.sentence_of(ctx.token_at(e.start)) for e in biopsy.evidence}
+    sents |= {s - 1 for s in sents}
+    return any(
+        ctx.doc.sentence_of(ctx.token_at(a)) in sents for a, _ in ctx.affirmed("separate_lesion")
+    )
 
 
 def procedures(ctx: NoteContext) -> list[ProcedureFact]:
@@ -932,6 +946,7 @@ def procedures(ctx: NoteContext) -> list[ProcedureFact]:
     date_before_later_visit(ctx, facts)
     date_several_sessions(ctx, facts)
     date_several_patients(ctx, facts)
+    date_workup(facts)  # after the dating above: only a procedure still done today hosts it
     return facts + _later_sessions(ctx, facts) + _untreated_items(ctx, facts)
 
 

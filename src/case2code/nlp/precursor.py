@@ -17,6 +17,7 @@ from ..model import ProcedureFact
 from .lexicon import props
 
 RULE = "context.precursor_block"
+WORKUP_RULE = "context.workup_scope"
 
 
 def date_precursors(facts: list[ProcedureFact]) -> None:
@@ -43,4 +44,33 @@ def _is_host(host: ProcedureFact, fact: ProcedureFact, action: str) -> bool:
         and host.assertion in props().precursor.host_assertions
         and host.organ == fact.organ
         and host.site == (props().site(fact.site).destroyed_as or fact.site)
+    )
+
+
+def date_workup(facts: list[ProcedureFact]) -> None:
+    """A diagnostic scope named in the note of a procedure done today by another approach ('68M
+    with liver metastasis, primary not found after workup (CT, PET, EGD, colonoscopy)' in a
+    percutaneous ablation note) is the work-up before it, unless a verb of doing governs the
+    scope: marked historical. A procedure section does not keep it (a one-paragraph procedure
+    note recounts its work-up there). Same-approach scopes are left to the
+    companion rules of the KB (a diagnostic bronchoscopy is part of a surgical one)."""
+    for fact in facts:
+        if not props().action(fact.action).workup or fact.assertion != "performed":
+            continue
+        if any(r.startswith(p) for r in fact.rules for p in props().precursor.kept_by_rules):
+            continue  # a verb of doing governs the scope (the procedure list may hold the work-up)
+        if any(_is_other_procedure(h, fact) for h in facts):
+            fact.assertion = "historical"
+            fact.rules.append(WORKUP_RULE)
+
+
+def _is_other_procedure(host: ProcedureFact, fact: ProcedureFact) -> bool:
+    """A procedure done today through another named approach than the scope's."""
+    return (
+        host is not fact
+        and host.assertion == "performed"
+        and not props().action(host.action).targetless
+        and not props().action(host.action).workup
+        and host.approach is not None
+        and host.approach != fact.approach
     )

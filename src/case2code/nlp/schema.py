@@ -223,6 +223,7 @@ class ActionProperties(Strict):
     sites_of_organ: str | None = None  # its sites are every site of this organ in the note
     energyless: bool = False  # delivers no energy: takes no modality from the note (nerve block)
     precursor_of: str | None = None  # named beside that action done today, it was done before it
+    workup: bool = False  # a diagnostic scope: beside a procedure of another approach, the work-up
     sites_apart: bool = False  # each nerve site it names is a procedure of its own (facet vs SI)
 
 
