@@ -446,3 +446,41 @@ def test_a_tracheal_primary_is_the_trachea_not_the_lung(coder):
     result = run(coder, text)
     assert codes(result) == ["C33"]
     assert "trachea" in evidence(result, "C33", text)
+
+
+LIVER_CANCER = (
+    "A 62-year-old woman was diagnosed with liver cancer at an early stage. Under ultrasound "
+    "guidance a needle electrode was placed through a small nick in the skin into the tumour, "
+    "and percutaneous radiofrequency ablation of the liver tumor was performed."
+)
+
+
+def test_liver_cancer_with_no_type_is_c22_9_not_hepatocellular(coder):
+    """The Index sends 'cancer' to the Neoplasm Table, whose liver row is C22.9 (not specified
+    as primary or secondary); C22.0 needs the hepatocellular histology written."""
+    r = run(coder, LIVER_CANCER)
+    lines = [(c.code, c.units, c.modifiers) for c in r.cpt]
+    assert lines == [("47382", 1, []), ("76940", 1, ["26"])]
+    assert codes(r) == ["C22.9"]
+    assert "liver" in evidence(r, "C22.9", LIVER_CANCER)
+    named = run(coder, LIVER_CANCER.replace("liver cancer", "hepatocellular carcinoma"))
+    assert codes(named) == ["C22.0"]
+
+
+PRESENTING_PAIN = (
+    "A 61-year-old woman with right upper abdominal pain for six months was diagnosed to have "
+    "hepatocellular carcinoma of 2.7 cm. She underwent percutaneous radiofrequency ablation of "
+    "the liver tumor under CT guidance and was discharged the next day."
+)
+
+
+def test_pain_that_led_to_the_diagnosis_is_no_neoplasm_related_pain(coder):
+    """G89.3 needs pain documented as due to the neoplasm (I.C.6.b.5): the complaint that led
+    to the diagnosis is not that link."""
+    r = run(coder, PRESENTING_PAIN)
+    assert codes(r) == ["C22.0"]
+    linked = PRESENTING_PAIN.replace(
+        "with right upper abdominal pain for six months was diagnosed to have",
+        "had right upper abdominal pain from a known",
+    )
+    assert codes(run(coder, linked)) == ["C22.0", "G89.3"]

@@ -380,8 +380,24 @@ def pains(ctx: NoteContext) -> list[ConditionFact]:
             for o in words
         )
         tied = tumor and not any(o.get("indication") and not o.get("coexisting") for o in words)
+        tied = tied and not _presenting(ctx, m, words)
         out.append(_fact(ctx, m, "pain", detail="neoplasm_related" if tied else None))
     return out
+
+
+def _presenting(ctx: NoteContext, pain: Mention, words: list[Mention]) -> bool:
+    """The pain comes first, then the diagnosis it led to ('with abdominal pain ... was
+    diagnosed to have HCC'), and no tumor is named before the pain in its sentence: a presenting
+    complaint (note cue `presenting_diagnosis`), not pain documented as due to the tumor."""
+    if any(o.tok_end <= pain.tok_start and _tumor_word(o) for o in words):
+        return False
+    spans = ctx.note_cue_spans["presenting_diagnosis"]
+    first = next((o.start for o in words if o.start > pain.end and _tumor_word(o)), None)
+    return first is not None and any(pain.end <= a and b <= first for a, b in spans)
+
+
+def _tumor_word(m: Mention) -> bool:
+    return m.get("neoplasm") in ("secondary", "malignant", "tumor") or bool(m.get("histology"))
 
 
 def fractures(ctx: NoteContext) -> list[ConditionFact]:
