@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from line_helpers import code_named, lines, reasons
 
 from case2code.engine import Coder
 from case2code.model import Note
@@ -81,49 +82,43 @@ def coder() -> Coder:
     return Coder()
 
 
-def _code(coder, name):
-    return coder.code(Note(text=NOTES[name], id=name, date_of_service=date(2025, 6, 2)))
 
 
-def _lines(r):
-    return [(c.code, c.units, c.modifiers) for c in r.cpt]
 
 
-def _reasons(r):
-    return [x.rule for x in r.review.reasons]
 
 
 def test_liver_abscess_drained_after_an_earlier_ablation_is_49405_alone(coder):
     """Visceral collection through the skin: 49405 with its imaging included; the ablation of two
     weeks ago is history, and the abscess is a diagnosis case2code does not code, so the claim
     goes to a coder."""
-    r = _code(coder, "liver_abscess")
-    assert _lines(r) == [("49405", 1, [])]
+    r = code_named(coder, NOTES, "liver_abscess")
+    assert lines(r) == [("49405", 1, [])]
     line = r.cpt[0]
     assert line.evidence[0].text == "CT-guided percutaneous drainage"
     assert [(n.code, n.rule) for n in r.not_reported] == [("47382", "assertion.historical")]
     assert not any(c.code in {"77012", "77013", "76942"} for c in r.cpt)
     assert "dx_support.49405" in {f.rule for f in r.findings}
-    assert _reasons(r) == ["route.diagnosis_uncoded"]
+    assert reasons(r) == ["route.diagnosis_uncoded"]
 
 
 def test_perinephric_hematoma_drained_in_the_cryoablation_session_is_49406_and_reviewed(coder):
     """A collection around the kidney is retroperitoneal (49406), not in the organ (49405); a
     drainage in the session of the ablation goes to review (the same-day rule is not sourced)."""
-    r = _code(coder, "renal_cryo_hematoma")
-    assert _lines(r) == [("49406", 1, []), ("50593", 1, ["LT"]), ("77013", 1, ["26"])]
+    r = code_named(coder, NOTES, "renal_cryo_hematoma")
+    assert lines(r) == [("49406", 1, []), ("50593", 1, ["LT"]), ("77013", 1, ["26"])]
     drain = next(c for c in r.cpt if c.code == "49406")
     assert drain.evidence[0].text == "drainage catheter"
     companion = next(f for f in r.findings if f.rule == "review.drainage_with_needle_procedure")
     assert companion.kind == "review" and "49406" in companion.message
     assert "50593" in companion.message
     assert r.review.route == "review"
-    assert "route.contested_rule" in _reasons(r)
+    assert "route.contested_rule" in reasons(r)
 
 
 def test_transrectal_drainage_of_a_pelvic_abscess_is_49407(coder):
-    r = _code(coder, "transrectal")
-    assert _lines(r) == [("49407", 1, [])]
+    r = code_named(coder, NOTES, "transrectal")
+    assert lines(r) == [("49407", 1, [])]
     assert r.cpt[0].evidence[0].text == "Transrectal drainage"
     fact = next(f for f in r.facts.procedures if f.action == "drainage")
     assert (fact.organ, fact.approach, fact.sites) == ("peritoneum", "transrectal", ["peritoneal"])
@@ -131,8 +126,8 @@ def test_transrectal_drainage_of_a_pelvic_abscess_is_49407(coder):
 
 
 def test_abdominal_wall_abscess_drained_under_ultrasound_is_10030(coder):
-    r = _code(coder, "abdominal_wall")
-    assert _lines(r) == [("10030", 1, [])]
+    r = code_named(coder, NOTES, "abdominal_wall")
+    assert lines(r) == [("10030", 1, [])]
     assert r.cpt[0].evidence[0].text == "Ultrasound-guided drainage"
     assert not any(c.code == "76942" for c in r.cpt)
 
@@ -140,8 +135,8 @@ def test_abdominal_wall_abscess_drained_under_ultrasound_is_10030(coder):
 def test_two_perihepatic_abscesses_each_with_its_own_catheter_are_two_units_of_49406(coder):
     """One unit per collection drained with a separate catheter; perihepatic and subphrenic
     collections lie outside the liver, so 49406, not 49405."""
-    r = _code(coder, "two_perihepatic")
-    assert _lines(r) == [("49406", 2, [])]
+    r = code_named(coder, NOTES, "two_perihepatic")
+    assert lines(r) == [("49406", 2, [])]
     assert r.cpt[0].evidence[0].text == "CT-guided drainage"
     ablation = next(f for f in r.facts.procedures if f.action == "ablation")
     assert ablation.assertion == "historical"
@@ -149,10 +144,10 @@ def test_two_perihepatic_abscesses_each_with_its_own_catheter_are_two_units_of_4
 
 def test_a_drainage_done_at_an_earlier_visit_is_not_coded(coder):
     """'Two weeks after percutaneous drainage': no catheter word and an earlier visit: no line."""
-    r = _code(coder, "followup")
+    r = code_named(coder, NOTES, "followup")
     assert r.cpt == []
     assert r.review.route == "review"
-    assert _reasons(r) == ["route.no_procedure"]
+    assert reasons(r) == ["route.no_procedure"]
 
 
 def test_a_drainage_with_no_catheter_word_is_left_to_a_coder(coder):
@@ -168,10 +163,10 @@ def test_a_drainage_with_no_catheter_word_is_left_to_a_coder(coder):
         "COMPLICATIONS: None."
     )
     r = coder.code(Note(text=text, id="bare", date_of_service=date(2025, 6, 2)))
-    assert _lines(r) == [("47382", 1, []), ("77013", 1, ["26"])]
+    assert lines(r) == [("47382", 1, []), ("77013", 1, ["26"])]
     uncovered = next(f for f in r.findings if f.kind == "out_of_scope")
     assert uncovered.evidence[0].text == "percutaneous drainage"
-    assert "route.uncovered_procedure" in _reasons(r)
+    assert "route.uncovered_procedure" in reasons(r)
 
 
 RENAL_CRYO_NEPHROSTOMY = (
@@ -195,10 +190,10 @@ def test_a_nephrostomy_drainage_catheter_is_not_a_collection_drainage(coder):
     """A nephrostomy drains the collecting system: never 49405; it has codes of its own that the
     KB lacks, so it is an uncovered procedure a coder codes."""
     r = coder.code(Note(RENAL_CRYO_NEPHROSTOMY, "nephrostomy", date(2025, 6, 2)))
-    assert _lines(r) == [("50593", 1, ["RT"]), ("77013", 1, ["26"])]
+    assert lines(r) == [("50593", 1, ["RT"]), ("77013", 1, ["26"])]
     uncovered = next(f for f in r.findings if f.rule == "scope.nephrostomy")
     assert uncovered.evidence[0].text == "nephrostomy drainage catheter"
-    assert _reasons(r) == ["route.uncovered_procedure"]
+    assert reasons(r) == ["route.uncovered_procedure"]
 
 
 def test_a_chest_drainage_tube_for_a_pneumothorax_is_a_chest_tube_not_49405(coder):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from line_helpers import code_named, lines, not_reported
 
 from case2code.engine import Coder
 from case2code.model import Note
@@ -80,25 +81,19 @@ def coder() -> Coder:
     return Coder()
 
 
-def _code(coder, name):
-    return coder.code(Note(text=NOTES[name], id=name, date_of_service=date(2025, 6, 2)))
 
 
-def _lines(r):
-    return [(c.code, c.units, c.modifiers) for c in r.cpt]
 
 
-def _not_reported(r):
-    return [(n.code, n.rule) for n in r.not_reported]
 
 
 def test_endobronchial_biopsy_after_thermoplasty_is_31625_with_the_look_bundled(coder):
     """The thermoplasty is history; the biopsy bronchoscopy is today's service and includes the
     diagnostic bronchoscopy (31622 not reported, by its companion rule)."""
-    r = _code(coder, "thermoplasty_biopsy")
-    assert _lines(r) == [("31625", 1, [])]
+    r = code_named(coder, NOTES, "thermoplasty_biopsy")
+    assert lines(r) == [("31625", 1, [])]
     assert r.cpt[0].evidence[0].text == "endobronchial biopsies"
-    assert ("31622", "ncci.endoscopy.diagnostic_bronchoscopy_in_surgical") in _not_reported(r)
+    assert ("31622", "ncci.endoscopy.diagnostic_bronchoscopy_in_surgical") in not_reported(r)
     assert any(
         n.code in {"31660", "31661"} and n.rule == "assertion.historical" for n in r.not_reported
     )
@@ -108,16 +103,16 @@ def test_endobronchial_biopsy_after_thermoplasty_is_31625_with_the_look_bundled(
 def test_a_bronchoscopy_that_only_looks_and_washes_is_31622(coder):
     """Washings sent for cytology are part of the look, not a biopsy (no 32408). The diagnosis
     reader has no hemoptysis word yet: no R04.2, so the claim goes to a coder."""
-    r = _code(coder, "hemoptysis")
-    assert _lines(r) == [("31622", 1, [])]
+    r = code_named(coder, NOTES, "hemoptysis")
+    assert lines(r) == [("31622", 1, [])]
     assert r.cpt[0].evidence[0].text == "Flexible bronchoscopy"
     assert r.not_reported == []
     assert r.review.route == "review"
 
 
 def test_airway_tumor_destruction_bundles_the_diagnostic_bronchoscopy(coder):
-    r = _code(coder, "apc")
-    assert _lines(r) == [("31641", 1, [])]
+    r = code_named(coder, NOTES, "apc")
+    assert lines(r) == [("31641", 1, [])]
     assert r.cpt[0].evidence[0].text == "argon plasma coagulation"
     bundled = next(n for n in r.not_reported if n.code == "31622")
     assert bundled.rule == "ncci.endoscopy.diagnostic_bronchoscopy_in_surgical"
@@ -128,35 +123,35 @@ def test_airway_tumor_destruction_bundles_the_diagnostic_bronchoscopy(coder):
 def test_transbronchial_lung_biopsies_of_one_lobe_are_31628_once(coder):
     """A transbronchial biopsy samples the lung, not the airway (31628, not 31625); the
     fluoroscopy is part of the bronchoscopy codes."""
-    r = _code(coder, "tblb")
-    assert _lines(r) == [("31628", 1, [])]
+    r = code_named(coder, NOTES, "tblb")
+    assert lines(r) == [("31628", 1, [])]
     assert r.cpt[0].evidence[0].text == "transbronchial lung biopsies"
     assert not any(c.code in {"31625", "32408", "77002", "31622"} for c in r.cpt)
-    assert ("31622", "ncci.endoscopy.diagnostic_bronchoscopy_in_surgical") in _not_reported(r)
+    assert ("31622", "ncci.endoscopy.diagnostic_bronchoscopy_in_surgical") in not_reported(r)
 
 
 def test_an_upper_endoscopy_that_finds_an_ulcer_after_liver_rfa_is_43235_and_reviewed(coder):
     """The ablation is the cause, done before; the EGD that only looked is today's service. No
     diagnosis case2code codes supports it, so the note goes to a coder."""
-    r = _code(coder, "egd_after_rfa")
-    assert _lines(r) == [("43235", 1, [])]
+    r = code_named(coder, NOTES, "egd_after_rfa")
+    assert lines(r) == [("43235", 1, [])]
     assert r.cpt[0].evidence[0].text == "Upper endoscopy"
     assert "dx_support.43235" in {f.rule for f in r.findings}
     assert r.review.route == "review"
 
 
 def test_egd_with_forceps_biopsies_is_43239_once_with_the_look_bundled(coder):
-    r = _code(coder, "egd_biopsy")
-    assert _lines(r) == [("43239", 1, [])]
+    r = code_named(coder, NOTES, "egd_biopsy")
+    assert lines(r) == [("43239", 1, [])]
     assert r.cpt[0].evidence[0].text == "biopsies"
-    assert _not_reported(r) == [("43235", "ncci.endoscopy.diagnostic_egd_in_surgical")]
+    assert not_reported(r) == [("43235", "ncci.endoscopy.diagnostic_egd_in_surgical")]
     assert r.not_reported[0].evidence[0].text == "EGD"
 
 
 def test_an_egd_in_the_workup_of_a_percutaneous_ablation_is_not_coded(coder):
     """'Primary not identified after workup (CT, PET, EGD, colonoscopy)': the EGD was the work-up,
     not a service of the ablation session."""
-    r = _code(coder, "liver_mwa_workup")
+    r = code_named(coder, NOTES, "liver_mwa_workup")
     assert [c.code for c in r.cpt] == ["47382", "76940"]
     scope = next(f for f in r.facts.procedures if f.action == "endoscopy")
     assert scope.assertion == "historical"
@@ -172,7 +167,7 @@ def test_transbronchial_biopsies_of_two_lobes_are_31628_and_one_31632(coder):
         "right lower lobe and the left lower lobe. No pneumothorax."
     )
     r = coder.code(Note(text=text, id="tblb2", date_of_service=date(2025, 6, 2)))
-    assert _lines(r) == [("31628", 1, []), ("31632", 1, [])]
+    assert lines(r) == [("31628", 1, []), ("31632", 1, [])]
     assert r.cpt[0].evidence[0].text == "transbronchial lung biopsies"
     assert r.cpt[1].rule == "addon.31632"
     assert "one unit for each lobe beyond the first" in r.cpt[1].rationale
@@ -200,9 +195,9 @@ def test_biopsy_of_a_separate_airway_lesion_beside_destruction_is_31625_xs(coder
     """NCCI biopsy policy (companion rule ncci.biopsy.separate_lesion): another lesion than the one
     destroyed is reported with XS, and the distinct-service modifier sends the note to a coder."""
     r = coder.code(Note(SEPARATE_LESION, "separate", date(2025, 6, 2)))
-    assert _lines(r) == [("31641", 1, []), ("31625", 1, ["XS"])]
+    assert lines(r) == [("31641", 1, []), ("31625", 1, ["XS"])]
     assert r.cpt[1].evidence[0].text == "endobronchial biopsy"
-    assert _not_reported(r) == [("31622", "ncci.endoscopy.diagnostic_bronchoscopy_in_surgical")]
+    assert not_reported(r) == [("31622", "ncci.endoscopy.diagnostic_bronchoscopy_in_surgical")]
     assert [x.rule for x in r.review.reasons] == ["route.distinct_service_modifier"]
 
 
@@ -210,9 +205,9 @@ def test_biopsies_of_the_barrett_segment_then_ablated_are_bundled_into_43270(cod
     """Same lesion, no immediate pathology read: the biopsy is part of the ablation
     (ncci.biopsy.same_lesion), and the diagnostic EGD is named part of 43270."""
     r = coder.code(Note(BARRETT_BIOPSY_THEN_RFA, "barrx", date(2025, 6, 2)))
-    assert _lines(r) == [("43270", 1, [])]
+    assert lines(r) == [("43270", 1, [])]
     assert r.cpt[0].evidence[0].text == "radiofrequency ablation"
-    assert _not_reported(r) == [
+    assert not_reported(r) == [
         ("43235", "ncci.endoscopy.diagnostic_egd_in_surgical"),
         ("43239", "ncci.biopsy.same_lesion"),
     ]
@@ -234,7 +229,7 @@ def test_biopsy_in_a_thermoplasty_session_is_coded_and_sent_to_a_coder(coder):
     """No source settles the biopsy beside thermoplasty: both lines stand, and the companion rule
     review.biopsy_with_thermoplasty routes the note to review."""
     r = coder.code(Note(THERMOPLASTY_WITH_BIOPSY, "bt-bx", date(2025, 6, 2)))
-    assert _lines(r) == [("31660", 1, []), ("31625", 1, [])]
+    assert lines(r) == [("31660", 1, []), ("31625", 1, [])]
     assert r.cpt[1].evidence[0].text == "endobronchial biopsies"
     finding = next(f for f in r.findings if f.rule == "review.biopsy_with_thermoplasty")
     assert finding.codes == ["31625", "31660"]
