@@ -484,3 +484,22 @@ def test_pain_that_led_to_the_diagnosis_is_no_neoplasm_related_pain(coder):
         "had right upper abdominal pain from a known",
     )
     assert codes(run(coder, linked)) == ["C22.0", "G89.3"]
+
+
+OSTEOID_OSTEOMA_NO_BONE_WORD = (
+    "A 27-year-old man had left hip pain for 12 months, worse at night and relieved by "
+    "analgesics; MRI and CT showed an osteoid osteoma with a nidus. Under CT guidance a 14-gauge "
+    "electrode was introduced into the nidus through a coaxial system and RFA was performed at "
+    "90 C for 5 minutes."
+)
+
+
+@pytest.mark.parametrize("histology", ["osteoid osteoma", "osteoblastoma", "chondroblastoma"])
+def test_a_bone_only_tumor_names_its_organ_when_no_bone_is_written(coder, histology):
+    """Osteoid osteoma, osteoblastoma and chondroblastoma arise only in bone: the ablation of
+    one is the bone tumor ablation 20982 (guidance included) even when the note names no bone."""
+    text = OSTEOID_OSTEOMA_NO_BONE_WORD.replace("an osteoid osteoma", f"an {histology}")
+    r = run(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("20982", 1, [])]
+    assert codes(r) == ["D16.9"]
+    assert r.cpt[0].evidence[0].text == "RFA"

@@ -707,9 +707,7 @@ def build_procedure(
         approach=approach,
         organ=organ,
         site=site or (note_site.get("site") if note_site else None),
-        laterality=_laterality(ctx, anchors)
-        or _laterality_near(ctx, note_site)
-        or (ctx.note_side(organ) if props().organ(organ).side_from_note else None),
+        laterality=_laterality(ctx, anchors) or _note_site_side(ctx, organ, note_site),
         guidance=guidance,
         assertion=assertion,
         levels=levels,
@@ -724,6 +722,18 @@ def build_procedure(
     if approach_rule:
         fact.rules.append(approach_rule)
     return fact
+
+
+def _note_site_side(ctx: NoteContext, organ: str | None, note_site: Mention | None) -> str | None:
+    """The side of a procedure that names none: its note site's side, or the one side the note
+    names for an organ whose facts take it (side_from_note). For such an organ the note site's
+    side counts only when it is that one side: 'right hip pain ... a bone island in the left
+    femur' names two, so the side is not guessed."""
+    near = _laterality_near(ctx, note_site)
+    if not props().organ(organ).side_from_note:
+        return near
+    side = ctx.note_side(organ)
+    return side if near is None or near == side else None
 
 
 def _note_site(ctx: NoteContext, organ: str | None) -> Mention | None:
