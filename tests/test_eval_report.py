@@ -154,3 +154,13 @@ def test_a_code_only_optional_is_left_out_of_the_score():
     exp = {"cpt": RIGHT["cpt"], "cpt_optional": extra}
     got = SimpleNamespace(cpt=[CodeLine("20982", 1, []), CodeLine("77013", 1, ["26"])])
     assert _scored_lines(exp, got) == [("20982", 1, ())]
+
+
+def test_a_failing_case_lists_the_line_it_was_scored_on():
+    """The failure listing shows the engine's line even when its code also has an accepted
+    optional form: '20982' passed CPT here and the case failed on ICD-10-CM only."""
+    forms = [{"code": "20982", "units": 1, "modifiers": ["LT"]}]
+    report = evaluate([_case("icd-only", cpt_optional=forms, icd10=["C79.52", "C50.919"])])
+    failure = report.failures[0]
+    assert failure.cpt_got == [("20982", 1)]
+    assert "cpt_exact" not in failure.failed and "icd10_set_exact" in failure.failed

@@ -311,13 +311,10 @@ def _route(report: Report, case_id: str, result, cpt_ok: bool, icd_ok: bool) -> 
 
 
 def _diff(case: dict, s: Scored, failed: list[Metric]) -> CaseDiff:
-    optional = {c["code"] for c in s.exp.get("cpt_optional", [])}
     return CaseDiff(
         case["id"],
         sorted((c["code"], c["units"], *sorted(c.get("modifiers", []))) for c in s.exp["cpt"]),
-        sorted(
-            (c.code, c.units, *sorted(c.modifiers)) for c in s.result.cpt if c.code not in optional
-        ),
+        sorted((code, units, *mods) for code, units, mods in _scored_lines(s.exp, s.result)),
         s.exp["icd10"],
         [d.code for d in s.result.icd10],
         s.nr_missing,
