@@ -117,3 +117,22 @@ def test_a_pickled_bank_rebuilds_its_automaton():
     text = "a zebra here"
     assert copy.patterns == bank.patterns
     assert copy.candidates(text) == bank.candidates(text)
+
+
+def test_threads_coding_at_once_get_the_answers_of_one_thread():
+    """The REST service codes notes on a thread pool: each thread scans with its own Hyperscan
+    scratch space, and the last-text memo never hands one note's answer to another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from case2code import code_note
+
+    notes = _notes()[:120]
+
+    def codes(text: str) -> tuple:
+        r = code_note(text, date_of_service="2025-06-02")
+        return tuple(c.code for c in r.cpt), tuple(d.code for d in r.icd10), r.review.route
+
+    alone = [codes(t) for t in notes]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(codes, notes))
+    assert together == alone
