@@ -505,8 +505,9 @@ def _fracture_bone(rule, c: ConditionFact, target) -> tuple[str | None, str | No
 def _indications(kb, plan: DxPlan, facts: Facts, target: ProcedureFact | None) -> None:
     """Indications of look-alike procedures and status codes: each coded while the note asserts
     it the way its map entry allows (a knee implant is there because of a past replacement)."""
-    named = {c.detail for c in _present(facts) if c.kind == "indication"}
-    symptoms = {c.kind for c in _present(facts) if c.kind == "pain" and not c.detail}
+    present = _present(facts)
+    named = {c.detail for c in present if c.kind == "indication"}
+    symptoms = {c.kind for c in present if c.kind == "pain" and not c.detail}
     for c in facts.conditions:
         ind = _indication(kb, c) if c.kind == "indication" else None
         if ind is None or c.assertion not in ind.assertions or _explained(plan, ind, c, named):

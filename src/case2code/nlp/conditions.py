@@ -375,10 +375,7 @@ def pains(ctx: NoteContext) -> list[ConditionFact]:
             continue
         sent = ctx.doc.sentence_of(m.tok_start)
         words = ctx.sent_mentions(sent)
-        tumor = any(
-            o.get("neoplasm") in ("secondary", "malignant", "tumor") or o.get("histology")
-            for o in words
-        )
+        tumor = any(_tumor_word(o) for o in words)
         tied = tumor and not any(o.get("indication") and not o.get("coexisting") for o in words)
         tied = tied and not _presenting(ctx, m, words)
         out.append(_fact(ctx, m, "pain", detail="neoplasm_related" if tied else None))

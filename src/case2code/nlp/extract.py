@@ -359,21 +359,16 @@ def absorb_sites(anchors: list[Anchor]) -> list[Anchor]:
     """A site named in the sentence of a site that `absorbs` it (properties.yaml sites) is read as
     that site: the L5 dorsal ramus blocked with the sacral lateral branches is one block of the SI
     joint's nerves (64451), not a facet block beside it."""
-    taken: dict[tuple[int, str], str] = {}
+    taken: dict[tuple[int, str], tuple[str, str | None]] = {}  # -> the site and its action
     for anc in anchors:
         site = anc.attrs.get("site")
         for absorbed in props().site(site).absorbs if site else ():
-            taken[(anc.sent, absorbed)] = site
+            taken.setdefault((anc.sent, absorbed), (site, anc.attrs.get("action")))
     for anc in anchors:
-        site = taken.get((anc.sent, anc.attrs.get("site")))
-        if site is not None and anc.attrs.get("action") == _action_of_site(anchors, anc.sent, site):
+        site, action = taken.get((anc.sent, anc.attrs.get("site")), (None, None))
+        if site is not None and anc.attrs.get("action") == action:
             anc.attrs["site"] = site
     return anchors
-
-
-def _action_of_site(anchors: list[Anchor], sent: int, site: str) -> str | None:
-    same = (a for a in anchors if a.sent == sent and a.attrs.get("site") == site)
-    return next((a.attrs.get("action") for a in same), None)
 
 
 def _own_place(anc: Anchor) -> tuple | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TypeVar
 
 from .context import Assertion, assert_mention
@@ -215,12 +215,11 @@ class NoteContext:
         return list(self.once("stop_spans", self._stop_spans))
 
     def _stop_spans(self) -> list[tuple[int, int]]:
-        spans = self.note_cue_spans["procedure_word"]
-        words = {self.doc.sentence_of(self.token_at(a)) for a, _ in spans}
-        spans_of = self.note_cue_spans  # the goal reached, or a medicine stopped: not a stop
-        ended = spans_of["arrhythmia_ended"] + spans_of["medicine_stopped"]
+        spans = self.note_cue_spans
+        words = {self.doc.sentence_of(self.token_at(a)) for a, _ in spans["procedure_word"]}
+        ended = spans["arrhythmia_ended"] + spans["medicine_stopped"]  # not stops (see above)
         out = []
-        for a, b in self.note_cue_spans["aborted"]:
+        for a, b in spans["aborted"]:
             if any(x < b and a < y for x, y in ended):
                 continue
             i = self.doc.sentence_of(self.token_at(a))
@@ -321,9 +320,7 @@ class NoteContext:
     def _spreads(self, m: Mention) -> bool:
         """'hepatocellular carcinoma metastatic to the adrenal gland': the words after the
         histology say it spread from there to the place named next."""
-        spread = self.once(
-            "origin_spread", lambda: {tuple(p.split()) for p in self.props.origin_spread}
-        )
+        spread = _word_tuples(self.props.origin_spread)
         return any(tuple(self.words[m.tok_end : m.tok_end + len(p)]) == p for p in spread)
 
     def is_primary_usage(self, m: Mention) -> bool:
@@ -350,11 +347,8 @@ class NoteContext:
         """'metastatic liver tumours': lesions of the organ called metastatic are metastases in
         it, where 'metastatic breast cancer' is a breast primary that has spread."""
         prev = self._prev_mention(m)
-        lesion = self.words[nxt.tok_start : nxt.tok_end][-1:] in (
-            [w] for w in self.props.lesion_words
-        )
         return bool(
-            lesion
+            self.words[nxt.tok_end - 1] in self.props.lesion_words
             and prev is not None
             and prev.get("neoplasm") == "secondary"
             and m.tok_start - prev.tok_end <= 1
@@ -485,3 +479,10 @@ class NoteContext:
             if k >= 0 and a < sents[k].end:
                 out.add(k)
         return out
+
+
+@lru_cache(maxsize=16)
+def _word_tuples(phrases: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    """Phrases of the reading properties as word tuples, split once per lexicon (the properties
+    do not change while the process runs), not once per note."""
+    return frozenset(tuple(p.split()) for p in phrases)

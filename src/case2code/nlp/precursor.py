@@ -33,9 +33,12 @@ def date_precursors(facts: list[ProcedureFact]) -> None:
 
 def _done_today(fact: ProcedureFact) -> bool:
     """A verb of doing or its guiding imaging governs the block, or the procedure list names it."""
-    rule = props().precursor
-    kept = any(r.startswith(p) for r in fact.rules for p in rule.kept_by_rules)
-    return kept or fact.section in rule.kept_in_sections
+    return _governed_by_doing(fact) or fact.section in props().precursor.kept_in_sections
+
+
+def _governed_by_doing(fact: ProcedureFact) -> bool:
+    """A rule of `precursor.kept_by_rules` (a verb of doing, the imaging that guided it) read it."""
+    return any(r.startswith(p) for r in fact.rules for p in props().precursor.kept_by_rules)
 
 
 def _is_host(host: ProcedureFact, fact: ProcedureFact, action: str) -> bool:
@@ -57,7 +60,7 @@ def date_workup(facts: list[ProcedureFact]) -> None:
     for fact in facts:
         if not props().action(fact.action).workup or fact.assertion != "performed":
             continue
-        if any(r.startswith(p) for r in fact.rules for p in props().precursor.kept_by_rules):
+        if _governed_by_doing(fact):
             continue  # a verb of doing governs the scope (the procedure list may hold the work-up)
         if any(_is_other_procedure(h, fact) for h in facts):
             fact.assertion = "historical"
