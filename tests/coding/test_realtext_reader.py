@@ -167,6 +167,52 @@ def test_the_ablation_told_before_a_later_visit_is_history(coder):
     assert ablation.evidence[-1].text == "Ten days later, he attended"
 
 
+LATER_DIAGNOSIS = (
+    "Residual tumor after radiofrequency ablation of a thyroid cancer: a case report\n\n"
+    "A 58-year-old woman underwent ultrasound-guided radiofrequency ablation of a papillary "
+    "thyroid carcinoma of the right lobe. Three months later, she was diagnosed with a residual "
+    "tumor by ultrasound and was referred to surgery."
+)
+LATER_POSTPROCEDURE = (
+    "A 49-year-old woman had laser ablation of a benign right thyroid nodule at an outside "
+    "institution. She noticed hoarseness after the ablation and presented to our office with a "
+    "weak voice more than 4months postprocedure."
+)
+RESOLVED_DAYS_LATER = (
+    "A 66-year-old man underwent CT-guided percutaneous radiofrequency ablation of a 2 cm "
+    "metastasis in the right lower lobe of the lung. He developed mild chest pain that resolved "
+    "2 days later."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        (LATER_DIAGNOSIS, "Three months later, she was diagnosed"),
+        (
+            LATER_POSTPROCEDURE,
+            "noticed hoarseness after the ablation and presented to our office with a weak voice "
+            "more than 4months postprocedure",
+        ),
+    ],
+)
+def test_a_diagnosis_or_visit_months_after_the_ablation_dates_it(coder, text, cue):
+    r = _code(coder, text)
+    assert r.cpt == []
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert ablation.assertion == "historical"
+    assert "context.earlier_than_later_visit" in ablation.rules
+    assert ablation.evidence[-1].text == cue
+
+
+def test_a_complaint_that_resolved_days_later_is_the_same_encounter(coder):
+    r = _code(coder, RESOLVED_DAYS_LATER)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("32998", 1, ["RT"])]
+    assert "radiofrequency ablation" in [e.text for e in r.cpt[0].evidence]
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert ablation.assertion == "performed"
+
+
 def test_a_follow_up_scan_later_does_not_date_the_ablation(coder):
     r = _code(coder, FOLLOW_UP_LATER)
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("32998", 1, ["RT"])]
