@@ -205,6 +205,25 @@ def test_a_diagnosis_or_visit_months_after_the_ablation_dates_it(coder, text, cu
     assert ablation.evidence[-1].text == cue
 
 
+ABSCESS_DAYS_LATER = (
+    "Liver abscess after radiofrequency ablation\n\n"
+    "Radiofrequency ablation (RFA) is widely used for liver metastases. A 69-year-old man had "
+    "RFA of two liver metastases of a colon cancer. The patient developed fever and an abscess "
+    "at the ablation site 5 days later. He was treated with CT-guided percutaneous catheter "
+    "drainage of the abscess. An abscess should always be considered after RFA of liver "
+    "metastases."
+)
+
+
+def test_a_general_statement_after_the_later_visit_does_not_redo_the_ablation(coder):
+    r = _code(coder, ABSCESS_DAYS_LATER)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("49405", 1, [])]
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert ablation.assertion == "historical"
+    cue = "developed fever and an abscess at the ablation site 5 days later"
+    assert ablation.evidence[-1].text == cue
+
+
 def test_a_complaint_that_resolved_days_later_is_the_same_encounter(coder):
     r = _code(coder, RESOLVED_DAYS_LATER)
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("32998", 1, ["RT"])]

@@ -536,11 +536,17 @@ def _count(
     levels: list[str],
     *,
     whole_note: bool = True,
+    nouns: frozenset[str] = frozenset(),
 ) -> int | None:
     """The largest count the procedure's sentences state (count rules of tokens.yaml), else
-    the note's, else the levels or sites named."""
+    the note's, else the levels or sites named. With `nouns` (the action's `count_nouns`), only
+    a count of one of those nouns."""
     for sents in (_sents(anchors), None) if whole_note else (_sents(anchors),):
-        found = [v.value for v in ctx.values_of("count", sents)]
+        found = [
+            v.value
+            for v in ctx.values_of("count", sents)
+            if not nouns or not nouns.isdisjoint(ctx.words[v.tok_start : v.tok_end])
+        ]
         if found:
             return max(found)
     if levels:
@@ -789,10 +795,11 @@ def adjust(fact: ProcedureFact) -> None:
 
 
 def _fact_count(ctx: NoteContext, fact: ProcedureFact, anchors: list[Anchor], alone: bool):
+    nouns = props().action(fact.action).count_nouns
     if alone:
-        return _count(ctx, anchors, fact.sites, fact.levels, whole_note=True)
+        return _count(ctx, anchors, fact.sites, fact.levels, whole_note=True, nouns=nouns)
     own = [a for a in anchors if not a.attrs.get("twin")]
-    return _count(ctx, own, [], fact.levels, whole_note=False) if own else None
+    return _count(ctx, own, [], fact.levels, whole_note=False, nouns=nouns) if own else None
 
 
 def _items(ctx: NoteContext, fact: ProcedureFact) -> None:

@@ -25,7 +25,8 @@ def date_before_later_visit(ctx: NoteContext, facts: list[ProcedureFact]) -> Non
     """Each performed procedure told before the note's first later visit (in an earlier
     sentence, or in the visit's sentence up to the end of the cue) and nowhere after that
     sentence ('A month later he reported dysphagia ... at the RFA-treated area': the earlier
-    procedure named as where the problem is) is history."""
+    procedure named as where the problem is; a mention there that tells no session of its own
+    does not count) is history."""
     spans = ctx.pattern_spans("later_visit")
     if not spans:
         return
@@ -37,8 +38,19 @@ def date_before_later_visit(ctx: NoteContext, facts: list[ProcedureFact]) -> Non
         # or told in the visit's own sentence up to the cue: 'underwent RFA ..., but developed
         # Graves disease eight weeks after RFA', 'pain three days after EVLA'
         before = before or any(visit.start <= e.start and e.end <= end for e in told)
-        if fact.assertion in DONE and before and all(e.start < visit.end for e in told):
+        later = [e for e in told if e.start >= visit.end and not _dated_words(ctx, e)]
+        if fact.assertion in DONE and before and not later:
             _to_history(ctx, fact, LATER_VISIT, (start, end))
+
+
+def _dated_words(ctx: NoteContext, e: Span) -> bool:
+    """Words after the later visit that tell no new session: a historical cue dates them, or no
+    verb of doing or guidance governs them ('liver abscess formation should always be
+    considered after RFA')."""
+    for m in ctx.mentions:
+        if m.start == e.start and m.end == e.end:
+            return ctx._dated(m) or not ctx.names_its_doing(m, ctx.sentence_index(m))
+    return False
 
 
 def _story(ctx: NoteContext, fact: ProcedureFact) -> list[Span]:
