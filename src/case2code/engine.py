@@ -37,6 +37,7 @@ class Coder:
         code_facts(self.kb, facts.procedures, note.date_of_service, note.setting, lines)
         companions.apply(lines, self.kb)
         patient = review.names_a_patient(self.kb, note.text)  # one scan, read by four steps
+        patient = patient and facts.encounter.get("patients") != "several"  # a study's cases
         review.withhold_procedures(self.kb, lines, note.text, patient)
         target = _target(lines, facts)
         dx = assign(self.kb, facts, target, patient=patient)

@@ -451,3 +451,52 @@ def test_a_years_history_of_a_cancer_is_its_duration_not_a_past_cancer(coder):
     codes = [d.code for d in r.icd10]
     assert codes[0] == "C79.51" and "C64.9" in codes and "M84.58XA" in codes
     assert "Z85.528" not in codes
+
+
+CHILDREN_SERIES = (
+    "CT-guided percutaneous cryoablation of osteoid osteoma in children: a pilot study.\n\n"
+    "OBJECTIVE: To evaluate the safety of CT-guided cryoablation for osteoid osteoma in children. "
+    "METHODS: Eight children (five boys, three girls, mean age 11 years) with osteoid osteoma "
+    "were treated with CT-guided percutaneous cryoablation under conscious sedation. RESULTS: "
+    "Cryoablation was technically successful for all patients."
+)
+FORUM_QUESTION = (
+    "Question about Cryotherapy\n\n"
+    "It has been two years since I finished radiation for my prostate cancer (gleason 8) and my "
+    "PSA stays low. My urologist and I reviewed options for a future recurrence. If the cancer "
+    "stayed localized, a possible treatment option would then be cryotherapy. I was told that "
+    "cryotherapy is not offered at our hospital. Has anyone had cryotherapy, and where was the "
+    "surgery performed?"
+)
+RUPTURE_AFTER_RFA = (
+    "We present a case of a liver rupture after radiofrequency ablation (RFA) of a recurrent "
+    "hepatocellular carcinoma. The rupture resulted from thermoablation near the hepatic veins. "
+    "Because of a growing subcapsular hematoma, surgical revision with liver packing was "
+    "performed."
+)
+
+
+def test_a_study_of_several_children_codes_no_patient(coder):
+    r = _code(coder, CHILDREN_SERIES)
+    assert r.cpt == [] and r.icd10 == []
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert "context.several_patients" in ablation.rules
+    series = next(f for f in r.findings if f.rule == "scope.no_encounter_series")
+    assert series.codes == ["D16.9"]
+    assert series.evidence[0].text.startswith("Eight children (five boys, three girls")
+
+
+def test_a_forum_question_about_a_future_option_documents_no_procedure(coder):
+    r = _code(coder, FORUM_QUESTION)
+    assert r.cpt == []
+    readings = {p.assertion for p in r.facts.procedures if p.action == "ablation"}
+    assert readings == {"planned", "hypothetical", "negated"}  # title, option, not offered
+    assert r.review.route == "review"
+
+
+def test_a_rupture_after_rfa_dates_the_ablation(coder):
+    r = _code(coder, RUPTURE_AFTER_RFA)
+    assert "47382" not in [c.code for c in r.cpt]
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert ablation.assertion == "historical"
+    assert "context.historical.complication_of" in ablation.rules

@@ -440,6 +440,12 @@ def withhold_diagnoses(kb: KB, result: Result, patient: bool) -> Finding | None:
         return None
     codes = [d.code for d in result.icd10]
     result.icd10 = []
+    series = result.facts.encounter.get("patients_evidence") if result.facts else None
+    if series:
+        words = series[0]["text"]
+        msg = fill(kb.explain.findings.no_encounter_series, codes=", ".join(codes), words=words)
+        span = Span(series[0]["start"], series[0]["end"], words)
+        return Finding("info", "no_encounter", msg, codes, [span], "scope.no_encounter_series")
     msg = fill(kb.explain.findings.no_encounter, codes=", ".join(codes))
     return Finding("info", "no_encounter", msg, codes, [], "scope.no_encounter")
 

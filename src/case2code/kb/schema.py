@@ -618,6 +618,7 @@ class FindingTemplates(Strict):
     nothing_coded_done: str
     nothing_coded_none: str
     no_encounter: str
+    no_encounter_series: str
     no_patient_line: str
     nothing_coded_no_patient: str
     visit: str

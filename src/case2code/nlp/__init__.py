@@ -34,16 +34,23 @@ def read_note(text: str) -> tuple[Document, Facts, NoteContext]:
     link_indication(facts)
     link_laterality(facts)
     link_treatment(facts)
-    facts.encounter = _encounter(ctx.note_cue_spans, text)
+    facts.encounter = _encounter(ctx, text)
     return doc, facts, ctx
 
 
-def _encounter(spans: dict, text: str) -> dict:
+def _encounter(ctx: NoteContext, text: str) -> dict:
     """What the note says of the whole encounter: a pain-control purpose (G89.3 first,
     I.C.6.b.5; not when local tumor control is named beside it), an inpatient stay closed by a
-    discharge summary (II.H: uncertain diagnoses coded as if established), each with the words
-    it rests on."""
+    discharge summary (II.H: uncertain diagnoses coded as if established), a study of several
+    patients (no one patient's encounter: nothing is coded for it), each with the words it
+    rests on."""
+    spans = ctx.note_cue_spans
     out: dict = {}
+    series = ctx.pattern_spans("several_patients")
+    if series:
+        a, b = series[0]
+        out["patients"] = "several"
+        out["patients_evidence"] = [{"start": a, "end": b, "text": text[a:b]}]
     if spans["pain_encounter"] and not spans["tumor_control_too"]:
         a, b = spans["pain_encounter"][0]
         out["purpose"] = "pain_management"

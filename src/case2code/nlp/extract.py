@@ -171,6 +171,8 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
     )
     if found and found.cue.rule.general and _ages_near(ctx, sent):
         found = None  # "A 60-year-old man presents ... cryoablation is performed": narrative
+    if found and found.value == "performed" and ctx.is_question(sent):
+        found = None  # 'has anyone had experience with cryotherapy, where was it performed?'
     if found and not (found.value == "performed" and _quiet(ctx, section, sent)):
         assertion, rule = found.value, found.cue.rule.id
     else:
