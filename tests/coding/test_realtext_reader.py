@@ -500,3 +500,45 @@ def test_a_rupture_after_rfa_dates_the_ablation(coder):
     ablation = next(p for p in r.facts.procedures if p.action == "ablation")
     assert ablation.assertion == "historical"
     assert "context.historical.complication_of" in ablation.rules
+
+
+TECHNIQUE_OVERVIEW = (
+    "Ultrasound Guided Genicular Nerve Radiofrequency Ablation - Technique and Overview\n\n"
+    "Goal\nTo ablate the genicular nerves that carry pain from the knee joint.\n\n"
+    "Indications\nChronic knee pain from osteoarthritis after a positive diagnostic block.\n\n"
+    "Anatomy\nThe superomedial, superolateral and inferomedial genicular nerves run along the "
+    "femur and tibia, where the probes can be placed."
+)
+WE_TREATED_SERIES = (
+    "Cryoablation and vertebroplasty in spinal metastases\n\n"
+    "Between 2006 and 2008 we treated with cryoablation and vertebroplasty 18 patients (11 men, "
+    "7 women) with painful vertebral metastases. Cryoablation was performed with two cryoprobes "
+    "and bone cement was injected afterwards."
+)
+FLUTTER_HYPHENATED = (
+    "A 63-year-old woman with persistent atrial flutter underwent an electrophysiology study and "
+    "radiofrequency ablation on an empty stomach under local anesthesia. Routine ablation of the "
+    "cavo-tricuspid isthmus line to bidirectional block was performed."
+)
+
+
+def test_a_technique_overview_titled_with_the_procedure_codes_nothing(coder):
+    r = _code(coder, TECHNIQUE_OVERVIEW)
+    assert r.cpt == []
+    title = next(p for p in r.facts.procedures if "scope.title_echo" in p.rules)
+    assert title.assertion == "mentioned"
+    assert title.evidence[0].text == "Radiofrequency Ablation"
+
+
+def test_we_treated_eighteen_patients_is_a_series(coder):
+    r = _code(coder, WE_TREATED_SERIES)
+    assert r.cpt == [] and r.icd10 == []
+    assert r.facts.encounter["patients"] == "several"
+    assert r.facts.encounter["patients_evidence"][0]["text"].endswith("18 patients")
+
+
+def test_a_hyphenated_cavo_tricuspid_isthmus_is_the_flutter_line_not_the_thyroid(coder):
+    r = _code(coder, FLUTTER_HYPHENATED)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("93653", 1, [])]
+    assert "ablation of the cavo-tricuspid isthmus" in [e.text for e in r.cpt[0].evidence]
+    assert [d.code for d in r.icd10] == ["I48.92"]

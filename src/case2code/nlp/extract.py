@@ -261,13 +261,48 @@ def _quiet(ctx: NoteContext, section: str, sent: int | None = None) -> bool:
     return not (retold and sent is not None and ctx.sentence_has("case_subject", sent))
 
 
+TITLE_DEFAULTS = ("scope.encounter_note", "scope.guided_or_past_tense")
+
+
 def anchors_of(ctx: NoteContext) -> list[Anchor]:
     out = []
     for m in ctx.mentions:
         if m.get("action"):
             anchor = make_anchor(ctx, m)
             out += [anchor] + _sibling_targets(ctx, anchor)
+    _title_echoes(ctx, out)
     return out
+
+
+def _title_echoes(ctx: NoteContext, anchors: list[Anchor]) -> None:
+    """A title ('Catheter Ablation for Atrial Flutter in an 83-Year-Old Male') names its topic:
+    when no cue reads it, the note has no section of a procedure done, and the body names the
+    same action only as recommended, possible or done before, the title documents no session of
+    its own. A report's heading stays the procedure: under a PROCEDURE section, or above a body
+    that says how the session stopped ('no ablation energy was delivered')."""
+    titles = [
+        a
+        for a in anchors
+        if a.sent == 0 and a.assertion == "performed" and a.cue_rule in TITLE_DEFAULTS
+    ]
+    if not titles or not _is_title(ctx) or _has_done_section(ctx):
+        return
+    for a in titles:
+        body = [b for b in anchors if b.sent > 0 and b.attrs["action"] == a.attrs["action"]]
+        if body and all(b.assertion not in ("performed", *TITLE_KEPT_BY) for b in body):
+            a.assertion, a.cue_rule = "mentioned", "scope.title_echo"
+
+
+TITLE_KEPT_BY = ("negated", "aborted")  # the body tells this session stopped or was not done
+
+
+def _is_title(ctx: NoteContext) -> bool:
+    """The note's first line is a heading, not a sentence (no closing full stop)."""
+    return not ctx.sentence_text(0).rstrip().endswith(".")
+
+
+def _has_done_section(ctx: NoteContext) -> bool:
+    return any(ctx.section_default(s.section) == "performed" for s in ctx.doc.sentences)
 
 
 def _coordinated(ctx: NoteContext, a: Mention, b: Mention) -> bool:
