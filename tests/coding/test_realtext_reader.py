@@ -206,7 +206,6 @@ def test_a_diagnosis_or_visit_months_after_the_ablation_dates_it(coder, text, cu
 
 
 ABSCESS_DAYS_LATER = (
-    "Liver abscess after radiofrequency ablation\n\n"
     "Radiofrequency ablation (RFA) is widely used for liver metastases. A 69-year-old man had "
     "RFA of two liver metastases of a colon cancer. The patient developed fever and an abscess "
     "at the ablation site 5 days later. He was treated with CT-guided percutaneous catheter "
@@ -542,3 +541,33 @@ def test_a_hyphenated_cavo_tricuspid_isthmus_is_the_flutter_line_not_the_thyroid
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("93653", 1, [])]
     assert "ablation of the cavo-tricuspid isthmus" in [e.text for e in r.cpt[0].evidence]
     assert [d.code for d in r.icd10] == ["I48.92"]
+
+
+GRAVES_AFTER_MWA = (
+    "Background\nMicrowave ablation is a minimally invasive option for thyroid nodules. "
+    "Hyperthyroidism is a known risk of MWA. We report a patient diagnosed with Graves' disease "
+    "6 months after microwave ablation of a thyroid nodule.\n"
+    "Case presentation\nA 43-year-old man presented with palpitations and sweating. He had "
+    "undergone microwave ablation of a right thyroid nodule 6 months ago at another hospital. "
+    "He was treated with oral antithyroid medication."
+)
+OWN_FOLLOW_UP = (
+    "28 years old male patient with a solid nodule in the left thyroid lobe.\n\n"
+    "Hydrodissection was done and the antenna was placed through the isthmus. After ablation, "
+    "the nodule volume decreased to 9.7 ml at the 3rd month follow-up.\n\n"
+    "Changes of volume and clinical findings in follow-up after microwave ablation."
+)
+
+
+def test_an_ablation_dated_elsewhere_in_the_note_is_not_redone_by_its_other_mentions(coder):
+    r = _code(coder, GRAVES_AFTER_MWA)
+    assert r.cpt == []
+    rules = {rule for p in r.facts.procedures if p.action == "ablation" for rule in p.rules}
+    assert "scope.dated_elsewhere" in rules or "context.historical.history_of" in rules
+    assert all(p.assertion != "performed" for p in r.facts.procedures if p.action == "ablation")
+
+
+def test_a_case_telling_its_own_follow_up_keeps_its_ablation(coder):
+    r = _code(coder, OWN_FOLLOW_UP)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("60699", 1, [])]
+    assert "ablation" in [e.text for e in r.cpt[0].evidence]

@@ -271,7 +271,39 @@ def anchors_of(ctx: NoteContext) -> list[Anchor]:
             anchor = make_anchor(ctx, m)
             out += [anchor] + _sibling_targets(ctx, anchor)
     _title_echoes(ctx, out)
+    _dated_elsewhere(out)
     return out
+
+
+def _dated_elsewhere(anchors: list[Anchor]) -> None:
+    """A procedure named with no cue ('Radiofrequency ablation is one of the therapies ...', 'a
+    known risk of MWA') in a note that dates that procedure at the same place elsewhere
+    ('hydrothorax after treating HCC with RFA' read as a complication, 'had undergone microwave
+    ablation ... 6 months ago') is that earlier procedure, not a session of this encounter: only
+    the note's encounter default read it as done. 'Follow-up after ablation' dates nothing: a
+    case tells its own session's follow-up too."""
+    dated = [
+        (a.attrs["action"], a.attrs.get("organ"), a.attrs.get("site"))
+        for a in anchors
+        if a.assertion == "historical" and a.cue_rule in DATING_CUES
+    ]
+    for a in anchors:
+        if a.assertion == "performed" and a.cue_rule == "scope.encounter_note":
+            here = (a.attrs["action"], a.attrs.get("organ"), a.attrs.get("site"))
+            if any(_same_place(here, d) for d in dated):
+                a.assertion, a.cue_rule = "historical", "scope.dated_elsewhere"
+
+
+DATING_CUES = frozenset(
+    f"context.historical.{k}"
+    for k in ("complication_of", "history_of", "prior", "dated_backward", "past_backward")
+)
+
+
+def _same_place(a: tuple, b: tuple) -> bool:
+    """One action at one place: each of organ and site agrees or is unnamed on one side."""
+    pairs = zip(a[1:], b[1:], strict=True)
+    return a[0] == b[0] and all(x is None or y is None or x == y for x, y in pairs)
 
 
 def _title_echoes(ctx: NoteContext, anchors: list[Anchor]) -> None:
