@@ -271,21 +271,22 @@ def anchors_of(ctx: NoteContext) -> list[Anchor]:
             anchor = make_anchor(ctx, m)
             out += [anchor] + _sibling_targets(ctx, anchor)
     _title_echoes(ctx, out)
-    _dated_elsewhere(out)
+    _dated_elsewhere(ctx, out)
     return out
 
 
-def _dated_elsewhere(anchors: list[Anchor]) -> None:
+def _dated_elsewhere(ctx: NoteContext, anchors: list[Anchor]) -> None:
     """A procedure named with no cue ('Radiofrequency ablation is one of the therapies ...', 'a
     known risk of MWA') in a note that dates that procedure at the same place elsewhere
     ('hydrothorax after treating HCC with RFA' read as a complication, 'had undergone microwave
     ablation ... 6 months ago') is that earlier procedure, not a session of this encounter: only
     the note's encounter default read it as done. 'Follow-up after ablation' dates nothing: a
     case tells its own session's follow-up too."""
+    dating = _dating_cues(ctx)
     dated = [
         (a.attrs["action"], a.attrs.get("organ"), a.attrs.get("site"))
         for a in anchors
-        if a.assertion == "historical" and a.cue_rule in DATING_CUES
+        if a.assertion == "historical" and a.cue_rule in dating
     ]
     for a in anchors:
         if a.assertion == "performed" and a.cue_rule == "scope.encounter_note":
@@ -294,10 +295,8 @@ def _dated_elsewhere(anchors: list[Anchor]) -> None:
                 a.assertion, a.cue_rule = "historical", "scope.dated_elsewhere"
 
 
-DATING_CUES = frozenset(
-    f"context.historical.{k}"
-    for k in ("complication_of", "history_of", "prior", "dated_backward", "past_backward")
-)
+def _dating_cues(ctx: NoteContext) -> frozenset[str]:
+    return frozenset(r.id for r in ctx.lexicon.context.rules if r.dates_session)
 
 
 def _same_place(a: tuple, b: tuple) -> bool:
