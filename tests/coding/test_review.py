@@ -389,3 +389,21 @@ def test_a_breast_code_with_no_side_is_sent_to_a_coder_when_the_note_has_a_side_
     reason = next(x for x in r.review.reasons if x.rule == "route.unspecified_diagnosis")
     assert reason.codes == ["C50.919"]
     assert r.review.route == "review"
+
+
+CODING_ANSWER = (
+    "Question: Our pain physician did pulsed radiofrequency of a lumbar nerve. How do we code it?\n"
+    "Answer: Pulsed RF is coded as the unlisted nervous system code 64999 (CPT Assistant, August "
+    "2005). Injections of anesthetic performed at the same time are included. In this case, you "
+    "would only report the unlisted code for the pulsed RF procedure."
+)
+
+
+def test_in_this_case_you_would_report_is_advice_not_a_patient(coder):
+    """'In this case' names the reader's situation in a coding answer, not one patient's case: the
+    text names no patient, so the code it discusses is withheld and a coder confirms."""
+    r = coder.code(Note(CODING_ANSWER, "coding-answer", date(2025, 6, 2)))
+    assert r.cpt == []
+    withheld = [n for n in r.not_reported if n.rule == "scope.no_patient"]
+    assert [n.code for n in withheld] == ["64999"]
+    assert "route.no_patient" in [x.rule for x in r.review.reasons]
