@@ -407,3 +407,22 @@ def test_in_this_case_you_would_report_is_advice_not_a_patient(coder):
     withheld = [n for n in r.not_reported if n.rule == "scope.no_patient"]
     assert [n.code for n in withheld] == ["64999"]
     assert "route.no_patient" in [x.rule for x in r.review.reasons]
+
+
+WOMENS_LEAFLET = (
+    "Endometrial Ablation\n\n"
+    "Heavy periods affect many women. During these periods women may need to change her pads "
+    "every hour, and many women are told that their only choice is a hysterectomy.\n\n"
+    "The Procedure\nNovaSure uses radiofrequency energy to remove the lining of the uterus. The "
+    "physician dilates the cervix and inserts a slender wand; energy is delivered for about 90 "
+    "seconds. Most women return to normal activities the next day."
+)
+
+
+def test_a_leaflet_about_women_in_general_names_no_patient(coder):
+    """'her pads' in a page about 'many women' is a pronoun of the population, not one patient:
+    the weak markers yield to the population words, and the procedure it describes is withheld."""
+    r = coder.code(Note(WOMENS_LEAFLET, "leaflet", date(2025, 6, 2)))
+    assert r.cpt == [] and r.icd10 == []
+    assert [n.code for n in r.not_reported if n.rule == "scope.no_patient"] == ["58353"]
+    assert "route.no_patient" in [x.rule for x in r.review.reasons]

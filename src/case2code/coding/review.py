@@ -372,7 +372,13 @@ def names_a_patient(kb: KB, text: str) -> bool:
     """Whether the text is about one patient (age, sex, pronoun, title, encounter headings):
     the markers are review.yaml data; the engine reads them once per note for the route, the
     withheld lines and diagnoses, and the finding codes of diagnosis.assign."""
-    return _first(kb, kb.review.patient_markers if kb.review else [], text) is not None
+    policy = kb.review
+    if not policy:
+        return False
+    if _first(kb, policy.patient_markers, text) is not None:
+        return True
+    weak = _first(kb, policy.weak_patient_markers, text) is not None
+    return weak and _first(kb, policy.population_markers, text) is None
 
 
 def reads_as_general_text(kb: KB, text: str) -> bool:
@@ -382,7 +388,12 @@ def reads_as_general_text(kb: KB, text: str) -> bool:
 
 
 def _general_words(kb: KB, text: str) -> bool:
-    return bool(kb.review) and _first(kb, kb.review.general_markers, text) is not None
+    """A word of general text, or of a population ('most women'): both speak of no one."""
+    policy = kb.review
+    if not policy:
+        return False
+    lists = (policy.general_markers, policy.population_markers)
+    return any(_first(kb, m, text) is not None for m in lists)
 
 
 @per_kb
@@ -393,6 +404,7 @@ def _prefilter(kb: KB) -> Prefilter:
     if not policy:
         return Prefilter("route", [])
     every = [*policy.patient_markers, *policy.publication_markers, *policy.general_markers]
+    every += [*policy.weak_patient_markers, *policy.population_markers]
     every += [*policy.specific_markers, *(c.pattern for c in policy.scope_cues)]
     every += [*policy.side_markers, *(p for ps in policy.subsite_markers.values() for p in ps)]
     return Prefilter("route", every)

@@ -514,6 +514,17 @@ class ReviewPolicy(Strict):
         "sex, pronoun, title, encounter headings); a text with none that reads as general text "
         "(general_markers) reports no CPT line, the withheld lines named in not_reported.",
     )
+    weak_patient_markers: list[str] = Field(
+        default_factory=list,
+        description="Regular expressions for words that name one patient only when the text does "
+        "not speak of a population (population_markers): a pronoun or a sex word ('her pads', "
+        "'a woman's bleeding') in a leaflet about women in general names no one.",
+    )
+    population_markers: list[str] = Field(
+        default_factory=list,
+        description="Regular expressions for words of a population ('most women', 'many "
+        "patients'): with them, weak_patient_markers do not name a patient.",
+    )
     specific_markers: list[str] = Field(
         default_factory=list,
         description="Regular expressions for words that can make a diagnosis more specific (a "
