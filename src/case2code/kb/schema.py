@@ -499,10 +499,22 @@ class ScopeCue(Strict):
     message: str
 
 
+class QuietUncoded(Strict):
+    """A procedure the reader may find done that gets no code and no uncovered-procedure
+    finding: always (`beside` empty), or only when a procedure of one of the `beside` actions was
+    coded in the note (a resection named beside today's ablation is its history or its
+    alternative; named with no ablation coded, it is the encounter's own surgery)."""
+
+    action: str
+    beside: list[str] = Field(default_factory=list)
+    why: str
+
+
 class ReviewPolicy(Strict):
     release: str
     rules: list[ReviewRule]
     scope_cues: list[ScopeCue] = Field(default_factory=list)
+    quiet_uncoded: list[QuietUncoded] = Field(default_factory=list)
     unspecified_ok: list[str] = Field(
         default_factory=list,
         description="ICD-10-CM codes whose title says unspecified but which are the specific "

@@ -225,6 +225,7 @@ class ActionProperties(Strict):
     precursor_of: str | None = None  # named beside that action done today, it was done before it
     workup: bool = False  # a diagnostic scope: beside a procedure of another approach, the work-up
     sites_apart: bool = False  # each nerve site it names is a procedure of its own (facet vs SI)
+    sentence_indications: tuple[str, ...] = ()  # organ-free indications its own sentence names
 
 
 class PrecursorRule(Strict):
