@@ -7,9 +7,9 @@ from .conditions import (
     conditions,
     drop_unsupported,
     link_indication,
-    link_sentence_indication,
     link_laterality,
     link_nature,
+    link_sentence_indication,
     link_treatment,
 )
 from .extract import procedures
