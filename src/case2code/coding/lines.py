@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..kb import KB, is_effective
-from ..kb.schema import CodeEntry, CodeKind, UnitRule
+from ..kb.schema import CodeEntry, CodeKind, ComponentOutcome, UnitRule
 from ..model import CodeLine, Finding, NotReported, ProcedureFact, Setting
 from . import modifiers
 from .evidence import DecisiveWords, lead_with
@@ -158,7 +158,45 @@ def _code_group(
     )
     if fact.assertion != "aborted":
         _addons(kb, entry, fact, on, lines)
+        _components(kb, entry, fact, lines)
     _guidance(kb, entry, fact, on, setting, lines)
+
+
+def _components(kb: KB, entry: CodeEntry, fact: ProcedureFact, lines: Lines) -> None:
+    """The parts of the service the note documents (entry.components): an included part is a
+    not-reported line, a separately reportable one a line of its own, a contested one a
+    not-reported line and a finding for a coder. Each quotes the words that document it."""
+    for part in entry.components:
+        words = lines.decisive.cue(part.cue)
+        if not words:
+            continue
+        if part.outcome == ComponentOutcome.addon:
+            line = CodeLine(
+                part.code,
+                1,
+                [],
+                [],
+                part.why,
+                words,
+                f"component.{part.code}",
+                kb.codes[part.code].title,
+            )
+            _add(lines, line, fact)
+            continue
+        lines.not_reported.append(
+            NotReported(part.code, part.why, words, f"bundle.component.{entry.code}")
+        )
+        if part.outcome == ComponentOutcome.review:
+            lines.findings.append(
+                Finding(
+                    "warning",
+                    "review",
+                    part.why,
+                    [part.code, entry.code],
+                    words,
+                    f"review.component.{part.code}",
+                )
+            )
 
 
 def _evidence(lines: Lines, entry: CodeEntry, fact: ProcedureFact, mods: list[str]) -> list:

@@ -389,6 +389,7 @@ def _check_selection(entry: CodeEntry, where: str, vocabulary, problems) -> None
 
 def _check_references(entry: CodeEntry, where: str, codes, problems) -> None:
     refs = [("addon_to", c) for c in entry.addon_to] + [("replaces", c) for c in entry.replaces]
+    refs += [("components", c.code) for c in entry.components]
     if entry.guidance:
         refs += [("guidance -> separate", c) for c in entry.guidance.separate.values()]
         refs += [("guidance -> bundled", c) for c in entry.guidance.bundled]
