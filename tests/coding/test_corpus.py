@@ -46,6 +46,13 @@ def test_corpus_is_large_and_covers_every_procedure_code(report):
     # Nor for the cardiac ablations other than 93656 (cardiac.yaml): their scenario notes are in
     # tests/coding/test_cardiac.py; the add-ons +93655 and +93657 are never coded automatically.
     cardiac = {"93650", "93653", "93654", "93655", "93657"}
+    # Nor for the EP components beside them (cardiac.yaml `components`): scenario notes in
+    # tests/coding/test_cardiac_components.py, real-text notes in realtext/rti (rti-003, rti-005).
+    cardiac |= {"93620", "93600", "93603", "93610", "93613", "93462", "93623", "93662"}
+    # Nor for embolization for bleeding 37244 (embolization.yaml) and thyroid laser ablation 0673T
+    # (thyroid.yaml): scenarios in tests/coding/test_embolization.py and test_thyroid.py,
+    # real-text notes in realtext/rti (rti-009, rti-010, rti-001).
+    companions |= {"37244", "0673T"}
     # Nor for fine needle aspiration (biopsy.yaml, CPT 2019): scenarios in tests/coding/test_fna.py,
     # a real-text note in realtext/rtf (rtf-012).
     fna = {"10021", "10004", "10005", "10006", "10007", "10008", "10009", "10010", "10011", "10012"}
@@ -82,7 +89,8 @@ HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the R
     "realtext/rtf.jsonl": {"cpt_exact": 0.82, "icd10_set_exact": 0.68, "auto_share": 0.03},
     "realtext/rtg.jsonl": {"cpt_exact": 0.81, "icd10_set_exact": 0.5, "auto_share": 0.09},
     "realtext/rth.jsonl": {"cpt_exact": 0.71, "icd10_set_exact": 0.57, "auto_share": 0.23},
-    "realtext/rti.jsonl": {"cpt_exact": 0.46, "icd10_set_exact": 0.33, "auto_share": 0.06},
+    # rti's CPT floor: its figure after wip/cov5 (37244, 0673T, the historical RFA of rti-015)
+    "realtext/rti.jsonl": {"cpt_exact": 0.66, "icd10_set_exact": 0.33, "auto_share": 0.06},
 }
 
 

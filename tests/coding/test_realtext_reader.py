@@ -174,8 +174,8 @@ LATER_DIAGNOSIS = (
     "tumor by ultrasound and was referred to surgery."
 )
 LATER_POSTPROCEDURE = (
-    "A 49-year-old woman had laser ablation of a benign right thyroid nodule at an outside "
-    "institution. She noticed hoarseness after the ablation and presented to our office with a "
+    "A 49-year-old woman had laser ablation of a benign right thyroid nodule. She noticed "
+    "hoarseness after the ablation and presented to our office with a "
     "weak voice more than 4months postprocedure."
 )
 RESOLVED_DAYS_LATER = (
@@ -548,7 +548,7 @@ GRAVES_AFTER_MWA = (
     "Hyperthyroidism is a known risk of MWA. We report a patient diagnosed with Graves' disease "
     "6 months after microwave ablation of a thyroid nodule.\n"
     "Case presentation\nA 43-year-old man presented with palpitations and sweating. He had "
-    "undergone microwave ablation of a right thyroid nodule 6 months ago at another hospital. "
+    "undergone microwave ablation of a right thyroid nodule 6 months ago. "
     "He was treated with oral antithyroid medication."
 )
 OWN_FOLLOW_UP = (
@@ -563,7 +563,7 @@ def test_an_ablation_dated_elsewhere_in_the_note_is_not_redone_by_its_other_ment
     r = _code(coder, GRAVES_AFTER_MWA)
     assert r.cpt == []
     rules = {rule for p in r.facts.procedures if p.action == "ablation" for rule in p.rules}
-    assert "scope.dated_elsewhere" in rules or "context.historical.history_of" in rules
+    assert "context.historical.after" in rules  # 'Graves' disease 6 months after ... ablation'
     assert all(p.assertion != "performed" for p in r.facts.procedures if p.action == "ablation")
 
 

@@ -58,6 +58,14 @@ class DecisiveWords:
                 break
         return out
 
+    def cue(self, name: str, limit: int = 2) -> list[Span]:
+        """The words of a whole-note cue (nlp/data/notecues.yaml), in text order: what
+        documents a component of a service ('CARTO3', 'transseptal puncture')."""
+        if self._ctx is None:
+            return []
+        text = self._ctx.doc.text
+        return [Span(a, b, text[a:b]) for a, b in self._ctx.pattern_spans(name)[:limit]]
+
     def _nearest(self, fact: ProcedureFact, matches) -> list[Span]:
         """Nearest the fact's first procedure words (its title or first sentence naming it)."""
         a, b = (fact.evidence[0].start, fact.evidence[0].end) if fact.evidence else (0, 0)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..kb import KB, is_effective
-from ..kb.schema import CodeEntry, CodeKind, UnitRule
+from ..kb.schema import CodeEntry, CodeKind, ComponentOutcome, UnitRule
 from ..model import CodeLine, Finding, NotReported, ProcedureFact, Setting
 from . import modifiers
 from .evidence import DecisiveWords, lead_with
@@ -48,26 +48,36 @@ def code_facts(
     if lines.explain is None:
         lines.explain = Explainer(kb)
     groups: dict[tuple, list] = {}
+    uncoded: list[ProcedureFact] = []
     for fact in facts:
         if fact.assertion in NOT_PERFORMED:
             _not_performed(kb, fact, on, lines)
             continue
         chosen = choose(kb, fact, on)
         if chosen is None:
-            _no_code(kb, fact, lines)
+            uncoded.append(fact)
             continue
         if time_qualifies(chosen.entry, fact.minutes):
             groups.setdefault((chosen.entry.code, fact.assertion), [chosen, []])[1].append(fact)
     for chosen, members in groups.values():
         _code_group(kb, chosen, merge_facts(members), on, setting, lines)
+    coded = {lines.facts_of[i].action for i in range(len(lines.cpt))}
+    for fact in uncoded:
+        if not _quiet(kb, fact, coded):
+            _no_code(kb, fact, lines)
+
+
+def _quiet(kb: KB, fact: ProcedureFact, coded: set[str]) -> bool:
+    """Whether a procedure with no code stays silent (review.yaml quiet_uncoded): always, or
+    while a procedure of one of its `beside` actions was coded (a resection beside an ablation)."""
+    rules = kb.review.quiet_uncoded if kb.review else []
+    return any(q.action == fact.action and (not q.beside or coded & set(q.beside)) for q in rules)
 
 
 def _no_code(kb: KB, fact: ProcedureFact, lines: Lines) -> None:
     """A performed procedure with no code: out of scope when no KB code covers its action (an E/M
     visit) or its organ (a procedure on an organ the KB has no code for), else a documentation gap.
     Never another organ's code (selection.no_organ_guess)."""
-    if fact.action in ("sedation", "resection", "curettage"):
-        return
     where = ", ".join(f'"{e.text}" at {e.start}' for e in fact.evidence[:2])
     if not _covered(kb, fact):
         lines.findings.append(
@@ -148,7 +158,45 @@ def _code_group(
     )
     if fact.assertion != "aborted":
         _addons(kb, entry, fact, on, lines)
+        _components(kb, entry, fact, lines)
     _guidance(kb, entry, fact, on, setting, lines)
+
+
+def _components(kb: KB, entry: CodeEntry, fact: ProcedureFact, lines: Lines) -> None:
+    """The parts of the service the note documents (entry.components): an included part is a
+    not-reported line, a separately reportable one a line of its own, a contested one a
+    not-reported line and a finding for a coder. Each quotes the words that document it."""
+    for part in entry.components:
+        words = lines.decisive.cue(part.cue)
+        if not words:
+            continue
+        if part.outcome == ComponentOutcome.addon:
+            line = CodeLine(
+                part.code,
+                1,
+                [],
+                [],
+                part.why,
+                words,
+                f"component.{part.code}",
+                kb.codes[part.code].title,
+            )
+            _add(lines, line, fact)
+            continue
+        lines.not_reported.append(
+            NotReported(part.code, part.why, words, f"bundle.component.{entry.code}")
+        )
+        if part.outcome == ComponentOutcome.review:
+            lines.findings.append(
+                Finding(
+                    "warning",
+                    "review",
+                    part.why,
+                    [part.code, entry.code],
+                    words,
+                    f"review.component.{part.code}",
+                )
+            )
 
 
 def _evidence(lines: Lines, entry: CodeEntry, fact: ProcedureFact, mods: list[str]) -> list:

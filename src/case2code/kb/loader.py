@@ -363,16 +363,19 @@ def _check_sources(entry: CodeEntry, where: str, source_ids: set[str], problems)
                 )
 
 
+OPEN_KEYS = ("site", "indication")  # fact attributes with no closed list in vocabulary.yaml
+
+
 def _check_selection(entry: CodeEntry, where: str, vocabulary, problems) -> None:
     if entry.select is None:
         return
     for key in entry.select.require:
-        if key not in (*VOCAB_KEYS, "site", "indication"):
+        if key not in (*VOCAB_KEYS, *OPEN_KEYS):
             problems.add(f"{where} -> select -> require", f"'{key}' is not a fact attribute")
     for key, values in entry.select.exclude.items():
-        if key not in VOCAB_KEYS and key != "site":
+        if key not in VOCAB_KEYS and key not in OPEN_KEYS:
             problems.add(f"{where} -> select -> exclude", f"'{key}' is not a fact attribute")
-        elif key != "site" and set(values) - set(vocabulary.get(key, [])):
+        elif key not in OPEN_KEYS and set(values) - set(vocabulary.get(key, [])):
             problems.add(f"{where} -> select -> exclude -> {key}", "value not in vocabulary.yaml")
     for key in VOCAB_KEYS:
         allowed = set(vocabulary.get(key, []))
@@ -386,6 +389,7 @@ def _check_selection(entry: CodeEntry, where: str, vocabulary, problems) -> None
 
 def _check_references(entry: CodeEntry, where: str, codes, problems) -> None:
     refs = [("addon_to", c) for c in entry.addon_to] + [("replaces", c) for c in entry.replaces]
+    refs += [("components", c.code) for c in entry.components]
     if entry.guidance:
         refs += [("guidance -> separate", c) for c in entry.guidance.separate.values()]
         refs += [("guidance -> bundled", c) for c in entry.guidance.bundled]

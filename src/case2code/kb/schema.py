@@ -165,6 +165,29 @@ class Reference(Strict):
     corrections: list[str] = Field(default_factory=list)
 
 
+class ComponentOutcome(str, Enum):
+    """What a documented part of a service becomes beside it: `bundled` a not-reported line (the
+    code's payment includes it), `addon` a line of its own, `review` a not-reported line and a
+    finding for a coder (reportable only in a case the note must show)."""
+
+    bundled = "bundled"
+    addon = "addon"
+    review = "review"
+
+
+class Component(Strict):
+    """A service a naive coder would add beside this code when the note documents it (3-D
+    mapping, transseptal puncture, His recording beside a catheter ablation): the code, the
+    whole-note cue of nlp/data/notecues.yaml whose words document it, the outcome and why.
+
+    Example: `{code: "93462", cue: ep_transseptal, outcome: bundled, why: "..."}` on 93656."""
+
+    code: str
+    cue: str = Field(pattern=r"^[a-z_]+$")
+    outcome: ComponentOutcome
+    why: str
+
+
 class Advisory(Strict):
     """A finding raised whenever the code is reported and every `when` condition holds.
 
@@ -217,6 +240,7 @@ class CodeEntry(Strict):
     dx_support: list[str] = Field(default_factory=list)
     synonyms: list[str] = Field(default_factory=list)
     advisories: list[Advisory] = Field(default_factory=list)
+    components: list[Component] = Field(default_factory=list)
     replaces: list[str] = Field(default_factory=list)
     reference: Reference = Field(default_factory=Reference)
     sources: dict[str, list[str]]
@@ -236,6 +260,7 @@ SOURCED_FACTS: tuple[str, ...] = (
     "mue",
     "dx_support",
     "addon_to",
+    "components",
 )
 
 
@@ -499,10 +524,22 @@ class ScopeCue(Strict):
     message: str
 
 
+class QuietUncoded(Strict):
+    """A procedure the reader may find done that gets no code and no uncovered-procedure
+    finding: always (`beside` empty), or only when a procedure of one of the `beside` actions was
+    coded in the note (a resection named beside today's ablation is its history or its
+    alternative; named with no ablation coded, it is the encounter's own surgery)."""
+
+    action: str
+    beside: list[str] = Field(default_factory=list)
+    why: str
+
+
 class ReviewPolicy(Strict):
     release: str
     rules: list[ReviewRule]
     scope_cues: list[ScopeCue] = Field(default_factory=list)
+    quiet_uncoded: list[QuietUncoded] = Field(default_factory=list)
     unspecified_ok: list[str] = Field(
         default_factory=list,
         description="ICD-10-CM codes whose title says unspecified but which are the specific "

@@ -9,6 +9,7 @@ from .conditions import (
     link_indication,
     link_laterality,
     link_nature,
+    link_sentence_indication,
     link_treatment,
 )
 from .extract import procedures
@@ -31,6 +32,7 @@ def read_note(text: str) -> tuple[Document, Facts, NoteContext]:
     facts = Facts(procedures=procedures(ctx), conditions=conditions(ctx))
     drop_unsupported(facts)
     link_nature(facts)
+    link_sentence_indication(facts, ctx)
     link_indication(facts)
     link_laterality(facts)
     link_treatment(facts)

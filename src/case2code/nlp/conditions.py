@@ -796,6 +796,32 @@ def link_indication(facts) -> None:
         proc.indication = treats or _most_named(facts.conditions, proc.organ)
 
 
+def link_sentence_indication(facts, ctx: NoteContext) -> None:
+    """The organ-free indication a procedure's own sentence names, when its action's code depends
+    on it (properties.yaml `sentence_indications`): 'due to bleeding after biopsy the feeding
+    artery was occluded by microcoils' is an embolization for hemorrhage (37244), where the
+    organ's tumor would make it one for a tumor (37243). Runs before link_indication, which
+    links by organ and so never sees an indication with no organ."""
+    for proc in facts.procedures:
+        wanted = props().action(proc.action).sentence_indications
+        if not wanted or proc.indication is not None:
+            continue
+        sents = {_sentence_at(ctx, e.start) for e in proc.evidence}
+        for c in facts.conditions:
+            if c.kind != "indication" or c.detail not in wanted or c.assertion != "present":
+                continue
+            words = [e for e in c.evidence if _sentence_at(ctx, e.start) in sents]
+            if words:
+                proc.indication = c.detail
+                proc.evidence = sorted({*proc.evidence, *words}, key=lambda e: e.start)
+                proc.rules.append(f"indication.sentence.{c.detail}")
+                break
+
+
+def _sentence_at(ctx: NoteContext, char: int) -> int:
+    return ctx.doc.sentence_of(ctx.token_at(char))
+
+
 def _most_named(conds, organ: str) -> str | None:
     """The present indication of an organ the note names most often; a tie is no answer (a
     report headed 'ablation for PSVT (AF)' that says AF five times treats AF)."""

@@ -227,6 +227,7 @@ class ActionProperties(Strict):
     workup: bool = False  # a diagnostic scope: beside a procedure of another approach, the work-up
     sites_apart: bool = False  # each nerve site it names is a procedure of its own (facet vs SI)
     count_nouns: frozenset[str] = frozenset()  # when set, only counts of these nouns count it
+    sentence_indications: tuple[str, ...] = ()  # organ-free indications its own sentence names
 
 
 class PrecursorRule(Strict):
