@@ -311,7 +311,7 @@ def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
     out = []
     for m in ctx.mentions:
         hist = m.get("histology")
-        if hist in props().bone_primary_histology:
+        if hist in props().bone_primary_histology and not _focus_of_other(ctx, m):
             where = _bone_site(ctx, m) or ctx.note_target()
             in_bone = where is not None and where.get("organ") == props().bone_organ
             site = where.get("site") if in_bone else None
@@ -346,6 +346,15 @@ def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
                 )
             )
     return out
+
+
+def _focus_of_other(ctx: NoteContext, m: Mention) -> bool:
+    """A focus word ('nidus', lexicon `focus_word`) names its tumor only when no other tumor is
+    named right after it: 'a new nidus of HCC' is the carcinoma's focus, no osteoid osteoma."""
+    if not m.get("focus_word"):
+        return False
+    other = _near(ctx, m, "histology", window=3, after_only=True)
+    return other is not None and other.get("histology") != m.get("histology")
 
 
 def _marrow_state(text: str) -> str | None:
@@ -545,7 +554,9 @@ def _region(ctx: NoteContext, sent: int, levels: list[str]) -> str | None:
 
 def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
     """One fact per condition; a primary named with and without a side is one primary, but a
-    right and a left primary (a right RCC in the past, a left RCC now) stay two."""
+    right and a left primary (a right RCC in the past, a left RCC now) stay two. A diagnosis
+    established replaces one only suspected ('suspected to be a renal cell carcinoma ...
+    histology showed an angiomyolipoma'): its histology and behavior are the fact's."""
     sided = {(f.site, f.laterality) for f in facts if f.role == "primary" and f.laterality}
     active = {
         (f.site, f.laterality)
@@ -585,6 +596,8 @@ def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
         rules.update(new_rules)
         if host.assertion != "present" and f.assertion == "present":
             host.assertion = f.assertion
+            if host.kind == "neoplasm" and f.histology and f.histology != host.histology:
+                _established(host, f, evidence)
         for attr in ("laterality", "histology", "subtype", "region", "site"):
             if getattr(host, attr) is None and getattr(f, attr) is not None:
                 setattr(host, attr, getattr(f, attr))
@@ -595,6 +608,15 @@ def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
                 "history" if host.status == "history" or not _active(host) else host.status
             )
     return list(out.values())
+
+
+def _established(host: ConditionFact, f: ConditionFact, evidence: set) -> None:
+    """The diagnosis established takes the place of the one suspected, evidence included (the
+    words of the suspicion are no evidence of what the histology showed)."""
+    host.histology, host.behavior = f.histology, f.behavior
+    host.evidence = list(f.evidence)
+    evidence.clear()
+    evidence.update(host.evidence)
 
 
 def _subtypes_joined(first: str | None, more: str | None) -> str | None:
