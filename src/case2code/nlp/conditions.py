@@ -350,11 +350,13 @@ def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
 
 def _focus_of_other(ctx: NoteContext, m: Mention) -> bool:
     """A focus word ('nidus', lexicon `focus_word`) names its tumor only when no other tumor is
-    named right after it: 'a new nidus of HCC' is the carcinoma's focus, no osteoid osteoma."""
+    named right after it or just before it: 'a new nidus of HCC' and 'the HCC nidus' are the
+    carcinoma's focus, no osteoid osteoma."""
     if not m.get("focus_word"):
         return False
-    other = _near(ctx, m, "histology", window=3, after_only=True)
-    return other is not None and other.get("histology") != m.get("histology")
+    after = _near(ctx, m, "histology", window=3, after_only=True)
+    before = _near(ctx, m, "histology", window=1)
+    return any(o is not None and o.get("histology") != m.get("histology") for o in (after, before))
 
 
 def _marrow_state(text: str) -> str | None:
