@@ -118,6 +118,7 @@ def assign(
         _finding(plan, conds, target)
     _pain_and_fractures(kb, plan, conds, facts, target)
     _indications(kb, plan, facts, target)
+    _complications(plan, facts, target)
     _tobacco(plan, facts)
     _receptor_status(plan, facts)
     out = DxList(_sequence(plan, target, facts))
@@ -565,6 +566,41 @@ def _indication_codes(codes: dict[str, str], c: ConditionFact) -> list[str]:
         return [codes[k] for k in sides]
     code = _indication_code(codes, c)
     return [code] if code else []
+
+
+def _complications(plan: DxPlan, facts: Facts, target: ProcedureFact | None) -> None:
+    """I.B.16: each complication the note ties to a procedure, by the body system of the organ
+    that procedure treats, first when the encounter is for it (guidelines.yaml
+    complication.postprocedural)."""
+    rule = _rule("complication.postprocedural")
+    for c in _present(facts):
+        if c.kind != "complication":
+            continue
+        cause = _caused_by(facts, c)
+        organ = (cause.organ if cause else None) or c.organ or (target.organ if target else None)
+        code = rule.codes.get(f"{c.detail}_{organ}") or rule.codes.get(c.detail or "")
+        if code is None:
+            continue
+        lead = _for_complication(rule, cause, target)
+        rank = rule.params["rank_for"] if lead else rule.params["rank_during"]
+        why = f"{rule.section}: {rule.summary}"
+        plan.add(code, why, c.evidence, None, rank, "dx.complication")
+
+
+def _caused_by(facts: Facts, c: ConditionFact) -> ProcedureFact | None:
+    """The procedure fact whose words the complication's sentence ties it to."""
+    words = {(e.start, e.end) for e in c.evidence}
+    return next(
+        (p for p in facts.procedures if any((e.start, e.end) in words for e in p.evidence)), None
+    )
+
+
+def _for_complication(rule, cause: ProcedureFact | None, target: ProcedureFact | None) -> bool:
+    """The encounter is for the complication: the procedure that caused it was not done in this
+    encounter, or (no cause found) today's procedure is one that treats complications."""
+    if cause is not None:
+        return cause.assertion not in rule.params["today"]
+    return target is None or target.action in rule.params["treats"]
 
 
 def _tobacco(plan: DxPlan, facts: Facts) -> None:

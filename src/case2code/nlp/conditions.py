@@ -12,6 +12,7 @@ from collections import Counter
 from functools import lru_cache
 
 from ..model import ConditionFact, Span
+from .complications import complications
 from .lexicon import Mention, props
 from .notectx import NoteContext
 
@@ -680,6 +681,7 @@ def conditions(ctx: NoteContext) -> list[ConditionFact]:
     solid = any(f.behavior == "malignant" and f.assertion == "present" for f in prim)
     found = prim + bone_prim + secondaries(ctx, solid, has_marrow) + pains(ctx) + fractures(ctx)
     found += indications(ctx) + caused_fractures(ctx) + negated_neoplasms(ctx)
+    found += complications(ctx)
     if any(f.kind == "neoplasm" and f.role == "secondary" for f in found) and not solid:
         found += _unknown_primary(ctx)
     merged = _one_primary_per_histology(_one_fracture_site(merge(found)))
