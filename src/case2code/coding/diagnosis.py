@@ -20,6 +20,7 @@ from ..model import ConditionFact, DxCode, Facts, Finding, ProcedureFact, Span
 from .neoplasm_codes import SiteCode, is_subsite, site_code, site_entry
 
 NEOPLASM_RULES = ("dx.secondary", "dx.primary", "dx.bone", "dx.myeloma")
+COMPLICATION = "complication.postprocedural"  # guidelines.yaml rule id
 BONE = "bone"  # the reader's organ value for the skeleton (vocabulary.yaml organ), not a site
 
 
@@ -572,7 +573,7 @@ def _complications(plan: DxPlan, facts: Facts, target: ProcedureFact | None) -> 
     """I.B.16: each complication the note ties to a procedure, by the body system of the organ
     that procedure treats, first when the encounter is for it (guidelines.yaml
     complication.postprocedural)."""
-    rule = _rule("complication.postprocedural")
+    rule = _rule(COMPLICATION)
     for c in _present(facts):
         if c.kind != "complication":
             continue
@@ -650,15 +651,18 @@ def _indication_code(codes: dict[str, str], c: ConditionFact) -> str | None:
 
 def _sequence(plan: DxPlan, target: ProcedureFact | None, facts: Facts) -> list[DxCode]:
     """The treated condition leads (rank_treated); of a primary and a metastasis in the organ
-    treated, the metastasis leads (I.C.2.b: the lesion treated is the secondary one)."""
+    treated, the metastasis leads (I.C.2.b: the lesion treated is the secondary one). A drainage
+    treats the collection, not the tumor of its organ: the abscess drained leads."""
     organ = target.organ if target is not None else None
     params = _rule("neoplasm.secondary_first").params
+    tumor_treated = target is None or target.action not in _rule(COMPLICATION).params["treats"]
     order = []
     for i, code in enumerate(plan.codes):
         on_target = (
             plan.organs[i] == organ
             and organ is not None
             and code.rule.startswith((*NEOPLASM_RULES, "dx.indication", "dx.fibroadenoma"))
+            and (tumor_treated or not code.rule.startswith(NEOPLASM_RULES))
         )
         treated = params["rank_treated"]
         if on_target and code.rule == "dx.secondary":

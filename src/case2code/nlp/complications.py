@@ -17,6 +17,8 @@ from .lexicon import Mention, props
 from .notectx import NoteContext
 
 SELF_LINK = "self"  # lexicon value of a word that names the complication as one of care
+PREFIX = "prefix"  # lexicon value of 'post', joined to the procedure word it qualifies
+SITE = "site"  # lexicon value of a procedure's zone ('ablation site') placing a complication
 
 
 def complications(ctx: NoteContext) -> list[ConditionFact]:
@@ -60,12 +62,23 @@ def _cause(ctx: NoteContext, m: Mention) -> Mention | None:
         return own
     reach = props().complication.reach
     sent = ctx.sent_mentions(ctx.sentence_index(m))
-    links = [o for o in sent if o.get("complication_link") is True]
-    for link in links:
-        side = [o for o in sent if o.get("action") and _across(m, link, o, reach)]
+    place = [o for o in sent if o.get("complication_link") == SITE]
+    at = next((o for o in place if 0 <= o.tok_start - m.tok_end <= reach), None)
+    if at is not None:
+        return at  # 'an abscess at the ablation site': the procedure's own zone
+    for link in (o for o in sent if o.get("complication_link") in (True, PREFIX)):
+        side = [o for o in sent if o.get("action") and _linked(m, link, o, reach)]
         if side:
             return min(side, key=lambda o: abs(o.tok_start - link.tok_start))
     return None
+
+
+def _linked(m: Mention, link: Mention, proc: Mention, reach: int) -> bool:
+    """'post' right before the procedure word and the complication just after it; any other link
+    stands between the two."""
+    if link.get("complication_link") == PREFIX:
+        return proc.tok_start == link.tok_end and 0 <= m.tok_start - proc.tok_end <= reach
+    return _across(m, link, proc, reach)
 
 
 def _across(m: Mention, link: Mention, proc: Mention, reach: int) -> bool:
