@@ -82,12 +82,6 @@ def coder() -> Coder:
     return Coder()
 
 
-
-
-
-
-
-
 def test_liver_abscess_drained_after_an_earlier_ablation_is_49405_alone(coder):
     """Visceral collection through the skin: 49405 with its imaging included; the ablation of two
     weeks ago is history. The abscess at the ablation site is an infection following that

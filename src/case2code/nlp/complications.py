@@ -45,9 +45,7 @@ def _before(ctx: NoteContext, m: Mention, key: str) -> Mention | None:
     """A mention setting `key` that ends at most `adjacent` tokens before `m` in its sentence."""
     reach = props().complication.adjacent
     sent = ctx.sent_mentions(ctx.sentence_index(m))
-    return next(
-        (o for o in sent if o.get(key) and 0 <= m.tok_start - o.tok_end <= reach), None
-    )
+    return next((o for o in sent if o.get(key) and 0 <= m.tok_start - o.tok_end <= reach), None)
 
 
 def _minor(ctx: NoteContext, m: Mention) -> bool:
