@@ -116,3 +116,116 @@ def test_varicose_veins_with_edema_are_varicose_veins_with_other_complications(c
 def test_varicose_veins_with_pain_and_edema_are_coded_with_pain(coder):
     result = run(coder, VARICOSE_PAIN_EDEMA)
     assert codes(result) == ["I83.812"]
+
+
+# ---------------------------------------------------------------- complications of care (I.B.16)
+LUNG_RFA_PNEUMOTHORAX = (
+    "PROCEDURE: CT-guided percutaneous radiofrequency ablation of a right lower lobe lung "
+    "metastasis.\n"
+    "HISTORY: 68-year-old man with sigmoid colon adenocarcinoma resected in 2023 and a single "
+    "1.8 cm right lower lobe metastasis.\n"
+    "TECHNIQUE: Under CT guidance a radiofrequency electrode was placed in the right lower lobe "
+    "metastasis and ablated for 12 minutes. The ablation was complicated by a moderate right "
+    "pneumothorax, treated with aspiration."
+)
+CHEST_TUBE_FOR_PNEUMOTHORAX = (
+    "PROCEDURE: CT-guided placement of a left chest tube.\n"
+    "INDICATION: Enlarging left pneumothorax following microwave ablation of a left upper lobe "
+    "lung metastasis yesterday. The patient has a history of renal cell carcinoma treated by left "
+    "nephrectomy in 2021.\n"
+    "TECHNIQUE: Under CT guidance a 12 French chest tube was inserted into the left pleural space "
+    "through a small incision and connected to suction."
+)
+LIVER_RFA_BLEED = (
+    "PROCEDURE: CT-guided percutaneous radiofrequency ablation of a segment 6 hepatocellular "
+    "carcinoma.\n"
+    "HISTORY: 60-year-old man with cirrhosis and a 2.5 cm hepatocellular carcinoma in segment 6.\n"
+    "TECHNIQUE: Under CT guidance a radiofrequency electrode was placed in the segment 6 tumor and "
+    "ablated for 12 minutes.\n"
+    "COMPLICATIONS: Active bleeding after the radiofrequency ablation was seen on the "
+    "post-procedure CT; the right hepatic artery branch was embolized with coils in the same "
+    "session."
+)
+RENAL_BIOPSY_BLEED = (
+    "PROCEDURE: Ultrasound-guided percutaneous core needle biopsy of a left renal mass.\n"
+    "HISTORY: 55-year-old woman with an incidental 3 cm left renal mass.\n"
+    "TECHNIQUE: Under ultrasound guidance three 18-gauge cores of the left renal mass were "
+    "obtained. Pathology showed an angiomyolipoma.\n"
+    "COMPLICATIONS: Bleeding after the biopsy required transcatheter coil embolization of a "
+    "segmental renal artery branch."
+)
+PERINEPHRIC_ABSCESS_DRAINED = (
+    "PROCEDURE: CT-guided percutaneous drainage of a perinephric abscess.\n"
+    "HISTORY: 72-year-old man who underwent CT-guided cryoablation of a right renal cell "
+    "carcinoma three weeks ago, now with fever. CT shows a 5 cm perinephric abscess at the "
+    "ablation site.\n"
+    "TECHNIQUE: Under CT guidance a 10 French drainage catheter was placed into the perinephric "
+    "abscess; 40 mL of pus was aspirated and the catheter was left to gravity drainage."
+)
+
+
+def test_a_pneumothorax_complicating_todays_lung_ablation_follows_the_neoplasms(coder):
+    """The note ties the pneumothorax to the ablation ('complicated by'): J95.811; it arose
+    during the encounter's own procedure, so the metastasis treated stays first."""
+    result = run(coder, LUNG_RFA_PNEUMOTHORAX)
+    assert codes(result) == ["C78.01", "C18.7", "J95.811"]
+    assert evidence(result, "J95.811") == ["pneumothorax", "ablation"]
+    assert next(d for d in result.icd10 if d.code == "J95.811").rule == "dx.complication"
+
+
+def test_a_chest_tube_for_a_pneumothorax_after_yesterdays_ablation_lists_it_first(coder):
+    """The encounter is for the complication (the ablation was done before): J95.811 leads."""
+    result = run(coder, CHEST_TUBE_FOR_PNEUMOTHORAX)
+    assert [c.code for c in result.cpt] == ["32551"]
+    assert codes(result) == ["J95.811", "C78.02", "Z85.528"]
+    assert evidence(result, "J95.811") == ["pneumothorax", "microwave ablation"]
+
+
+def test_bleeding_after_a_liver_ablation_is_a_digestive_postprocedural_hemorrhage(coder):
+    """The liver is a digestive organ: K91.840 (following a digestive system procedure), after
+    the carcinoma the ablation treated."""
+    result = run(coder, LIVER_RFA_BLEED)
+    assert codes(result) == ["C22.0", "K91.840"]
+    assert evidence(result, "K91.840") == ["Active bleeding", "radiofrequency ablation"]
+
+
+def test_bleeding_after_a_kidney_biopsy_is_a_genitourinary_postprocedural_hemorrhage(coder):
+    result = run(coder, RENAL_BIOPSY_BLEED)
+    assert result.cpt[0].code == "50200"
+    assert codes(result) == ["D17.71", "N99.820"]
+    assert evidence(result, "N99.820") == ["Bleeding", "biopsy"]
+
+
+def test_a_perinephric_abscess_at_the_ablation_site_drained_is_t81_43xa_with_n15_1(coder):
+    """An abscess after a procedure: T81.43XA first (the encounter is for it), the abscess as
+    the infection beside it (N15.1, T81.4 'use additional code'), then the cancer ablated."""
+    result = run(coder, PERINEPHRIC_ABSCESS_DRAINED)
+    assert [c.code for c in result.cpt] == ["49406"]
+    assert codes(result) == ["T81.43XA", "N15.1", "C64.1"]
+    assert evidence(result, "T81.43XA") == ["perinephric abscess", "ablation site"]
+    assert "perinephric abscess" in evidence(result, "N15.1")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Minimal bleeding after the ablation stopped spontaneously.",
+        "There was no pneumothorax after the ablation.",
+        "Tumors larger than 4 cm can result in post ablation hemorrhage.",
+        "A small pneumothorax developed and resolved.",
+        "A pneumothorax developed and a chest drainage tube was placed.",
+    ],
+)
+def test_no_complication_without_one_documented_as_caused_by_the_procedure(coder, sentence):
+    """I.B.16: an expected minor finding, a negated or a possible one, or one tied to the
+    procedure by timing alone is no complication code."""
+    text = (
+        "PROCEDURE: CT-guided percutaneous cryoablation of a left lung metastasis.\n"
+        "HISTORY: 70-year-old woman with renal cell carcinoma, left nephrectomy in 2020, and a "
+        "single left lower lobe metastasis.\n"
+        "TECHNIQUE: Under CT guidance two cryoprobes were placed in the left lower lobe "
+        f"metastasis and two freeze cycles were performed. {sentence}"
+    )
+    result = run(coder, text)
+    assert not any(d.rule == "dx.complication" for d in result.icd10)
+    assert codes(result)[0] == "C78.02"

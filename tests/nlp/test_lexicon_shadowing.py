@@ -10,7 +10,8 @@ from case2code.nlp.schema import LexiconFile
 
 KEYS = ("action", "approach")
 DEVICES = {"cryo probe", "cryo probes", "ablation catheter"}  # an instrument, not the procedure
-# the zone an ablation left (lexicon cx.link_site), a place, not the procedure
+# the zone an ablation left and 'post-ablation' (lexicon cx.link_site, cx.link_self): stop
+# phrases of no procedure (stop.phrases) that also tie a complication to the ablation
 PLACES = {
     "ablation site",
     "ablation zone",
@@ -19,6 +20,7 @@ PLACES = {
     "ablation bed",
     "ablated zone",
     "ablation tract",
+    "post ablation",
 }
 
 
