@@ -92,6 +92,25 @@ def test_a_lymph_node_metastasis_is_coded_by_the_region_the_note_names(coder, no
     assert "metastasis" in evidence(result, code)
 
 
+def test_lymph_node_metastases_of_two_regions_are_the_multiple_region_code(coder):
+    """Tabular C77.8 (guidelines.yaml neoplasm.lymph_node_regions): cervical and mediastinal
+    node metastases are one code, resting on the words of both regions."""
+    text = (
+        "HISTORY: 63-year-old woman with papillary thyroid carcinoma, cervical lymph node "
+        "metastases and mediastinal lymph node metastases on PET-CT.\n"
+        "PROCEDURE: Under ultrasound guidance the thyroid carcinoma was ablated percutaneously "
+        "with radiofrequency for 8 minutes."
+    )
+    result = run(coder, text)
+    assert codes(result) == ["C73", "C77.8"]
+    assert evidence(result, "C77.8") == [
+        "metastases",
+        "cervical lymph node",
+        "metastases",
+        "mediastinal lymph node",
+    ]
+
+
 VARICOSE_EDEMA = (
     "ASSESSMENT: 40-year-old woman with symptomatic bilateral great saphenous vein varicosities "
     "presenting with left limb edema and heaviness when standing. Duplex shows reflux in both "

@@ -152,6 +152,7 @@ def _neoplasms(kb, plan: DxPlan, conds, target, has_marrow: bool) -> None:
         elif c.role == "secondary" and not (has_marrow and _myeloma_lesion(c, conds, marrow)):
             _secondary(plan, c, target)
     _unknown_primary(plan, conds, solid, has_marrow)
+    _node_regions(plan)
     _bone_primary_status(plan, sarcoma)
 
 
@@ -288,6 +289,26 @@ def _secondary(plan: DxPlan, c: ConditionFact, target) -> None:
         "the metastasis documented in the note."
     )
     plan.add_site(found, rationale, c, c.site, rank, "dx.secondary")
+
+
+def _node_regions(plan: DxPlan) -> None:
+    """Tabular C77.8: lymph-node metastases of two or more regions are one multiple-region code,
+    which takes the place (and the rank and evidence) of the region codes."""
+    rule = _rule("neoplasm.lymph_node_regions")
+    found = [i for i, c in enumerate(plan.codes) if c.code in rule.params["regions"]]
+    if len(found) < 2:
+        return
+    evidence = [e for i in found for e in plan.codes[i].evidence]
+    first = found[0]
+    organ, rank = plan.organs[first], min(plan.rank[i] for i in found)
+    for i in reversed(found):
+        del plan.codes[i], plan.organs[i], plan.rank[i]
+    code = rule.codes["multiple"]
+    plan.codes.insert(
+        first, DxCode(code, icd10.describe(code), rule.summary, evidence, "dx.secondary")
+    )
+    plan.organs.insert(first, organ)
+    plan.rank.insert(first, rank)
 
 
 def _unknown_primary(plan: DxPlan, conds, solid: bool, has_marrow: bool) -> None:
