@@ -58,6 +58,7 @@ def test_a_complication_is_read_when_its_sentence_ties_it_to_a_procedure(text, e
         "A pneumothorax developed and a chest tube was placed.",  # timing alone
         "The main risk of bleeding after the biopsy was discussed.",  # a risk talked about
         "Bleeding was seen in the right hepatic artery on angiography.",  # no procedure tied
+        "Gelfoam was injected to prevent bleeding after the biopsy.",  # a step to prevent it
     ],
 )
 def test_no_complication_is_read_without_a_documented_cause(text):
