@@ -225,6 +225,25 @@ def test_a_perinephric_abscess_at_the_ablation_site_drained_is_t81_43xa_with_n15
     assert "perinephric abscess" in evidence(result, "N15.1")
 
 
+EMBOLIZATION_FOR_BIOPSY_BLEED = (
+    "PROCEDURE: Selective right renal arteriogram and coil embolization of a bleeding segmental "
+    "artery.\n"
+    "INDICATION: 64-year-old man with hematuria and a falling hemoglobin from bleeding after a "
+    "percutaneous right renal biopsy two days ago.\n"
+    "TECHNIQUE: Through a right femoral access the right renal artery was selected; a "
+    "pseudoaneurysm of a lower pole segmental branch was found and occluded with microcoils. "
+    "Final angiogram shows no further bleeding."
+)
+
+
+def test_an_embolization_for_a_bleed_after_an_earlier_biopsy_codes_the_bleed_alone(coder):
+    """The encounter is for the complication: N99.820 leads; the embolization treats no lesion,
+    so no finding code of a renal lesion (IV.D N28.89) beside it."""
+    result = run(coder, EMBOLIZATION_FOR_BIOPSY_BLEED)
+    assert codes(result) == ["N99.820"]
+    assert evidence(result, "N99.820") == ["bleeding", "biopsy"]
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

@@ -114,12 +114,12 @@ def assign(
     has_marrow = any(c.histology in marrow for c in conds)
     _neoplasms(kb, plan, conds, target, has_marrow)
     _transplant(plan, graft, facts)
+    _complications(plan, facts, target)
     _uncertain(plan, facts, target)
     if patient:
         _finding(plan, conds, target)
     _pain_and_fractures(kb, plan, conds, facts, target)
     _indications(kb, plan, facts, target)
-    _complications(plan, facts, target)
     _tobacco(plan, facts)
     _receptor_status(plan, facts)
     out = DxList(_sequence(plan, target, facts))
@@ -447,10 +447,11 @@ def _finding(plan: DxPlan, conds, target: ProcedureFact | None) -> None:
     """IV.D: the lesion a procedure treats or samples, with no diagnosis named for its organ
     (no neoplasm fact, no code from an earlier rule), is coded by its finding (R91.1, R91.8,
     N28.89 in guidelines.yaml finding.no_diagnosis). The reader may have missed the diagnosis,
-    so a diagnosis-support finding sends the note to a coder."""
+    so a diagnosis-support finding sends the note to a coder. A procedure that treats a
+    complication coded treats no lesion."""
     rule = _rule("finding.no_diagnosis")
     organ = target.organ if target is not None else None
-    if organ not in rule.codes or organ in plan.organs:
+    if organ not in rule.codes or organ in plan.organs or _treats_complication(plan, target):
         return
     if any(c.kind == "neoplasm" and organ in (c.organ, c.site) for c in conds):
         return
@@ -462,6 +463,14 @@ def _finding(plan: DxPlan, conds, target: ProcedureFact | None) -> None:
     plan.gaps.append(
         Finding("warning", "diagnosis_support", message, [code], list(target.evidence), rule.id)
     )
+
+
+def _treats_complication(plan: DxPlan, target: ProcedureFact | None) -> bool:
+    """Today's procedure treats a complication coded (an embolization of a bleed after a
+    biopsy): it treats no lesion, so no finding code of one."""
+    treats = _rule(COMPLICATION).params["treats"]
+    coded = any(c.rule == "dx.complication" for c in plan.codes)
+    return coded and target is not None and target.action in treats
 
 
 def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts, target) -> None:
