@@ -189,7 +189,9 @@ def test_a_pneumothorax_complicating_todays_lung_ablation_follows_the_neoplasms(
     result = run(coder, LUNG_RFA_PNEUMOTHORAX)
     assert codes(result) == ["C78.01", "C18.7", "J95.811"]
     assert evidence(result, "J95.811") == ["pneumothorax", "ablation"]
-    assert next(d for d in result.icd10 if d.code == "J95.811").rule == "dx.complication"
+    code = next(d for d in result.icd10 if d.code == "J95.811")
+    assert code.rule == "dx.complication"
+    assert code.rationale.startswith("I.B.16: the note ties 'pneumothorax' to the procedure")
 
 
 def test_a_chest_tube_for_a_pneumothorax_after_yesterdays_ablation_lists_it_first(coder):

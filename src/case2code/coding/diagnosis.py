@@ -614,7 +614,8 @@ def _complications(plan: DxPlan, facts: Facts, target: ProcedureFact | None) -> 
             continue
         lead = _for_complication(rule, cause, target)
         rank = rule.params["rank_for"] if lead else rule.params["rank_during"]
-        why = f"{rule.section}: {rule.summary}"
+        why = rule.params["why_for" if lead else "why_during"]
+        why = why.format(words=c.evidence[0].text, cause=c.evidence[-1].text)
         plan.add(code, why, c.evidence, None, rank, "dx.complication")
 
 
