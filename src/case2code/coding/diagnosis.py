@@ -686,7 +686,7 @@ def _sequence(plan: DxPlan, target: ProcedureFact | None, facts: Facts) -> list[
     treats the collection, not the tumor of its organ: the abscess drained leads."""
     organ = target.organ if target is not None else None
     params = _rule("neoplasm.secondary_first").params
-    tumor_treated = target is None or target.action not in _rule(COMPLICATION).params["treats"]
+    tumor_treated = target is None or target.action not in _rule(COMPLICATION).params["drains"]
     order = []
     for i, code in enumerate(plan.codes):
         on_target = (
