@@ -269,3 +269,36 @@ def test_no_complication_without_one_documented_as_caused_by_the_procedure(coder
     result = run(coder, text)
     assert not any(d.rule == "dx.complication" for d in result.icd10)
     assert codes(result)[0] == "C78.02"
+
+
+@pytest.mark.parametrize(
+    ("procedure", "expected"),
+    [
+        (
+            "CT-guided microwave ablation of a right lower lobe lung metastasis from colon cancer",
+            ["C78.01", "C18.9", "J95.830"],
+        ),
+        (
+            "ultrasound-guided radiofrequency ablation of a benign nontoxic thyroid nodule of the "
+            "right lobe",
+            ["E04.1", "E89.810"],
+        ),
+        (
+            "CT-guided cryoablation of a left iliac bone metastasis from renal cell carcinoma",
+            ["C79.51", "C64.9", "M96.830"],
+        ),
+    ],
+)
+def test_a_postprocedural_hemorrhage_takes_the_body_system_of_the_organ_treated(
+    coder, procedure, expected
+):
+    """Tabular J95.83-, E89.81-, M96.83-: the hemorrhage 'following a ... system procedure' of
+    the system the ablated organ belongs to, after the condition the ablation treated."""
+    text = (
+        f"PROCEDURE: {procedure}.\n"
+        "TECHNIQUE: The ablation was performed under imaging guidance for 10 minutes. Active "
+        "bleeding after the ablation was controlled with manual compression."
+    )
+    result = run(coder, text)
+    assert codes(result) == expected
+    assert evidence(result, expected[-1]) == ["Active bleeding", "ablation"]
