@@ -17,7 +17,7 @@ NOTES = {
     "liver_abscess": (
         "PROCEDURE: CT-guided percutaneous drainage of a liver abscess.\n"
         "HISTORY: 66-year-old man who underwent microwave ablation of a segment 7 "
-        "colorectal liver metastasis two weeks ago, now with fever and a 6 cm "
+        "liver metastasis of colon cancer two weeks ago, now with fever and a 6 cm "
         "gas-containing collection in the ablation zone.\n"
         "TECHNIQUE: Under CT guidance an 18-gauge needle was advanced into the segment "
         "7 collection and 20 mL of pus was aspirated and sent for culture. Over a wire "
@@ -82,24 +82,21 @@ def coder() -> Coder:
     return Coder()
 
 
-
-
-
-
-
-
 def test_liver_abscess_drained_after_an_earlier_ablation_is_49405_alone(coder):
     """Visceral collection through the skin: 49405 with its imaging included; the ablation of two
-    weeks ago is history, and the abscess is a diagnosis case2code does not code, so the claim
-    goes to a coder."""
+    weeks ago is history. The abscess at the ablation site is an infection following that
+    procedure (T81.43XA, first: the encounter is for it) with the liver abscess beside it
+    (K75.0), which supports 49405; the colon primary of no stated site goes to a coder."""
     r = code_named(coder, NOTES, "liver_abscess")
     assert lines(r) == [("49405", 1, [])]
     line = r.cpt[0]
     assert line.evidence[0].text == "CT-guided percutaneous drainage"
     assert [(n.code, n.rule) for n in r.not_reported] == [("47382", "assertion.historical")]
     assert not any(c.code in {"77012", "77013", "76942"} for c in r.cpt)
-    assert "dx_support.49405" in {f.rule for f in r.findings}
-    assert reasons(r) == ["route.diagnosis_uncoded"]
+    assert [d.code for d in r.icd10] == ["T81.43XA", "K75.0", "C78.7", "C18.9"]
+    assert [e.text for e in r.icd10[0].evidence] == ["hepatic abscess", "ablation site"]
+    assert "dx_support.49405" not in {f.rule for f in r.findings}
+    assert reasons(r) == ["route.unspecified_diagnosis"]
 
 
 def test_perinephric_hematoma_drained_in_the_cryoablation_session_is_49406_and_reviewed(coder):

@@ -20,6 +20,7 @@ from ..model import ConditionFact, DxCode, Facts, Finding, ProcedureFact, Span
 from .neoplasm_codes import SiteCode, is_subsite, site_code, site_entry
 
 NEOPLASM_RULES = ("dx.secondary", "dx.primary", "dx.bone", "dx.myeloma")
+COMPLICATION = "complication.postprocedural"  # guidelines.yaml rule id
 BONE = "bone"  # the reader's organ value for the skeleton (vocabulary.yaml organ), not a site
 
 
@@ -113,6 +114,7 @@ def assign(
     has_marrow = any(c.histology in marrow for c in conds)
     _neoplasms(kb, plan, conds, target, has_marrow)
     _transplant(plan, graft, facts)
+    _complications(plan, facts, target)
     _uncertain(plan, facts, target)
     if patient:
         _finding(plan, conds, target)
@@ -150,6 +152,7 @@ def _neoplasms(kb, plan: DxPlan, conds, target, has_marrow: bool) -> None:
         elif c.role == "secondary" and not (has_marrow and _myeloma_lesion(c, conds, marrow)):
             _secondary(plan, c, target)
     _unknown_primary(plan, conds, solid, has_marrow)
+    _node_regions(plan)
     _bone_primary_status(plan, sarcoma)
 
 
@@ -288,6 +291,26 @@ def _secondary(plan: DxPlan, c: ConditionFact, target) -> None:
     plan.add_site(found, rationale, c, c.site, rank, "dx.secondary")
 
 
+def _node_regions(plan: DxPlan) -> None:
+    """Tabular C77.8: lymph-node metastases of two or more regions are one multiple-region code,
+    which takes the place (and the rank and evidence) of the region codes."""
+    rule = _rule("neoplasm.lymph_node_regions")
+    found = [i for i, c in enumerate(plan.codes) if c.code in rule.params["regions"]]
+    if len(found) < 2:
+        return
+    evidence = [e for i in found for e in plan.codes[i].evidence]
+    first = found[0]
+    organ, rank = plan.organs[first], min(plan.rank[i] for i in found)
+    for i in reversed(found):
+        del plan.codes[i], plan.organs[i], plan.rank[i]
+    code = rule.codes["multiple"]
+    plan.codes.insert(
+        first, DxCode(code, icd10.describe(code), rule.summary, evidence, "dx.secondary")
+    )
+    plan.organs.insert(first, organ)
+    plan.rank.insert(first, rank)
+
+
 def _unknown_primary(plan: DxPlan, conds, solid: bool, has_marrow: bool) -> None:
     secondaries = [c for c in conds if c.kind == "neoplasm" and c.role == "secondary"]
     treated = any(code.rule == "dx.secondary" for code in plan.codes)
@@ -424,10 +447,11 @@ def _finding(plan: DxPlan, conds, target: ProcedureFact | None) -> None:
     """IV.D: the lesion a procedure treats or samples, with no diagnosis named for its organ
     (no neoplasm fact, no code from an earlier rule), is coded by its finding (R91.1, R91.8,
     N28.89 in guidelines.yaml finding.no_diagnosis). The reader may have missed the diagnosis,
-    so a diagnosis-support finding sends the note to a coder."""
+    so a diagnosis-support finding sends the note to a coder. A procedure that treats a
+    complication coded treats no lesion."""
     rule = _rule("finding.no_diagnosis")
     organ = target.organ if target is not None else None
-    if organ not in rule.codes or organ in plan.organs:
+    if organ not in rule.codes or organ in plan.organs or _treats_complication(plan, target):
         return
     if any(c.kind == "neoplasm" and organ in (c.organ, c.site) for c in conds):
         return
@@ -439,6 +463,14 @@ def _finding(plan: DxPlan, conds, target: ProcedureFact | None) -> None:
     plan.gaps.append(
         Finding("warning", "diagnosis_support", message, [code], list(target.evidence), rule.id)
     )
+
+
+def _treats_complication(plan: DxPlan, target: ProcedureFact | None) -> bool:
+    """Today's procedure treats a complication coded (an embolization of a bleed after a
+    biopsy): it treats no lesion, so no finding code of one."""
+    treats = _rule(COMPLICATION).params["treats"]
+    coded = any(c.rule == "dx.complication" for c in plan.codes)
+    return coded and target is not None and target.action in treats
 
 
 def _pain_and_fractures(kb, plan: DxPlan, conds, facts: Facts, target) -> None:
@@ -567,6 +599,42 @@ def _indication_codes(codes: dict[str, str], c: ConditionFact) -> list[str]:
     return [code] if code else []
 
 
+def _complications(plan: DxPlan, facts: Facts, target: ProcedureFact | None) -> None:
+    """I.B.16: each complication the note ties to a procedure, by the body system of the organ
+    that procedure treats, first when the encounter is for it (guidelines.yaml
+    complication.postprocedural)."""
+    rule = _rule(COMPLICATION)
+    for c in _present(facts):
+        if c.kind != "complication":
+            continue
+        cause = _caused_by(facts, c)
+        organ = (cause.organ if cause else None) or c.organ or (target.organ if target else None)
+        code = rule.codes.get(f"{c.detail}_{organ}") or rule.codes.get(c.detail or "")
+        if code is None:
+            continue
+        lead = _for_complication(rule, cause, target)
+        rank = rule.params["rank_for"] if lead else rule.params["rank_during"]
+        why = rule.params["why_for" if lead else "why_during"]
+        why = why.format(words=c.evidence[0].text, cause=c.evidence[-1].text)
+        plan.add(code, why, c.evidence, None, rank, "dx.complication")
+
+
+def _caused_by(facts: Facts, c: ConditionFact) -> ProcedureFact | None:
+    """The procedure fact whose words the complication's sentence ties it to."""
+    words = {(e.start, e.end) for e in c.evidence}
+    return next(
+        (p for p in facts.procedures if any((e.start, e.end) in words for e in p.evidence)), None
+    )
+
+
+def _for_complication(rule, cause: ProcedureFact | None, target: ProcedureFact | None) -> bool:
+    """The encounter is for the complication: the procedure that caused it was not done in this
+    encounter, or (no cause found) today's procedure is one that treats complications."""
+    if cause is not None:
+        return cause.assertion not in rule.params["today"]
+    return target is None or target.action in rule.params["treats"]
+
+
 def _tobacco(plan: DxPlan, facts: Facts) -> None:
     rule = _rule("tobacco.status")
     if not _has_neoplasm(plan):
@@ -614,15 +682,18 @@ def _indication_code(codes: dict[str, str], c: ConditionFact) -> str | None:
 
 def _sequence(plan: DxPlan, target: ProcedureFact | None, facts: Facts) -> list[DxCode]:
     """The treated condition leads (rank_treated); of a primary and a metastasis in the organ
-    treated, the metastasis leads (I.C.2.b: the lesion treated is the secondary one)."""
+    treated, the metastasis leads (I.C.2.b: the lesion treated is the secondary one). A drainage
+    treats the collection, not the tumor of its organ: the abscess drained leads."""
     organ = target.organ if target is not None else None
     params = _rule("neoplasm.secondary_first").params
+    tumor_treated = target is None or target.action not in _rule(COMPLICATION).params["drains"]
     order = []
     for i, code in enumerate(plan.codes):
         on_target = (
             plan.organs[i] == organ
             and organ is not None
             and code.rule.startswith((*NEOPLASM_RULES, "dx.indication", "dx.fibroadenoma"))
+            and (tumor_treated or not code.rule.startswith(NEOPLASM_RULES))
         )
         treated = params["rank_treated"]
         if on_target and code.rule == "dx.secondary":

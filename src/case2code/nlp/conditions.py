@@ -12,6 +12,7 @@ from collections import Counter
 from functools import lru_cache
 
 from ..model import ConditionFact, Span
+from .complications import complications
 from .lexicon import Mention, props
 from .notectx import NoteContext
 
@@ -311,7 +312,7 @@ def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
     out = []
     for m in ctx.mentions:
         hist = m.get("histology")
-        if hist in props().bone_primary_histology:
+        if hist in props().bone_primary_histology and not _focus_of_other(ctx, m):
             where = _bone_site(ctx, m) or ctx.note_target()
             in_bone = where is not None and where.get("organ") == props().bone_organ
             site = where.get("site") if in_bone else None
@@ -346,6 +347,17 @@ def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
                 )
             )
     return out
+
+
+def _focus_of_other(ctx: NoteContext, m: Mention) -> bool:
+    """A focus word ('nidus', lexicon `focus_word`) names its tumor only when no other tumor is
+    named right after it or just before it: 'a new nidus of HCC' and 'the HCC nidus' are the
+    carcinoma's focus, no osteoid osteoma."""
+    if not m.get("focus_word"):
+        return False
+    after = _near(ctx, m, "histology", window=3, after_only=True)
+    before = _near(ctx, m, "histology", window=1)
+    return any(o is not None and o.get("histology") != m.get("histology") for o in (after, before))
 
 
 def _marrow_state(text: str) -> str | None:
@@ -545,7 +557,9 @@ def _region(ctx: NoteContext, sent: int, levels: list[str]) -> str | None:
 
 def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
     """One fact per condition; a primary named with and without a side is one primary, but a
-    right and a left primary (a right RCC in the past, a left RCC now) stay two."""
+    right and a left primary (a right RCC in the past, a left RCC now) stay two. A diagnosis
+    established replaces one only suspected ('suspected to be a renal cell carcinoma ...
+    histology showed an angiomyolipoma'): its histology and behavior are the fact's."""
     sided = {(f.site, f.laterality) for f in facts if f.role == "primary" and f.laterality}
     active = {
         (f.site, f.laterality)
@@ -585,6 +599,8 @@ def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
         rules.update(new_rules)
         if host.assertion != "present" and f.assertion == "present":
             host.assertion = f.assertion
+            if host.kind == "neoplasm" and f.histology and f.histology != host.histology:
+                _established(host, f, evidence)
         for attr in ("laterality", "histology", "subtype", "region", "site"):
             if getattr(host, attr) is None and getattr(f, attr) is not None:
                 setattr(host, attr, getattr(f, attr))
@@ -595,6 +611,15 @@ def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
                 "history" if host.status == "history" or not _active(host) else host.status
             )
     return list(out.values())
+
+
+def _established(host: ConditionFact, f: ConditionFact, evidence: set) -> None:
+    """The diagnosis established takes the place of the one suspected, evidence included (the
+    words of the suspicion are no evidence of what the histology showed)."""
+    host.histology, host.behavior = f.histology, f.behavior
+    host.evidence = list(f.evidence)
+    evidence.clear()
+    evidence.update(host.evidence)
 
 
 def _subtypes_joined(first: str | None, more: str | None) -> str | None:
@@ -656,6 +681,7 @@ def conditions(ctx: NoteContext) -> list[ConditionFact]:
     solid = any(f.behavior == "malignant" and f.assertion == "present" for f in prim)
     found = prim + bone_prim + secondaries(ctx, solid, has_marrow) + pains(ctx) + fractures(ctx)
     found += indications(ctx) + caused_fractures(ctx) + negated_neoplasms(ctx)
+    found += complications(ctx)
     if any(f.kind == "neoplasm" and f.role == "secondary" for f in found) and not solid:
         found += _unknown_primary(ctx)
     merged = _one_primary_per_histology(_one_fracture_site(merge(found)))

@@ -259,6 +259,15 @@ class Place(Strict):
     site: str
 
 
+class ComplicationReach(Strict):
+    """How near the words of 'bleeding after the biopsy' must stand (tokens): the complication
+    and the procedure each within `reach` of the link between them; a self-linking word
+    ('postprocedural') or a minor qualifier ('minimal') within `adjacent` before it."""
+
+    reach: int = 4
+    adjacent: int = 2
+
+
 class ReadingProperties(Strict):
     """Properties of the vocabulary values that steer reading, one place per fact."""
 
@@ -316,6 +325,7 @@ class ReadingProperties(Strict):
     subtype_words: dict[str, str]
     minutes_anchors: tuple[str, ...]
     minutes_window: int
+    complication: ComplicationReach = ComplicationReach()  # how far a link ties a complication
 
 
 NO_ORGAN, NO_ACTION, NO_SITE = OrganProperties(), ActionProperties(), SiteProperties()
