@@ -493,7 +493,8 @@ def indications(ctx: NoteContext) -> list[ConditionFact]:
             continue
         sent = ctx.doc.sentence_of(m.tok_start)
         subtype = _subtypes(ctx.sentence_text(sent).lower())
-        lat = _laterality_before(ctx, m) or _laterality_in(ctx, sent)
+        # the side inside the words themselves ('osteoarthritis of the left hip') first
+        lat = m.get("laterality") or _laterality_before(ctx, m) or _laterality_in(ctx, sent)
         levels = ctx.levels([sent]) or ctx.levels()
         region = _region(ctx, sent, levels)
         out.append(
