@@ -38,7 +38,9 @@ class Coder:
         companions.apply(lines, self.kb)
         patient = review.names_a_patient(self.kb, note.text)  # one scan, read by four steps
         patient = patient and facts.encounter.get("patients") != "several"  # a study's cases
-        review.withhold_procedures(self.kb, lines, note.text, patient)
+        own = review.self_account(self.kb, note.text)  # a patient's own post: no record
+        patient = patient and own is None
+        review.withhold_procedures(self.kb, lines, note.text, patient, own)
         target = _target(lines, facts)
         dx = assign(self.kb, facts, target, patient=patient)
         _pointers(self.kb, lines.cpt, dx)

@@ -87,7 +87,9 @@ HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the R
     "realtext/rtc.jsonl": {"cpt_exact": 0.89, "icd10_set_exact": 0.78, "auto_share": 0.23},
     "realtext/rtd.jsonl": {"cpt_exact": 0.89, "icd10_set_exact": 0.94, "auto_share": 0.28},
     "realtext/rte.jsonl": {"cpt_exact": 0.72, "icd10_set_exact": 0.64, "auto_share": 0.12},
-    "realtext/rtf.jsonl": {"cpt_exact": 0.82, "icd10_set_exact": 0.72, "auto_share": 0.03},
+    # rtf-012 is a patient's own post gold-coded as an encounter; four later batches' coders (rtj,
+    # rtk) code such posts as no encounter, which review.yaml self_account_markers now follows
+    "realtext/rtf.jsonl": {"cpt_exact": 0.82, "icd10_set_exact": 0.68, "auto_share": 0.03},
     "realtext/rtg.jsonl": {"cpt_exact": 0.81, "icd10_set_exact": 0.5, "auto_share": 0.09},
     "realtext/rth.jsonl": {"cpt_exact": 0.71, "icd10_set_exact": 0.57, "auto_share": 0.23},
     # rti's floors: after wip/cov5 (37244, 0673T, the historical RFA of rti-015) and wip/dx4

@@ -426,3 +426,38 @@ def test_a_leaflet_about_women_in_general_names_no_patient(coder):
     assert r.cpt == [] and r.icd10 == []
     assert [n.code for n in r.not_reported if n.rule == "scope.no_patient"] == ["58353"]
     assert "route.no_patient" in [x.rule for x in r.review.reasons]
+
+
+PATIENT_BLOG = (
+    "Liver ablation day\n\n"
+    "I turned up at the radiology day unit at 8am for my microwave ablation. My oncologist had "
+    "warned me a bed might not be free. The tumours in my liver shrank on immunotherapy, so this "
+    "time the radiologist could reach them. The microwave ablation was performed under "
+    "ultrasound guidance and took an hour."
+)
+CODER_ASKS_ABOUT_AN_OP_NOTE = (
+    "RFA sacroiliac joint - my doctor wants to code 64635, which is right?\n"
+    "Procedure: Left radiofrequency ablation of the sacroiliac joint nerves, the L5 dorsal ramus "
+    "and the S1, S2 and S3 lateral branches.\n"
+    "After consent the patient was placed prone. I advanced the needle until I had good position "
+    "at the sacral ala and lesioned each lateral branch at 80 degrees C for 90 seconds."
+)
+
+
+def test_a_patients_own_blog_about_an_ablation_is_not_coded(coder):
+    """A patient's post names the procedure but is not the provider's record: its line is
+    withheld with the words that show whose account it is, and a coder confirms."""
+    r = coder.code(Note(PATIENT_BLOG, "blog", date(2025, 6, 2)))
+    assert r.cpt == [] and r.icd10 == []
+    own = [n for n in r.not_reported if n.rule == "scope.self_account"]
+    assert [n.code for n in own] == ["47382", "76940"]  # the ablation and its guidance
+    reason = next(x for x in r.review.reasons if x.rule == "route.self_account")
+    assert reason.evidence[0].text == "I turned up"
+
+
+def test_a_coder_quoting_a_first_person_op_note_is_still_coded(coder):
+    """'my doctor wants to code' and the physician's 'I advanced the needle until I had good
+    position' are no patient's words: the op note it quotes is coded."""
+    r = coder.code(Note(CODER_ASKS_ABOUT_AN_OP_NOTE, "coder-forum", date(2025, 6, 2)))
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("64625", 1, ["LT"])]
+    assert not [n for n in r.not_reported if n.rule == "scope.self_account"]

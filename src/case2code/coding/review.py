@@ -25,6 +25,8 @@ from .lines import Lines
 TUMOR_ACTIONS = {"ablation"}
 NOT_TODAY = {"planned", "historical", "hypothetical", "negated"}
 NO_PATIENT_RULE = "scope.no_patient"  # not_reported rule of lines withheld from general text
+SELF_ACCOUNT_RULE = "scope.self_account"  # not_reported rule of lines of a patient's own account
+WITHHELD_RULES = (NO_PATIENT_RULE, SELF_ACCOUNT_RULE)
 
 
 @dataclass(slots=True)
@@ -71,7 +73,7 @@ def _bills_nothing_for_no_encounter(coded: Coded) -> bool:
     tell it from a policy."""
     if coded.patient or coded.result.cpt or coded.result.icd10 or not coded.text:
         return False
-    if any(n.rule == NO_PATIENT_RULE for n in coded.result.not_reported):
+    if any(n.rule in WITHHELD_RULES for n in coded.result.not_reported):
         return False
     return _general_words(coded.kb, coded.text)
 
@@ -344,6 +346,8 @@ def _no_patient(coded: Coded, rule: ReviewRule) -> list[Objection]:
     withheld when it reads as general text, and kept for the coder's look otherwise (a terse
     procedure log, or an article none of the general markers caught)."""
     detail = "no age, sex, pronoun or encounter heading"
+    if any(n.rule == SELF_ACCOUNT_RULE for n in coded.result.not_reported):
+        return []  # route.self_account says why
     withheld = [n.code for n in coded.result.not_reported if n.rule == NO_PATIENT_RULE]
     if withheld:
         return [Objection(withheld, f"{detail}; it reads as general text: no line reported", [])]
@@ -352,17 +356,25 @@ def _no_patient(coded: Coded, rule: ReviewRule) -> list[Objection]:
     return [Objection([c.code for c in coded.result.cpt], detail, [])]
 
 
-def withhold_procedures(kb: KB, lines: Lines, text: str, patient: bool) -> None:
+def withhold_procedures(
+    kb: KB, lines: Lines, text: str, patient: bool, own: Span | None = None
+) -> None:
     """Text about a procedure in general (an article, a policy, a coding Q&A, a patient page)
     describes a procedure, it does not document one: its lines move to not_reported, so no
     claim is built from a description; the coder sees why in the route. `patient` is
-    names_a_patient(kb, text), read once per note by the engine."""
-    if not lines.cpt or patient or not _general_words(kb, text):
+    names_a_patient(kb, text), read once per note by the engine; `own` the words of a patient's
+    own account (self_account), whose lines are withheld whatever else it says."""
+    if not lines.cpt:
         return
-    reason = kb.explain.findings.no_patient_line
-    lines.not_reported[:0] = [
-        NotReported(c.code, reason, list(c.evidence), NO_PATIENT_RULE) for c in lines.cpt
-    ]
+    if own is not None:
+        words = own.text
+        reason, rule = fill(kb.explain.findings.self_account_line, words=words), SELF_ACCOUNT_RULE
+    elif patient or not _general_words(kb, text):
+        return
+    else:
+        reason, rule = kb.explain.findings.no_patient_line, NO_PATIENT_RULE
+    withheld = [NotReported(c.code, reason, list(c.evidence), rule) for c in lines.cpt]
+    lines.not_reported[:0] = withheld
     lines.cpt.clear()
     lines.facts_of.clear()
     lines.missing.clear()
@@ -379,6 +391,20 @@ def names_a_patient(kb: KB, text: str) -> bool:
         return True
     weak = _first(kb, policy.weak_patient_markers, text) is not None
     return weak and _first(kb, policy.population_markers, text) is None
+
+
+def self_account(kb: KB, text: str) -> Span | None:
+    """The words that make the text a patient's own account (review.yaml self_account_markers:
+    two distinct ones), or None. A forum post or a blog is not the provider's record a claim
+    is coded from."""
+    if not kb.review or not kb.review.self_account_markers:
+        return None
+    found = [_first(kb, [m], text) for m in kb.review.self_account_markers]
+    hits = [m for m in found if m is not None]
+    if len(hits) < 2:
+        return None
+    first = min(hits, key=lambda m: m.start())
+    return Span(first.start(), first.end(), text[first.start() : first.end()])
 
 
 def reads_as_general_text(kb: KB, text: str) -> bool:
@@ -405,6 +431,7 @@ def _prefilter(kb: KB) -> Prefilter:
         return Prefilter("route", [])
     every = [*policy.patient_markers, *policy.publication_markers, *policy.general_markers]
     every += [*policy.weak_patient_markers, *policy.population_markers]
+    every += policy.self_account_markers
     every += [*policy.specific_markers, *(c.pattern for c in policy.scope_cues)]
     every += [*policy.side_markers, *(p for ps in policy.subsite_markers.values() for p in ps)]
     return Prefilter("route", every)
@@ -501,6 +528,10 @@ def nothing_coded(kb: KB, result: Result) -> Finding:
     facts = result.facts.procedures if result.facts else []
     done = [f for f in facts if f.assertion in ("performed", "aborted")]
     others = sorted({f.assertion for f in facts if f.assertion not in ("performed", "aborted")})
+    own = sorted({n.code for n in result.not_reported if n.rule == SELF_ACCOUNT_RULE})
+    if own:
+        msg = fill(words.nothing_coded_self_account, codes=", ".join(own))
+        return Finding("info", "no_procedure", msg, own, [], "scope.nothing_coded")
     withheld = sorted({n.code for n in result.not_reported if n.rule == NO_PATIENT_RULE})
     if withheld:
         msg = fill(words.nothing_coded_no_patient, codes=", ".join(withheld))
@@ -516,6 +547,16 @@ def nothing_coded(kb: KB, result: Result) -> Finding:
     return Finding("info", "no_procedure", msg, [], evidence[:3], "scope.nothing_coded")
 
 
+def _self_account(coded: Coded, rule: ReviewRule) -> list[Objection]:
+    """Lines withheld because the text is a patient's own account: a coder confirms."""
+    own = [n for n in coded.result.not_reported if n.rule == SELF_ACCOUNT_RULE]
+    if not own or not coded.text:
+        return []
+    span = self_account(coded.kb, coded.text)
+    words = span.text if span else ""
+    return [Objection(sorted({n.code for n in own}), words, [span] if span else [])]
+
+
 CHECKS: dict[str, Callable[[Coded, ReviewRule], list[Objection]]] = {
     "findings": _findings,
     "unlisted_code": _unlisted,
@@ -529,5 +570,6 @@ CHECKS: dict[str, Callable[[Coded, ReviewRule], list[Objection]]] = {
     "dx_conflict": _dx_conflict,
     "site_from_histology": _site_from_histology,
     "patient_named": _no_patient,
+    "self_account": _self_account,
     "publication": _publication,
 }

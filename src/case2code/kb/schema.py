@@ -557,6 +557,12 @@ class ReviewPolicy(Strict):
         "not speak of a population (population_markers): a pronoun or a sex word ('her pads', "
         "'a woman's bleeding') in a leaflet about women in general names no one.",
     )
+    self_account_markers: list[str] = Field(
+        default_factory=list,
+        description="Regular expressions for a patient's words about themself ('my liver', 'I "
+        "had a liver ablation'): two distinct ones make the text a patient's own account (a forum "
+        "post, a blog), not a provider's record, so nothing in it is coded.",
+    )
     population_markers: list[str] = Field(
         default_factory=list,
         description="Regular expressions for words of a population ('most women', 'many "
@@ -666,6 +672,8 @@ class FindingTemplates(Strict):
     nothing_coded_done: str
     nothing_coded_none: str
     no_encounter: str
+    self_account_line: str
+    nothing_coded_self_account: str
     no_encounter_series: str
     no_patient_line: str
     nothing_coded_no_patient: str
