@@ -296,6 +296,8 @@ def _node_regions(plan: DxPlan) -> None:
     which takes the place (and the rank and evidence) of the region codes."""
     rule = _rule("neoplasm.lymph_node_regions")
     found = [i for i, c in enumerate(plan.codes) if c.code in rule.params["regions"]]
+    _unspecified_node(plan, rule.codes["unspecified"], found)
+    found = [i for i, c in enumerate(plan.codes) if c.code in rule.params["regions"]]
     if len(found) < 2:
         return
     evidence = [e for i in found for e in plan.codes[i].evidence]
@@ -309,6 +311,19 @@ def _node_regions(plan: DxPlan) -> None:
     )
     plan.organs.insert(first, organ)
     plan.rank.insert(first, rank)
+
+
+def _unspecified_node(plan: DxPlan, code: str, regions: list[int]) -> None:
+    """The nodes named without their region are those of the region named elsewhere: the
+    unspecified code goes, its words and rank join the first region code."""
+    gone = [i for i, c in enumerate(plan.codes) if c.code == code]
+    if not gone or not regions:
+        return
+    keep = regions[0]
+    plan.codes[keep].evidence += [e for i in gone for e in plan.codes[i].evidence]
+    plan.rank[keep] = min([plan.rank[keep]] + [plan.rank[i] for i in gone])
+    for i in reversed(gone):
+        del plan.codes[i], plan.organs[i], plan.rank[i]
 
 
 def _unknown_primary(plan: DxPlan, conds, solid: bool, has_marrow: bool) -> None:
