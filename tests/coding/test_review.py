@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from case2code.batch import code_lines
+from case2code.coding import review
 from case2code.coding.review import CHECKS
 from case2code.engine import Coder
 from case2code.evaluation import evaluate, load_gold
@@ -461,3 +462,34 @@ def test_a_coder_quoting_a_first_person_op_note_is_still_coded(coder):
     r = coder.code(Note(CODER_ASKS_ABOUT_AN_OP_NOTE, "coder-forum", date(2025, 6, 2)))
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("64625", 1, ["LT"])]
     assert not [n for n in r.not_reported if n.rule == "scope.self_account"]
+
+
+RELATIVES_BLOG = (
+    "Liver RFA: a family's view\n\n"
+    "After 7 RFA procedures in two years, my husband became an expert on radiofrequency "
+    "ablation of liver metastases. Our interventional radiologist scheduled each CT-guided RFA "
+    "as soon as a new lesion appeared, and the ablation of the segment 6 metastasis was "
+    "performed last spring."
+)
+PRESS_RELEASE = (
+    "Hospital First in the City to Offer Cooled Radiofrequency Ablation for Painful Bone Tumors\n\n"
+    "TUCSON - The hospital is the first in the city to use cooled radiofrequency ablation for "
+    "painful spinal metastases. When a patient has advanced cancer it often spreads to the spine; "
+    "bone metastases occur in 60-80% of cancer patients. The physician places the probe under "
+    "imaging guidance and heats the tumor, and the procedure is performed as an outpatient."
+)
+
+
+def test_a_relatives_blog_is_not_the_providers_record(coder):
+    r = coder.code(Note(RELATIVES_BLOG, "family-blog", date(2025, 6, 2)))
+    assert r.cpt == [] and r.icd10 == []
+    assert "route.self_account" in [x.rule for x in r.review.reasons]
+
+
+def test_a_press_release_about_a_patient_in_general_names_no_patient(coder):
+    """'When a patient has advanced cancer' beside 'cancer patients' is the population a hospital
+    speaks of, not one patient: the procedure it announces is withheld."""
+    r = coder.code(Note(PRESS_RELEASE, "press", date(2025, 6, 2)))
+    assert r.cpt == [] and r.icd10 == []
+    assert not review.names_a_patient(coder.kb, PRESS_RELEASE)
+    assert review.names_a_patient(coder.kb, "Our patient is a 70-year-old man. " + PRESS_RELEASE)
