@@ -367,8 +367,8 @@ def withhold_procedures(
     if not lines.cpt:
         return
     if own is not None:
-        words = own.text
-        reason, rule = fill(kb.explain.findings.self_account_line, words=words), SELF_ACCOUNT_RULE
+        reason = fill(kb.explain.findings.self_account_line, words=own.text)
+        rule = SELF_ACCOUNT_RULE
     elif patient or not _general_words(kb, text):
         return
     else:

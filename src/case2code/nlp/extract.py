@@ -316,7 +316,7 @@ def _title_echoes(ctx: NoteContext, anchors: list[Anchor]) -> None:
         for a in anchors
         if a.sent == 0 and a.assertion == "performed" and a.cue_rule in TITLE_DEFAULTS
     ]
-    if not titles or not _is_title(ctx) or _has_done_section(ctx):
+    if not titles or not ctx.is_title(0) or _has_done_section(ctx):
         return
     for a in titles:
         body = [b for b in anchors if b.sent > 0 and b.attrs["action"] == a.attrs["action"]]
@@ -325,11 +325,6 @@ def _title_echoes(ctx: NoteContext, anchors: list[Anchor]) -> None:
 
 
 TITLE_KEPT_BY = ("negated", "aborted")  # the body tells this session stopped or was not done
-
-
-def _is_title(ctx: NoteContext) -> bool:
-    """The note's first line is a heading, not a sentence (no closing full stop)."""
-    return not ctx.sentence_text(0).rstrip().endswith(".")
 
 
 def _has_done_section(ctx: NoteContext) -> bool:

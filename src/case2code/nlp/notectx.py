@@ -387,17 +387,21 @@ class NoteContext:
         values = [
             m.get(key)
             for m in self.active_mentions()
-            if m.get(key) and not (own and self._dated(m))
+            if m.get(key) and not (own and self.is_dated(m))
         ]
         if not values:
             values = [
                 m.get(key)
                 for m in self.mentions
-                if m.get(key) and not self.is_negated(m) and not (own and self._dated(m))
+                if m.get(key) and not self.is_negated(m) and not (own and self.is_dated(m))
             ]
         return mode(values) if values else None
 
-    def _dated(self, m: Mention) -> bool:
+    def is_title(self, sent: int) -> bool:
+        """The note's first line when it is not a sentence (no closing full stop): a title."""
+        return sent == 0 and not self.sentence_text(sent).rstrip().endswith(".")
+
+    def is_dated(self, m: Mention) -> bool:
         """An action mention a historical cue governs: an earlier procedure's own words."""
         return bool(m.get("action")) and self.procedure_assertion(m, HISTORICAL) is not None
 

@@ -32,25 +32,26 @@ def date_before_later_visit(ctx: NoteContext, facts: list[ProcedureFact]) -> Non
         return
     start, end = spans[0]
     visit = ctx.doc.sentences[ctx.doc.sentence_of(ctx.token_at(start))]
+    at = {(m.start, m.end): m for m in ctx.mentions}  # evidence words -> their mention
     for fact in facts:
         told = _story(ctx, fact)
         before = any(e.end <= visit.start for e in told)  # told first, then the later visit
         # or told in the visit's own sentence up to the cue: 'underwent RFA ..., but developed
         # Graves disease eight weeks after RFA', 'pain three days after EVLA'
         before = before or any(visit.start <= e.start and e.end <= end for e in told)
-        later = [e for e in told if e.start >= visit.end and not _dated_words(ctx, e)]
+        later = [e for e in told if e.start >= visit.end and not _dated_words(ctx, at, e)]
         if fact.assertion in DONE and before and not later:
             _to_history(ctx, fact, LATER_VISIT, (start, end))
 
 
-def _dated_words(ctx: NoteContext, e: Span) -> bool:
+def _dated_words(ctx: NoteContext, at: dict, e: Span) -> bool:
     """Words after the later visit that tell no new session: a historical cue dates them, or no
     verb of doing or guidance governs them ('liver abscess formation should always be
     considered after RFA')."""
-    for m in ctx.mentions:
-        if m.start == e.start and m.end == e.end:
-            return ctx._dated(m) or not ctx.names_its_doing(m, ctx.sentence_index(m))
-    return False
+    m = at.get((e.start, e.end))
+    if m is None:
+        return False
+    return ctx.is_dated(m) or not ctx.names_its_doing(m, ctx.sentence_index(m))
 
 
 def _story(ctx: NoteContext, fact: ProcedureFact) -> list[Span]:
@@ -60,7 +61,7 @@ def _story(ctx: NoteContext, fact: ProcedureFact) -> list[Span]:
     out = []
     for e in fact.evidence:
         sent = ctx.doc.sentence_of(ctx.token_at(e.start))
-        if not _title(ctx, sent) and not ctx.sentence_has("case_subject", sent):
+        if not ctx.is_title(sent) and not ctx.sentence_has("case_subject", sent):
             out.append(e)
     return out
 
@@ -87,11 +88,6 @@ def date_several_patients(ctx: NoteContext, facts: list[ProcedureFact]) -> None:
     for fact in facts:
         if fact.assertion in DONE:
             _to_history(ctx, fact, SEVERAL_PATIENTS, spans[0])
-
-
-def _title(ctx: NoteContext, sent: int) -> bool:
-    """The note's first line when it is not a sentence (no closing full stop): a title."""
-    return sent == 0 and not ctx.sentence_text(sent).rstrip().endswith(".")
 
 
 def _to_history(ctx: NoteContext, fact: ProcedureFact, rule: str, span: tuple[int, int]) -> None:
