@@ -380,3 +380,19 @@ def test_a_subtype_named_after_the_first_mention_is_not_lost(coder):
         "Electrophysiology study confirmed", "This was typical atrial flutter;"
     )
     assert codes(run(coder, flutter)) == ["I48.3", "I10"]
+
+
+FINGER = (
+    "A 26-year-old man with an osteoid osteoma in the proximal phalanx of the right middle finger "
+    "was treated with CT-guided radiofrequency ablation. Although it generally is located in the "
+    "femur and the tibia, 13% to 31% of these lesions are found in the upper extremity."
+)
+
+
+def test_an_osteoid_osteoma_of_a_finger_is_a_short_bone_of_the_upper_limb(coder):
+    """The finger is a bone of the hand (Neoplasm Table bone > hand): D16.1- by side; the femur
+    named only as where the tumor usually arises is no site of this patient's."""
+    result = run(coder, FINGER)
+    assert [c.code for c in result.cpt] == ["20982"]
+    assert codes(result) == ["D16.11"]
+    assert "osteoid osteoma" in evidence(result, "D16.11")
