@@ -396,3 +396,18 @@ def test_an_osteoid_osteoma_of_a_finger_is_a_short_bone_of_the_upper_limb(coder)
     assert [c.code for c in result.cpt] == ["20982"]
     assert codes(result) == ["D16.11"]
     assert "osteoid osteoma" in evidence(result, "D16.11")
+
+
+GRAVES = (
+    "A 43-year-old man presented with palpitations, sweating and weight loss. Thyroid function "
+    "tests and positive TSH receptor antibodies confirmed Graves' disease. He was started on "
+    "methimazole."
+)
+
+
+def test_graves_disease_is_thyrotoxicosis_with_diffuse_goiter(coder):
+    """Tabular E05.0 lists Graves' disease as an inclusion term; no crisis or storm: E05.00."""
+    result = run(coder, GRAVES)
+    assert result.cpt == []
+    assert codes(result) == ["E05.00"]
+    assert evidence(result, "E05.00") == ["Graves' disease"]
