@@ -571,3 +571,33 @@ def test_a_case_telling_its_own_follow_up_keeps_its_ablation(coder):
     r = _code(coder, OWN_FOLLOW_UP)
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("60699", 1, [])]
     assert "ablation" in [e.text for e in r.cpt[0].evidence]
+
+
+TWO_PATIENTS = (
+    "Cryoablation for a renal metastasis of lung cancer?\n\n"
+    "We present two patients with non-small cell lung cancer and a solitary renal metastasis. "
+    "Both received CT-guided cryoablation of the renal metastasis. In both patients no residual "
+    "tumour was found at three months."
+)
+FAMILY_PAGE = (
+    "Cryoablation and Hope\n\n"
+    "Tomorrow Mom goes in to the hospital for treatment of her kidney tumor. The procedure that "
+    "the doctors are going to use is called cryoablation. Cryoablation uses hollow needles through "
+    "which cooled fluids are circulated. The most common application of cryoablation is to treat "
+    "solid tumors found in the lung, liver, breast, kidney and prostate. Traditionally, surgeons "
+    "have treated cancer by cutting it out, and many patients are now offered cryoablation instead."
+)
+
+
+def test_two_patients_presented_together_are_a_series(coder):
+    r = _code(coder, TWO_PATIENTS)
+    assert r.cpt == [] and r.icd10 == []
+    assert r.facts.encounter["patients_evidence"][0]["text"] == "We present two patients"
+
+
+def test_a_present_tense_description_in_a_text_with_no_encounter_documents_nothing(coder):
+    """'Cryoablation uses hollow needles' describes the procedure; only in an encounter does a
+    present-tense verb of doing narrate a session (context.performed.present)."""
+    r = _code(coder, FAMILY_PAGE)
+    assert r.cpt == []
+    assert all(p.assertion != "performed" for p in r.facts.procedures)

@@ -173,6 +173,8 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
         found = None  # "A 60-year-old man presents ... cryoablation is performed": narrative
     if found and found.value == "performed" and ctx.is_question(sent):
         found = None  # 'has anyone had experience with cryotherapy, where was it performed?'
+    if found and found.cue.rule.needs_encounter and not ctx.is_encounter:
+        found = None  # 'Cryoablation uses hollow needles ...' in a leaflet: a description
     if found and not (found.value == "performed" and _quiet(ctx, section, sent)):
         assertion, rule = found.value, found.cue.rule.id
     else:

@@ -119,6 +119,7 @@ class CueRule(Rule):
     allowed_types: tuple[TargetType, ...] = (TargetType.procedure, TargetType.condition)
     dates_event: bool = False  # dates a treatment ("in 2019"), not the disease: no history
     dates_session: bool = False  # the procedure was done at an earlier encounter (extract.py)
+    needs_encounter: bool = False  # counts only in a note that documents an encounter (extract.py)
     general: bool = False  # speaks of a procedure in general: a sign the text is no encounter
 
 
