@@ -601,3 +601,17 @@ def test_a_present_tense_description_in_a_text_with_no_encounter_documents_nothi
     r = _code(coder, FAMILY_PAGE)
     assert r.cpt == []
     assert all(p.assertion != "performed" for p in r.facts.procedures)
+
+
+COMPUTER_TOMOGRAPHY = (
+    "On 2 December a computer tomography-guided procedure of percutaneous cryoablation of a renal "
+    "tumor was performed in a 71-year-old man. Thanks to the CT scan navigation, the needles were "
+    "inserted into the tumor and their tips were cooled."
+)
+
+
+def test_computer_tomography_guided_is_ct_guidance_reported_beside_renal_cryoablation(coder):
+    r = _code(coder, COMPUTER_TOMOGRAPHY)
+    lines = [(c.code, c.units, c.modifiers) for c in r.cpt]
+    assert lines == [("50593", 1, []), ("77013", 1, ["26"])]
+    assert r.cpt[1].evidence[0].text == "computer tomography-guided"
