@@ -411,3 +411,31 @@ def test_graves_disease_is_thyrotoxicosis_with_diffuse_goiter(coder):
     assert result.cpt == []
     assert codes(result) == ["E05.00"]
     assert evidence(result, "E05.00") == ["Graves' disease"]
+
+
+SURGERY_IN_1998 = (
+    "We report a case of an 81-year-old man with colorectal carcinoma, treated by surgery in 1998, "
+    "referred for palliative treatment of a painful osteolytic metastasis of the ilium. CT-guided "
+    "radiofrequency ablation of the iliac metastasis was performed under conscious sedation."
+)
+RESECTED_ON_FOLFIRI = (
+    "A 61-year-old man with adenocarcinoma of the sigmoid colon, resected in March 2023, developed "
+    "liver metastases and is receiving FOLFIRI. CT-guided microwave ablation of a segment 7 liver "
+    "metastasis was performed."
+)
+
+
+def test_a_primary_excised_in_an_earlier_year_is_a_history_code(coder):
+    """I.C.2.d: excised in 1998, no treatment directed at it now and none named: Z85.038, after
+    the metastasis treated (and its pain, I.C.6.b.5)."""
+    result = run(coder, SURGERY_IN_1998)
+    assert [c.code for c in result.cpt] == ["20982"]
+    assert codes(result) == ["C79.51", "Z85.038", "G89.3"]
+    assert "colorectal carcinoma" in evidence(result, "Z85.038")
+
+
+def test_a_resected_primary_under_chemotherapy_stays_current(coder):
+    """'is receiving FOLFIRI': treatment is directed at the cancer, so the colon primary is
+    current (C18.7) even though it was resected in 2023."""
+    result = run(coder, RESECTED_ON_FOLFIRI)
+    assert codes(result) == ["C78.7", "C18.7"]

@@ -221,6 +221,7 @@ class ActionProperties(Strict):
     samples: bool = False  # takes tissue: same-lesion check against the ablation
     stoppable: bool = False  # the likeliest procedure a stop cue refers to
     eradicates: bool = False  # done before this visit, it removed or destroyed the primary
+    excises: bool = False  # dated to an earlier year, it removed the primary (I.C.2.d)
     folds_into: str | None = None  # done within this action, it is part of it (cement)
     sites_of_organ: str | None = None  # its sites are every site of this organ in the note
     energyless: bool = False  # delivers no energy: takes no modality from the note (nerve block)
