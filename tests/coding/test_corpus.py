@@ -96,8 +96,8 @@ HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the R
     "realtext/rti.jsonl": {"cpt_exact": 0.8, "icd10_set_exact": 0.66, "auto_share": 0.13},
     # the session's three new blind batches, after the fixes their blind runs showed (their blind
     # figures are in realtext/README.md), and rtj's second coder
-    "realtext/rtj.jsonl": {"cpt_exact": 0.83, "icd10_set_exact": 0.66, "auto_share": 0.16},
-    "realtext/rtj_second.jsonl": {"cpt_exact": 0.79, "icd10_set_exact": 0.58, "auto_share": 0.16},
+    "realtext/rtj.jsonl": {"cpt_exact": 0.83, "icd10_set_exact": 0.7, "auto_share": 0.16},
+    "realtext/rtj_second.jsonl": {"cpt_exact": 0.79, "icd10_set_exact": 0.66, "auto_share": 0.16},
     "realtext/rtk.jsonl": {"cpt_exact": 0.57, "icd10_set_exact": 0.52, "auto_share": 0.1},
     "realtext/rtl.jsonl": {"cpt_exact": 0.68, "icd10_set_exact": 0.57, "auto_share": 0.15},
 }
