@@ -1,7 +1,7 @@
 """Load, validate and hold the knowledge base.
 
-The loader reads every YAML file under a data folder (the bundled `kb/data` by default, found
-with importlib.resources), validates each against `kb.schema`, then checks what a schema
+The loader reads every YAML file under a data folder (the bundled `kb/data` by default, beside
+this module), validates each against `kb.schema`, then checks what a schema
 cannot: every stated fact has a source that exists, every selection value belongs to the shared
 vocabulary, every cross-reference (add-on primaries, guidance codes, edits) names a known code,
 and every ICD-10-CM code is a billable leaf of the official set. All problems of all files are
@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +151,10 @@ def _format_loc(loc: tuple) -> str:
 
 
 def _data_dir() -> Path:
-    return Path(str(resources.files("case2code.kb") / "data"))
+    """The bundled data folder, a plain directory of the installed package (not importlib's
+    resources API: importing it is a tenth of the KB's cold start, and the package is never
+    zipped)."""
+    return Path(__file__).resolve().parent / "data"
 
 
 def _read_yaml(path: Path, problems: _Problems) -> Any:

@@ -19,7 +19,6 @@ import importlib.util
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -122,6 +121,8 @@ def _read(path: Path, key: str) -> Any:
 def _write(path: Path, key: str, kb: Any, name: str) -> None:
     """Atomic (a reader sees the old file or the whole new one). A KB attribute that cannot be
     pickled raises here, loudly, rather than making every start-up slow without a word."""
+    import tempfile  # only when a snapshot is written: a start that reads one never needs it
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = tempfile.NamedTemporaryFile("wb", dir=path.parent, suffix=".tmp", delete=False)
