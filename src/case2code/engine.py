@@ -62,7 +62,7 @@ class Coder:
             result.findings.append(review.nothing_coded(self.kb, result))
             withheld = review.withhold_diagnoses(self.kb, result, patient)
             result.findings += [withheld] if withheld else []
-        result.review = review.route(self.kb, result, lines, note.text, patient)
+        result.review = review.route(self.kb, result, lines, note.text, patient, own)
         return result
 
     def _checks(self, lines: Lines, facts: Facts, dx: list[DxCode], note: Note) -> list[Finding]:

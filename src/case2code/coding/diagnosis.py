@@ -295,8 +295,7 @@ def _node_regions(plan: DxPlan) -> None:
     """Tabular C77.8: lymph-node metastases of two or more regions are one multiple-region code,
     which takes the place (and the rank and evidence) of the region codes."""
     rule = _rule("neoplasm.lymph_node_regions")
-    found = [i for i, c in enumerate(plan.codes) if c.code in rule.params["regions"]]
-    _unspecified_node(plan, rule.codes["unspecified"], found)
+    _unspecified_node(plan, rule.codes["unspecified"], rule.params["regions"])
     found = [i for i, c in enumerate(plan.codes) if c.code in rule.params["regions"]]
     if len(found) < 2:
         return
@@ -313,13 +312,14 @@ def _node_regions(plan: DxPlan) -> None:
     plan.rank.insert(first, rank)
 
 
-def _unspecified_node(plan: DxPlan, code: str, regions: list[int]) -> None:
+def _unspecified_node(plan: DxPlan, code: str, regions: list[str]) -> None:
     """The nodes named without their region are those of the region named elsewhere: the
     unspecified code goes, its words and rank join the first region code."""
     gone = [i for i, c in enumerate(plan.codes) if c.code == code]
-    if not gone or not regions:
+    named = [i for i, c in enumerate(plan.codes) if c.code in regions]
+    if not gone or not named:
         return
-    keep = regions[0]
+    keep = named[0]
     plan.codes[keep].evidence += [e for i in gone for e in plan.codes[i].evidence]
     plan.rank[keep] = min([plan.rank[keep]] + [plan.rank[i] for i in gone])
     for i in reversed(gone):

@@ -47,12 +47,20 @@ class Coded:
     lines: Lines
     text: str = ""
     patient: bool = True  # names_a_patient(kb, text), read once per note by the engine
+    own: Span | None = None  # self_account(kb, text), likewise read once by the engine
 
 
-def route(kb: KB, result: Result, lines: Lines, text: str = "", patient: bool = True) -> Review:
+def route(
+    kb: KB,
+    result: Result,
+    lines: Lines,
+    text: str = "",
+    patient: bool = True,
+    own: Span | None = None,
+) -> Review:
     """The route of one coded note; every rule of review.yaml that objects adds a reason."""
     reasons = []
-    coded = Coded(kb, result, lines, text, patient)
+    coded = Coded(kb, result, lines, text, patient, own)
     quiet = _bills_nothing_for_no_encounter(coded)
     for rule in kb.review.rules if kb.review else []:
         if quiet and rule.quiet_on_general_text:
@@ -528,14 +536,14 @@ def nothing_coded(kb: KB, result: Result) -> Finding:
     facts = result.facts.procedures if result.facts else []
     done = [f for f in facts if f.assertion in ("performed", "aborted")]
     others = sorted({f.assertion for f in facts if f.assertion not in ("performed", "aborted")})
-    own = sorted({n.code for n in result.not_reported if n.rule == SELF_ACCOUNT_RULE})
-    if own:
-        msg = fill(words.nothing_coded_self_account, codes=", ".join(own))
-        return Finding("info", "no_procedure", msg, own, [], "scope.nothing_coded")
-    withheld = sorted({n.code for n in result.not_reported if n.rule == NO_PATIENT_RULE})
-    if withheld:
-        msg = fill(words.nothing_coded_no_patient, codes=", ".join(withheld))
-        return Finding("info", "no_procedure", msg, withheld, [], "scope.nothing_coded")
+    for rule, say in (
+        (SELF_ACCOUNT_RULE, words.nothing_coded_self_account),
+        (NO_PATIENT_RULE, words.nothing_coded_no_patient),
+    ):
+        withheld = sorted({n.code for n in result.not_reported if n.rule == rule})
+        if withheld:
+            msg = fill(say, codes=", ".join(withheld))
+            return Finding("info", "no_procedure", msg, withheld, [], "scope.nothing_coded")
     if done:
         say = Explainer(kb, result.facts.conditions).procedure
         names = {words.visit if f.action == "evaluation" else say(f) for f in done}
@@ -549,12 +557,10 @@ def nothing_coded(kb: KB, result: Result) -> Finding:
 
 def _self_account(coded: Coded, rule: ReviewRule) -> list[Objection]:
     """Lines withheld because the text is a patient's own account: a coder confirms."""
-    own = [n for n in coded.result.not_reported if n.rule == SELF_ACCOUNT_RULE]
-    if not own or not coded.text:
+    withheld = sorted({n.code for n in coded.result.not_reported if n.rule == SELF_ACCOUNT_RULE})
+    if not withheld or coded.own is None:
         return []
-    span = self_account(coded.kb, coded.text)
-    words = span.text if span else ""
-    return [Objection(sorted({n.code for n in own}), words, [span] if span else [])]
+    return [Objection(withheld, coded.own.text, [coded.own])]
 
 
 CHECKS: dict[str, Callable[[Coded, ReviewRule], list[Objection]]] = {

@@ -738,7 +738,7 @@ def _eradicated(ctx: NoteContext, fact: ConditionFact, *, whole_only: bool = Fal
     for m in ctx.mentions:
         if not props().action(m.get("action")).eradicates or not _done_before(ctx, m):
             continue
-        if whole_only and not m.get("whole_organ") and not _dated(ctx, m):
+        if whole_only and not m.get("whole_organ") and not _excised_earlier(ctx, m):
             continue
         side = _laterality_before(ctx, m) or _laterality_in(ctx, ctx.doc.sentence_of(m.tok_start))
         if side and fact.laterality and side != fact.laterality:
@@ -754,7 +754,7 @@ def _eradicated(ctx: NoteContext, fact: ConditionFact, *, whole_only: bool = Fal
     return False
 
 
-def _dated(ctx: NoteContext, m: Mention) -> bool:
+def _excised_earlier(ctx: NoteContext, m: Mention) -> bool:
     """An excision (properties `excises`) dated to an earlier time ('treated by surgery in
     1998', 'a hemicolectomy 3 years ago'): the primary was removed then, and a note telling it
     that way tells no current primary (I.C.2.d), whereas an undated 'resection' may be the one

@@ -284,7 +284,7 @@ def _dated_elsewhere(ctx: NoteContext, anchors: list[Anchor]) -> None:
     ablation ... 6 months ago') is that earlier procedure, not a session of this encounter: only
     the note's encounter default read it as done. 'Follow-up after ablation' dates nothing: a
     case tells its own session's follow-up too."""
-    dating = _dating_cues(ctx)
+    dating = ctx.lexicon.dating_cues
     dated = [
         (a.attrs["action"], a.attrs.get("organ"), a.attrs.get("site"))
         for a in anchors
@@ -295,10 +295,6 @@ def _dated_elsewhere(ctx: NoteContext, anchors: list[Anchor]) -> None:
             here = (a.attrs["action"], a.attrs.get("organ"), a.attrs.get("site"))
             if any(_same_place(here, d) for d in dated):
                 a.assertion, a.cue_rule = "historical", "scope.dated_elsewhere"
-
-
-def _dating_cues(ctx: NoteContext) -> frozenset[str]:
-    return frozenset(r.id for r in ctx.lexicon.context.rules if r.dates_session)
 
 
 def _same_place(a: tuple, b: tuple) -> bool:
@@ -318,7 +314,7 @@ def _title_echoes(ctx: NoteContext, anchors: list[Anchor]) -> None:
         for a in anchors
         if a.sent == 0 and a.assertion == "performed" and a.cue_rule in TITLE_DEFAULTS
     ]
-    if not titles or not ctx.is_title(0) or _has_done_section(ctx):
+    if not titles or not ctx.is_title(0) or ctx.has_done_section:
         return
     for a in titles:
         body = [b for b in anchors if b.sent > 0 and b.attrs["action"] == a.attrs["action"]]
@@ -327,10 +323,6 @@ def _title_echoes(ctx: NoteContext, anchors: list[Anchor]) -> None:
 
 
 TITLE_KEPT_BY = ("negated", "aborted")  # the body tells this session stopped or was not done
-
-
-def _has_done_section(ctx: NoteContext) -> bool:
-    return any(ctx.section_default(s.section) == "performed" for s in ctx.doc.sentences)
 
 
 def _coordinated(ctx: NoteContext, a: Mention, b: Mention) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 import yaml
@@ -109,6 +109,12 @@ class Lexicon:
 
     # id of a cue rule -> its category and direction as strings (the rules live in `context`)
     cue_names: dict[int, tuple[str, str]] = field(default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def dating_cues(self) -> frozenset[str]:
+        """Ids of the cue rules that date a procedure to an earlier encounter (`dates_session`),
+        read by every note's anchors: gathered once per lexicon, not once per note."""
+        return frozenset(r.id for r in self.context.rules if r.dates_session)
 
     def _cue_names(self, rule: CueRule) -> tuple[str, str]:
         self.cue_names[id(rule)] = (rule.category.value, rule.direction.value)

@@ -165,13 +165,18 @@ class NoteContext:
         the procedure itself, or its signs of one patient and of things done ('67-year-old',
         'the patient', 'was inserted', 'tolerated') outnumber its general statements ('is
         typically performed', 'most patients', 'treatment option')."""
-        done_sections = {s for s, d in section_rules().defaults.items() if d == "performed"}
-        if any(s.section in done_sections for s in self.doc.sentences):
+        if self.has_done_section:
             return True
         general = sum(c.rule.general for c in self.cues)
         patient = len(self.note_cue_spans["patient"]) + len(self.values_of("age"))
         done = len(self.values_of("done")) + sum(c.category == "performed" for c in self.cues)
         return patient + done > general
+
+    @cached_property
+    def has_done_section(self) -> bool:
+        """A section whose procedures are done by default (PROCEDURE, TECHNIQUE ...)."""
+        done_sections = {s for s, d in section_rules().defaults.items() if d == "performed"}
+        return any(s.section in done_sections for s in self.doc.sentences)
 
     def side_field(self) -> str | None:
         """The side a report form's field names ('Laterality: Right'), when there is one."""
