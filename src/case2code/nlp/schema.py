@@ -6,9 +6,10 @@ id and the fix, every problem at once (pydantic with `extra="forbid"`, as spaCy'
 `schemas.validate`), never a silent default. Every rule has a stable id (never its list
 position), a one-line `why` and, for the rule kinds that decide an attribute, `examples` that the
 test suite runs.
-"""
 
-from __future__ import annotations
+Annotations are types, not strings (no `from __future__ import annotations`), for the start-up
+reason given in kb/schema.py.
+"""
 
 from enum import Enum
 from typing import Any, Literal
