@@ -1,6 +1,6 @@
 """A lymph node metastasis ablated is the node's procedure, not the organ of the cancer that
-spread there: the KB has no node ablation code, so no thyroid (60699) or other organ's code is
-borrowed; the coder gets the procedure as a finding. The nodes named with and without their region
+spread there: with no node ablation code it is the unlisted code of the lymphatic section (38999,
+unlisted.yaml), never the thyroid's 60699 or another organ's code. The nodes named with and without their region
 are the region's code only (guidelines.yaml neoplasm.lymph_node_regions)."""
 
 from __future__ import annotations
@@ -28,11 +28,12 @@ def coder() -> Coder:
     return Coder()
 
 
-def test_a_nodal_metastasis_ablated_borrows_no_thyroid_code(coder):
+def test_a_nodal_metastasis_ablated_is_the_lymphatic_unlisted_code_not_the_thyroids(coder):
     r = coder.code(Note(NODE_RFA, "node-rfa", date(2025, 3, 4)))
-    assert r.cpt == []
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("38999", 1, [])]
+    assert [e.text for e in r.cpt[0].evidence] == ["radiofrequency ablation", "ablation"]
     assert "60699" not in [n.code for n in r.not_reported]
-    assert "route.uncovered_procedure" in [x.rule for x in r.review.reasons]
+    assert [x.rule for x in r.review.reasons][0] == "route.unlisted_code"
     ablation = next(p for p in r.facts.procedures if p.action == "ablation")
     assert ablation.organ == "lymph_node" and ablation.assertion == "performed"
 
