@@ -46,6 +46,13 @@ NOTES = {
         "IMPRESSION: Left renal mass biopsy; post-biopsy bleeding treated with coil "
         "embolization."
     ),
+    "staged_renal_aml": (
+        "A 66-year-old woman with a 9 cm angiomyolipoma of the left kidney had bled from it "
+        "a year ago, treated by transarterial embolization at an outside hospital. This time "
+        "selective transarterial embolization of the tumor with microspheres was combined, "
+        "3 weeks later, with ultrasonographically guided percutaneous radiofrequency ablation "
+        "of the left renal angiomyolipoma. She went home the next day."
+    ),
 }
 
 
@@ -106,3 +113,18 @@ def test_renal_biopsy_bleed_occluded_by_microcoils_is_50200_and_37244(coder):
     ]
     assert not_reported(r) == [("77012", "bundle.guidance.50200")]
     assert r.review.route == "review"
+
+
+def test_the_guided_ablation_weeks_after_an_embolization_does_not_make_the_embolization_today(
+    coder,
+):
+    """'Embolization ... combined, 3 weeks later, with ultrasonographically guided RFA': the
+    imaging is written before the RFA and is the RFA's, so it does not make the embolization
+    done; the embolization dated at an outside hospital dates this one too. The angiomyolipoma
+    (D17.71) supports the renal ablation, whose ultrasound guidance is reported separately
+    (76940-26)."""
+    r = code_named(coder, NOTES, "staged_renal_aml")
+    assert lines(r) == [("50592", 1, ["LT"]), ("76940", 1, ["26"])]
+    assert _texts(r.cpt[1].evidence) == ["ultrasonographically guided", "radiofrequency ablation"]
+    assert [d.code for d in r.icd10] == ["D17.71"]
+    assert not [f for f in r.findings if f.rule.startswith("dx_support")]

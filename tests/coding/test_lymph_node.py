@@ -1,7 +1,7 @@
 """A lymph node metastasis ablated is the node's procedure, not the organ of the cancer that
 spread there: with no node ablation code it is the unlisted code of the lymphatic section (38999,
-unlisted.yaml), never the thyroid's 60699 or another organ's code. The nodes named with and without their region
-are the region's code only (guidelines.yaml neoplasm.lymph_node_regions)."""
+unlisted.yaml), never the thyroid's 60699 or another organ's code. The nodes named with and
+without their region are the region's code only (guidelines.yaml neoplasm.lymph_node_regions)."""
 
 from __future__ import annotations
 

@@ -263,10 +263,21 @@ class NoteContext:
 
     def names_its_doing(self, m: Mention, sent: int) -> bool:
         """A procedure named in the past tense ('the lesion was cryoablated') or with the imaging
-        that guided it ('CT-guided RFA of the left ilium') is one that was done."""
+        that guided it ('CT-guided RFA of the left ilium') is one that was done. Imaging written
+        right before another procedure is that one's ('embolization, combined 20 days later with
+        ultrasonographically guided RFA' documents the RFA's imaging, not the embolization's)."""
         if m.get("past"):
             return True
-        return any(o.get("guidance") and not self.is_negated(o) for o in self._sent_mentions[sent])
+        mentions = self._sent_mentions[sent]
+        for g in mentions:
+            if g.get("guidance") and not self.is_negated(g):
+                owner = next(
+                    (o for o in mentions if o.get("action") and 0 <= o.tok_start - g.tok_end <= 1),
+                    None,
+                )
+                if owner is None or owner is m:
+                    return True
+        return False
 
     def section_default(self, section: str) -> str:
         return section_rules().defaults.get(section, "performed")
