@@ -165,6 +165,15 @@ LIVER_RFA_BLEED = (
     "post-procedure CT; the right hepatic artery branch was embolized with coils in the same "
     "session."
 )
+LIVER_RFA_HEMOBILIA = (
+    "PROCEDURE: CT-guided percutaneous radiofrequency ablation of a segment 5 hepatocellular "
+    "carcinoma.\n"
+    "HISTORY: 68-year-old woman with a 2 cm hepatocellular carcinoma in segment 5.\n"
+    "TECHNIQUE: Under CT guidance a radiofrequency electrode was placed in the segment 5 tumor and "
+    "ablated for 10 minutes.\n"
+    "COMPLICATIONS: Hemobilia after the ablation, seen as blood in the gallbladder on the "
+    "post-procedure CT; observed, no intervention."
+)
 RENAL_BIOPSY_BLEED = (
     "PROCEDURE: Ultrasound-guided percutaneous core needle biopsy of a left renal mass.\n"
     "HISTORY: 55-year-old woman with an incidental 3 cm left renal mass.\n"
@@ -208,6 +217,14 @@ def test_bleeding_after_a_liver_ablation_is_a_digestive_postprocedural_hemorrhag
     result = run(coder, LIVER_RFA_BLEED)
     assert codes(result) == ["C22.0", "K91.840"]
     assert evidence(result, "K91.840") == ["Active bleeding", "radiofrequency ablation"]
+
+
+def test_hemobilia_after_a_liver_ablation_is_a_digestive_postprocedural_hemorrhage(coder):
+    """Hemobilia is bleeding into the bile ducts (as hemoperitoneum into the peritoneum and a
+    hemocholecyst into the gallbladder): tied to the ablation, K91.840 after the carcinoma."""
+    result = run(coder, LIVER_RFA_HEMOBILIA)
+    assert codes(result) == ["C22.0", "K91.840"]
+    assert evidence(result, "K91.840") == ["Hemobilia", "ablation"]
 
 
 def test_bleeding_after_a_kidney_biopsy_is_a_genitourinary_postprocedural_hemorrhage(coder):
