@@ -615,3 +615,23 @@ def test_computer_tomography_guided_is_ct_guidance_reported_beside_renal_cryoabl
     lines = [(c.code, c.units, c.modifiers) for c in r.cpt]
     assert lines == [("50593", 1, []), ("77013", 1, ["26"])]
     assert r.cpt[1].evidence[0].text == "computer tomography-guided"
+
+
+GLOBAL_ENDOMETRIAL = (
+    "A 44-year-old woman with heavy menstrual bleeding despite oral progestins was offered "
+    "endometrial ablation as an alternative to hysterectomy or hysteroscopic resection. "
+    "Hysteroscopy last month showed a normal cavity and an endometrial biopsy was benign. "
+    "NovaSure endometrial ablation was performed today; the treatment took 80 seconds and she "
+    "went home the same afternoon."
+)
+
+
+def test_a_hysteroscopic_alternative_gives_no_approach_to_a_global_ablation_done(coder):
+    """'hysteroscopic resection' is an option named beside the ablation done: only the anchors
+    that read as the procedure does give its approach (extract._read_as), so the NovaSure done
+    without a scope is 58353, not the hysteroscopic 58563."""
+    r = _code(coder, GLOBAL_ENDOMETRIAL)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("58353", 1, [])]
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert ablation.approach != "hysteroscopic"
+

@@ -142,15 +142,23 @@ def _names_next(ctx: NoteContext, side: Mention, sent: int) -> bool:
     )
 
 
+def _sentence_values(ctx: NoteContext, key: str, anchor: Mention, sent: int) -> list[Mention]:
+    """The sentence's words giving `key`, less those written right before another procedure
+    ('alternative to hysterectomy and hysteroscopic ablation': that ablation's approach)."""
+    return [
+        m
+        for m in ctx.sent_mentions(sent)
+        if m.get(key) and not ctx.is_negated(m) and ctx.owner_of(m, sent) in (None, anchor)
+    ]
+
+
 def _sentence_value(ctx: NoteContext, key: str, anchor: Mention, sent: int):
-    same = [m for m in ctx.sent_mentions(sent) if m.get(key) and not ctx.is_negated(m)]
-    hit = _nearest(same, anchor, prefer_after=False)
+    hit = _nearest(_sentence_values(ctx, key, anchor, sent), anchor, prefer_after=False)
     return hit.get(key) if hit else None
 
 
 def _nearby_value(ctx: NoteContext, key: str, anchor: Mention, sent: int, section: str):
-    same = [m for m in ctx.sent_mentions(sent) if m.get(key) and not ctx.is_negated(m)]
-    hit = _nearest(same, anchor, prefer_after=False)
+    hit = _nearest(_sentence_values(ctx, key, anchor, sent), anchor, prefer_after=False)
     if hit:
         return hit.get(key)
     # another procedure's own value ('open cryoablation 7 years ago') is its own
@@ -754,7 +762,7 @@ def build_procedure(
         {a.attrs["site"] for a in anchors if a.attrs.get("site")}
         | {s for a in anchors for s in a.attrs.get("sites", ())}
     )
-    approach, approach_rule = _approach(ctx, anchors, guidance, organ)
+    approach, approach_rule = _approach(ctx, _read_as(anchors, assertion), guidance, organ)
     site = _pick(anchors, "site")
     note_site = None if site else _note_site(ctx, organ)
     if props().organ(organ).nerve:  # SI-joint RFA also lesions the L5 dorsal ramus
@@ -780,6 +788,13 @@ def build_procedure(
     if approach_rule:
         fact.rules.append(approach_rule)
     return fact
+
+
+def _read_as(anchors: list[Anchor], assertion: str) -> list[Anchor]:
+    """The anchors that read as the procedure does: an alternative or an option named beside
+    what was done ('an alternative to ... hysteroscopic ablation') gives the done procedure
+    none of its approach. All anchors when none reads so."""
+    return [a for a in anchors if a.assertion == assertion] or anchors
 
 
 def _note_site_side(ctx: NoteContext, organ: str | None, note_site: Mention | None) -> str | None:

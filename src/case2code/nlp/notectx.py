@@ -268,16 +268,25 @@ class NoteContext:
         ultrasonographically guided RFA' documents the RFA's imaging, not the embolization's)."""
         if m.get("past"):
             return True
-        mentions = self._sent_mentions[sent]
-        for g in mentions:
-            if g.get("guidance") and not self.is_negated(g):
-                owner = next(
-                    (o for o in mentions if o.get("action") and 0 <= o.tok_start - g.tok_end <= 1),
-                    None,
-                )
-                if owner is None or owner is m:
-                    return True
-        return False
+        return any(
+            g.get("guidance") and not self.is_negated(g) and self.owner_of(g, sent) in (None, m)
+            for g in self._sent_mentions[sent]
+        )
+
+    def owner_of(self, word: Mention, sent: int) -> Mention | None:
+        """The procedure a word of approach or imaging is written right before ('hysteroscopic
+        ablation', 'CT-guided RFA'): that word is the procedure's own, not its sentence's. None
+        for a procedure word itself or a word written apart from any procedure."""
+        if word.get("action"):
+            return None
+        return next(
+            (
+                o
+                for o in self._sent_mentions[sent]
+                if o.get("action") and 0 <= o.tok_start - word.tok_end <= 1
+            ),
+            None,
+        )
 
     def section_default(self, section: str) -> str:
         return section_rules().defaults.get(section, "performed")
