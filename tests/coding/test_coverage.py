@@ -192,6 +192,24 @@ def test_an_ablation_of_an_organ_the_reader_could_not_name_selects_no_code(coder
     assert any(f.rule == "scope.nothing_coded" for f in r.findings)
 
 
+def test_laser_ablation_of_pelvic_endometriosis_borrows_no_bone_code(coder):
+    """'pelvic adhesions' and 'cervical biopsies' in a gynecologic operative note are the pelvic
+    cavity and the uterine cervix (lexicon stop.pelvic_cavity, stop.cervix_uteri), not the pelvic
+    bone or the cervical spine: no bone ablation, unlisted or biopsy code is borrowed, and the
+    laparoscopic procedures the KB does not cover are findings for the coder."""
+    text = (
+        "Postoperative Diagnosis: Mild endometriosis, pelvic congestion syndrome, pelvic adhesive "
+        "disease and cervical dysplasia.\n"
+        "Procedures: Hysteroscopy, cervical biopsies, operative laparoscopy, laser ablation of "
+        "endometriosis and laser lysis of pelvic adhesions in a 31-year-old woman with "
+        "dysmenorrhea."
+    )
+    r = coder.code(Note(text=text, id="gyn", date_of_service=date(2025, 6, 2)))
+    assert r.cpt == []
+    assert all(p.organ != "bone" for p in r.facts.procedures)
+    assert "route.uncovered_procedure" in _reasons(r)
+
+
 def test_lung_core_biopsy_is_32408_with_guidance_included(coder):
     r = _code(coder, "lungbx")
     assert _lines(r) == [("32408", 1, [])]

@@ -375,6 +375,12 @@ class Indication(Strict):
         description="False when a neoplasm coded in the same organ is this lesion itself (a "
         "thyroid nodule proven papillary carcinoma is C73 alone, not C73 and E04.1).",
     )
+    organ: str | None = Field(
+        default=None,
+        description="The organ whose one condition this indication tells: indications of one "
+        "organ are coded together, never as a conflict (a parathyroid adenoma, D35.1, and the "
+        "primary hyperparathyroidism it causes, E21.0, by D35's use-additional-code note).",
+    )
     sources: list[str]
 
 
