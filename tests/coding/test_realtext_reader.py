@@ -635,3 +635,22 @@ def test_a_hysteroscopic_alternative_gives_no_approach_to_a_global_ablation_done
     ablation = next(p for p in r.facts.procedures if p.action == "ablation")
     assert ablation.approach != "hysteroscopic"
 
+
+
+FAILED_BEFORE = (
+    "A 41-year-old man with axial low back pain had no relief after physical therapy, a lumbar "
+    "epidural steroid injection and a left sacroiliac joint injection. Left L4 and L5 medial "
+    "branch blocks gave 90% relief. He then underwent left L4 and L5 medial branch "
+    "radiofrequency neurotomy under fluoroscopy."
+)
+
+
+def test_a_treatment_that_already_failed_is_history_not_a_line(coder):
+    """'no relief after ... a left sacroiliac joint injection' (context.historical.failed_before):
+    the injection was an earlier encounter, so only today's neurotomy is coded."""
+    r = _code(coder, FAILED_BEFORE)
+    # the L4 medial branch and the L5 branch supply one joint, L5-S1
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("64635", 1, ["LT"])]
+    injection = next(p for p in r.facts.procedures if p.site == "sacroiliac")
+    assert injection.assertion == "historical"
+    assert "context.historical.failed_before" in injection.rules
