@@ -654,3 +654,24 @@ def test_a_treatment_that_already_failed_is_history_not_a_line(coder):
     injection = next(p for p in r.facts.procedures if p.site == "sacroiliac")
     assert injection.assertion == "historical"
     assert "context.historical.failed_before" in injection.rules
+
+
+CASE_STUDY_PAGE = (
+    "Interventional Radiology\n"
+    "Case Study\n"
+    "CT shows a 2.5 cm enhancing lower pole mass of the left kidney; the right kidney was "
+    "removed for cancer years ago and the left is the single remaining kidney.\n"
+    "The patient is prone on the CT table before percutaneous cryoablation of the left renal "
+    "mass.\n"
+    "At the end of cryoablation the ice ball covers the tumor with a 5 mm margin."
+)
+
+
+def test_a_case_study_heading_presents_one_patient_and_a_removed_kidney_is_z90_5(coder):
+    """A line 'Case Study' presents one case (review.yaml patient_markers), so the page's
+    cryoablation is coded as an encounter; 'the single remaining kidney' after a nephrectomy is
+    acquired absence of kidney (Z90.5), a status code after the mass."""
+    r = _code(coder, CASE_STUDY_PAGE)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("50593", 1, ["LT"])]
+    assert [d.code for d in r.icd10] == ["N28.89", "Z90.5"]
+    assert [e.text for e in r.icd10[1].evidence] == ["single remaining kidney"]
