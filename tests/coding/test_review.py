@@ -102,6 +102,26 @@ def test_ablations_of_two_organs_in_one_note_go_to_review(coder):
     assert r.review.route == "review"
 
 
+TWO_TARGETS_ONE_NAMED = (
+    "A 58-year-old man with hepatocellular carcinoma treated by resection last year has a new "
+    "2 cm recurrence in the right liver and a painful metastasis of the T11 vertebral body. "
+    "Percutaneous cryoablation was performed today to treat the liver recurrence and the "
+    "metastatic lesion, with immediate relief of the back pain."
+)
+
+
+def test_a_metastasis_of_an_ablatable_organ_beside_another_organs_ablation_goes_to_a_coder(coder):
+    """The reader codes the liver cryoablation; 'the metastatic lesion' treated with it is the
+    vertebra's, which has its own code (20983) the reader did not find: a coded bone metastasis
+    beside a liver-only ablation is a coder's check (route.metastasis_beside)."""
+    r = _code(coder, TWO_TARGETS_ONE_NAMED)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("47383", 1, [])]
+    reason = next(x for x in r.review.reasons if x.rule == "route.metastasis_beside")
+    assert reason.codes == ["C79.51"]
+    assert "bone" in reason.message and "liver" in reason.message
+    assert r.review.route == "review"
+
+
 def test_review_is_in_the_json_the_batch_line_and_the_text(coder):
     r = _code(coder, RENAL)
     assert r.to_dict()["review"] == {"route": "auto", "reasons": []}

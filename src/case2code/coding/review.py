@@ -194,6 +194,39 @@ def _several_organs(coded: Coded, rule: ReviewRule) -> list[Objection]:
     return [Objection(codes, ", ".join(sorted(organs)), [])]
 
 
+def _metastasis_beside(coded: Coded, rule: ReviewRule) -> list[Objection]:
+    """A metastasis coded in an organ the KB ablates while today's ablation is of another organ:
+    a case that treats two targets in one session often names the second only as 'the
+    metastatic lesion', which the reader leaves without a procedure of its own."""
+    done = {
+        f.organ
+        for f in coded.lines.facts_of.values()
+        if f.action in TUMOR_ACTIONS and f.organ and f.assertion == "performed"
+    }
+    if not done:
+        return []
+    ablated = _ablated_organs(coded.kb)
+    for d in coded.result.icd10:
+        role = _role_of(coded.kb, d.code)
+        organs = role[1] & ablated if role and role[0] == "secondary" else frozenset()
+        if organs and not organs & done:
+            where, today = ", ".join(sorted(organs)), ", ".join(sorted(done))
+            detail = f"{d.code} ({where}) beside the ablation of the {today}"
+            return [Objection([d.code], detail, list(d.evidence))]
+    return []
+
+
+@per_kb
+def _ablated_organs(kb: KB) -> frozenset[str]:
+    """The organs some KB code ablates (its selection's action is an ablation)."""
+    return frozenset(
+        organ
+        for e in kb.codes.values()
+        if e.select and TUMOR_ACTIONS & set(e.select.action)
+        for organ in e.select.organ or ()
+    )
+
+
 def _conflicting(coded: Coded, rule: ReviewRule) -> list[Objection]:
     facts = coded.result.facts.procedures if coded.result.facts else []
     done = [f for f in facts if f.assertion in ("performed", "aborted")]
@@ -571,6 +604,7 @@ CHECKS: dict[str, Callable[[Coded, ReviewRule], list[Objection]]] = {
     "blank_attribute": _blank,
     "unspecified_dx": _unspecified,
     "several_organs": _several_organs,
+    "metastasis_beside": _metastasis_beside,
     "conflicting_assertions": _conflicting,
     "no_procedure": _no_procedure,
     "dx_conflict": _dx_conflict,
