@@ -503,3 +503,18 @@ def test_a_bone_only_tumor_names_its_organ_when_no_bone_is_written(coder, histol
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("20982", 1, [])]
     assert codes(r) == ["D16.9"]
     assert r.cpt[0].evidence[0].text == "RFA"
+
+
+def test_metastases_named_in_a_right_and_a_left_lobe_are_both_lungs(coder):
+    """'pulmonary metastases: one within the right middle lobe and two within the left upper
+    lobe' names both lungs by their lobes (conditions._both_sides): I.B.13 codes the right and the
+    left lung, C78.01 and C78.02, not the unspecified C78.00; a lobectomy's side would not count."""
+    text = (
+        "A 43-year-old woman with colon cancer resected in 2019 has three new lung nodules. They "
+        "were consistent with pulmonary metastases: one within the right middle lobe and two "
+        "within the left upper lobe. CT-guided radiofrequency ablation of the left upper lobe "
+        "metastases was performed."
+    )
+    r = run(coder, text)
+    assert [(c.code, c.modifiers) for c in r.cpt] == [("32998", ["LT"])]
+    assert codes(r) == ["C78.01", "C78.02", "Z85.038"]

@@ -298,14 +298,18 @@ def secondaries(ctx: NoteContext, has_solid_primary: bool, has_marrow: bool) -> 
 
 
 def _both_sides(ctx: NoteContext, m: Mention, where: Mention, site: str) -> str | None:
-    """'metastatic RCC to both lungs', 'lung metastases were found in both lungs': the sentence
-    names both sides of the metastasis's paired organ (I.B.13 then takes the right and the left
-    code). One side named stays with the procedure's side, which the diagnosis rules read (a
-    right lobe named beside a bilateral ablation)."""
+    """'metastatic RCC to both lungs', 'lung metastases were found in both lungs', 'metastases:
+    one within the right middle lobe and two within the left upper lobe': the sentence names
+    both sides of the metastasis's paired organ (I.B.13 then takes the right and the left code).
+    One side named stays with the procedure's side, which the diagnosis rules read (a right lobe
+    named beside a bilateral ablation). A procedure's place (a lobectomy) is not a metastasis's."""
     sent = ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
-    named = [where, *sent]
-    both = any(o.get("organ") == site and o.get("laterality") == "bilateral" for o in named)
-    return "bilateral" if both else None
+    sides = {
+        o.get("laterality")
+        for o in (where, *sent)
+        if o.get("organ") == site and not o.get("action") and not ctx.is_negated(o)
+    }
+    return "bilateral" if "bilateral" in sides or {"right", "left"} <= sides else None
 
 
 def bone_primaries(ctx: NoteContext) -> list[ConditionFact]:
