@@ -302,11 +302,14 @@ def _both_sides(ctx: NoteContext, m: Mention, where: Mention, site: str) -> str 
     one within the right middle lobe and two within the left upper lobe': the sentence names
     both sides of the metastasis's paired organ (I.B.13 then takes the right and the left code).
     One side named stays with the procedure's side, which the diagnosis rules read (a right lobe
-    named beside a bilateral ablation). A procedure's place (a lobectomy) is not a metastasis's."""
+    named beside a bilateral ablation). Only places named after the metastasis word count: a
+    primary's lobe before it ('adenocarcinoma of the left upper lobe ... a metastasis in the right
+    lower lobe') and a procedure's place (a lobectomy) are not the metastasis's."""
     sent = ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
+    after = [o for o in sent if o.tok_start >= m.tok_start]
     sides = {
         o.get("laterality")
-        for o in (where, *sent)
+        for o in (where, *after)
         if o.get("organ") == site and not o.get("action") and not ctx.is_negated(o)
     }
     return "bilateral" if "bilateral" in sides or {"right", "left"} <= sides else None
