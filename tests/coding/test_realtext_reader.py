@@ -675,3 +675,52 @@ def test_a_case_study_heading_presents_one_patient_and_a_removed_kidney_is_z90_5
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("50593", 1, ["LT"])]
     assert [d.code for d in r.icd10] == ["N28.89", "Z90.5"]
     assert [e.text for e in r.icd10[1].evidence] == ["single remaining kidney"]
+
+
+KIDNEY_SIDE_ELSEWHERE = (
+    "POSTOPERATIVE DIAGNOSIS: Left renal cell carcinoma.\n"
+    "OPERATION PERFORMED: Cryoablation of lesion.\n"
+    "INDICATION: A 3 cm incidental left renal mass in a 64-year-old man who chose ablation.\n"
+    "DESCRIPTION: Under CT guidance two cryoprobes were placed percutaneously into the mass and "
+    "two freeze cycles were performed."
+)
+GRAFT_AND_NATIVE_KIDNEY = (
+    "A 61-year-old man with a kidney transplant for diabetic nephropathy had a right native kidney "
+    "removed for papillary carcinoma in 2021. A 1.4 cm clear cell carcinoma of the allograft was "
+    "treated with CT-guided percutaneous cryoablation."
+)
+
+
+def test_a_kidney_ablation_takes_the_side_the_note_names_for_the_kidney(coder):
+    """The operation line names no side; 'Left renal cell carcinoma' and 'left renal mass' name
+    the kidney's (properties.yaml kidney side_from_own_words): 50593-LT."""
+    r = _code(coder, KIDNEY_SIDE_ELSEWHERE)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [
+        ("50593", 1, ["LT"]),
+        ("77013", 1, ["26"]),
+    ]
+    assert [d.code for d in r.icd10] == ["C64.2"]
+
+
+def test_a_graft_takes_no_side_from_the_native_kidney(coder):
+    """A transplanted kidney sits where no side word of the note puts it
+    (sideless_indications): the right native kidney removed gives the graft's ablation no RT."""
+    r = _code(coder, GRAFT_AND_NATIVE_KIDNEY)
+    ablation = next(c for c in r.cpt if c.code == "50593")
+    assert ablation.modifiers == []
+
+
+HAND_ASSISTED = (
+    "OPERATION PERFORMED: Cryoablation of a right renal mass.\n"
+    "DESCRIPTION: A periumbilical incision was made and a gel port placed; the peritoneal cavity "
+    "was insufflated with carbon dioxide and two working ports were placed under vision. Gerota "
+    "fascia was opened over the right renal mass and two cryoprobes were placed under "
+    "intraoperative ultrasound; two freeze-thaw cycles were completed in a 59-year-old woman."
+)
+
+
+def test_co2_insufflation_and_a_gel_port_make_a_renal_cryoablation_laparoscopic(coder):
+    """The steps only a laparoscopy has (lexicon app.lap) make the approach laparoscopic: 50542
+    with its side, never the percutaneous 50593."""
+    r = _code(coder, HAND_ASSISTED)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("50542", 1, ["RT"])]

@@ -191,6 +191,13 @@ class NoteContext:
         ("right hip pain ... lesion near the lesser trochanter"): side words alone or with
         that organ; two sides, or a side of another organ only ('left shoulder' in a nerve
         note), give none."""
+        own_only = self.props.organ(organ).side_from_own_words
+        if own_only and any(
+            m.get("indication") in self.props.sideless_indications
+            and m.get("organ") in (None, organ)
+            for m in self.mentions
+        ):
+            return None  # a transplanted kidney sits where no side word of the note puts it
         sides = {
             m.get("laterality")
             for m in self.mentions
@@ -199,8 +206,14 @@ class NoteContext:
             and not m.get("action")
             and not self.is_negated(m)
             and not self._side_of_other_organ(m, organ)
+            and (not own_only or m.get("organ") == organ or self._side_of(m, organ))
         }
         return sides.pop() if len(sides) == 1 and "bilateral" not in sides else None
+
+    def _side_of(self, side: Mention, organ: str | None) -> bool:
+        """A side word written just before a place of this organ ('left renal mass')."""
+        nxt = self._next_mention(side)
+        return nxt is not None and nxt.tok_start - side.tok_end <= 1 and nxt.get("organ") == organ
 
     def _side_of_other_organ(self, side: Mention, organ: str | None) -> bool:
         """A side word written just before a place of another organ is that place's side."""

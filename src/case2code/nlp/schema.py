@@ -210,6 +210,8 @@ class OrganProperties(Strict):
     lobe_organs: tuple[str, ...] = ()  # organs whose sites name this primary's lobe
     site_from_note: bool = False  # a fact naming no site takes the one site the note names
     side_from_note: bool = False  # a fact naming no side takes the one side the note names
+    # ... read only from words naming this organ ('left renal mass'), never bare side words
+    side_from_own_words: bool = False
 
 
 class ActionProperties(Strict):
@@ -306,6 +308,8 @@ class ReadingProperties(Strict):
     spelling_variants: dict[str, str] = {}
     precursor: PrecursorRule = PrecursorRule()  # blocks recounted beside their destruction
     nerve_site_priority: tuple[str, ...]
+    # indications that name an organ with no side of the body (a graft): the note's side is not it
+    sideless_indications: tuple[str, ...] = ()
     note_level_approaches: tuple[str | None, ...]
     coordination_words: tuple[str, ...]
     histology_organ_gap: tuple[str, ...]
