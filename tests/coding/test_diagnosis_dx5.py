@@ -77,3 +77,56 @@ def test_graves_disease_takes_the_place_of_a_nontoxic_nodule_code(coder):
     assert result.cpt == []
     assert codes(result) == ["E05.00"]
     assert evidence(result, "E05.00") == ["Graves' disease"]
+
+
+IBUPROFEN_FOR_PAIN = (
+    "Indication: 16-year-old girl with an osteoid osteoma of the left proximal femur and night "
+    "pain for seven months; she took ibuprofen every eight hours for pain control.\n"
+    "Procedure: CT-guided percutaneous radiofrequency ablation of the femoral nidus at 90 C for 6 "
+    "minutes."
+)
+
+
+def test_a_drug_taken_for_pain_control_does_not_make_the_encounter_one_for_pain(coder):
+    """notecues.yaml note.pain_encounter: 'for pain control' says the encounter's purpose only
+    after the procedure or the referral; after a drug it is the drug's purpose, so the benign
+    tumor's hallmark pain gets no G89.3 (guidelines.yaml pain.neoplasm benign_additional)."""
+    result = run(coder, IBUPROFEN_FOR_PAIN)
+    assert [c.code for c in result.cpt] == ["20982"]
+    assert codes(result) == ["D16.22"]
+    assert "osteoid osteoma" in evidence(result, "D16.22")
+
+
+SACRAL_METASTASIS = (
+    "Background: Sacroplasty is offered to selected patients with disabling pain from "
+    "pathological fractures of the sacrum.\n"
+    "Case: A 74-year-old man with metastatic prostate cancer and a painful lytic metastasis of "
+    "the left sacral ala, no fracture, underwent CT-guided radiofrequency ablation of the sacral "
+    "metastasis.\n"
+    "Keywords: pathologic fracture; sacrum; radiofrequency ablation"
+)
+
+
+def test_fractures_of_a_population_or_a_keyword_list_are_not_the_patients(coder):
+    """context.yaml hypothetical.population ('patients with ...') and hypothetical.keywords:
+    M84.5- wants this patient's pathological fracture documented, so none here; the pain is
+    documented as the metastasis's (I.C.6.b.5)."""
+    result = run(coder, SACRAL_METASTASIS)
+    assert [c.code for c in result.cpt] == ["20982"]
+    assert codes(result) == ["C79.51", "C61", "G89.3"]
+    assert evidence(result, "G89.3") == ["painful"]
+
+
+HUMERAL_METASTASIS = (
+    "Percutaneous microwave ablation and osteoplasty of a humeral metastasis: a case report\n"
+    "A 69-year-old man with metastatic lung adenocarcinoma had a lytic metastasis of the right "
+    "proximal humerus with severe arm pain from the lesion, no fracture on CT. CT-guided "
+    "percutaneous microwave ablation of the humeral metastasis was performed.\n"
+    "Keywords: pathologic fracture; osteoplasty; microwave ablation"
+)
+
+
+def test_a_keyword_fracture_adds_no_fracture_code_to_a_painful_metastasis(coder):
+    result = run(coder, HUMERAL_METASTASIS)
+    assert codes(result) == ["C79.51", "C34.90", "G89.3"]
+    assert evidence(result, "G89.3") == ["pain"]
