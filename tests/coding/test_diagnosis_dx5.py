@@ -1,7 +1,8 @@
 """Diagnosis classes the real-text corpora still missed (brief dx5): a single thyroid nodule told
-beside general statements about nodules, Graves' disease beside a nodule treated before. Each
-scenario is a realistic note asserting the exact ICD-10-CM codes in sequence and the words they
-rest on."""
+beside general statements about nodules, Graves' disease beside a nodule treated before, the
+bone and side of a benign bone tumor, pain and fractures that are not the patient's tumor's.
+Each scenario is a realistic note asserting the exact ICD-10-CM codes in sequence and the words
+they rest on."""
 
 from __future__ import annotations
 
@@ -130,3 +131,35 @@ def test_a_keyword_fracture_adds_no_fracture_code_to_a_painful_metastasis(coder)
     result = run(coder, HUMERAL_METASTASIS)
     assert codes(result) == ["C79.51", "C34.90", "G89.3"]
     assert evidence(result, "G89.3") == ["pain"]
+
+
+HUMERAL_OSTEOID_OSTEOMA = (
+    "A 48-year-old man with R shoulder pain for eight months, worse at night and not relieved by a "
+    "steroid injection. CT showed an osteoid osteoma of the proximal humerus. CT-guided "
+    "percutaneous radiofrequency ablation of the nidus was performed at 90 C for 6 minutes."
+)
+
+
+def test_the_side_of_shoulder_pain_is_the_side_of_the_humeral_tumor(coder):
+    """lexicon ind.shoulder_pain names no organ: its side is the limb's, so the one side of the
+    note (properties.yaml bone side_from_note) gives D16.01, not the unspecified-side D16.00."""
+    result = run(coder, HUMERAL_OSTEOID_OSTEOMA)
+    assert [c.code for c in result.cpt] == ["20982"]
+    assert codes(result) == ["D16.01"]
+    assert "osteoid osteoma" in evidence(result, "D16.01")
+
+
+ELBOW_OSTEOID_OSTEOMA = (
+    "A 22-year-old right-handed woman with pain in her left elbow for two years, worse at night "
+    "and relieved by NSAIDs. MRI and CT showed an osteoid osteoma with a 6 mm nidus. CT-guided "
+    "percutaneous radiofrequency ablation of the nidus was performed."
+)
+
+
+def test_an_elbow_tumor_is_a_long_bone_of_the_upper_limb_on_the_painful_side(coder):
+    """Neoplasm Table bone > elbow (D16.0-, neoplasm-sites.yaml site elbow); handedness names
+    no side (lexicon stop.handedness), so the left elbow gives D16.02, not D16.9."""
+    result = run(coder, ELBOW_OSTEOID_OSTEOMA)
+    assert [c.code for c in result.cpt] == ["20982"]
+    assert codes(result) == ["D16.02"]
+    assert "osteoid osteoma" in evidence(result, "D16.02")
