@@ -163,3 +163,44 @@ def test_an_elbow_tumor_is_a_long_bone_of_the_upper_limb_on_the_painful_side(cod
     assert [c.code for c in result.cpt] == ["20982"]
     assert codes(result) == ["D16.02"]
     assert "osteoid osteoma" in evidence(result, "D16.02")
+
+
+HCC_WITH_COMORBIDITIES = (
+    "Indication: 67-year-old man with alcoholic cirrhosis (Child-Pugh A), COPD on inhalers and "
+    "type 2 diabetes, with a 2.4 cm hepatocellular carcinoma in segment 6.\n"
+    "Procedure: CT-guided percutaneous radiofrequency ablation of the one segment 6 "
+    "hepatocellular carcinoma, 12 minutes."
+)
+
+
+def test_coexisting_chronic_conditions_of_the_history_are_coded_after_the_tumor(coder):
+    """IV.J: cirrhosis by its cause (alcoholic K70.30, without ascites), COPD J44.9, type 2
+    diabetes E11.9 (neoplasm-maps.yaml cirrhosis, copd, diabetes; rank 4, after the cancer);
+    as coexisting conditions they contradict no other indication, so the note stays auto."""
+    result = run(coder, HCC_WITH_COMORBIDITIES)
+    assert [c.code for c in result.cpt] == ["47382", "77013"]
+    assert codes(result) == ["C22.0", "K70.30", "J44.9", "E11.9"]
+    assert evidence(result, "K70.30") == ["alcoholic cirrhosis"]
+    assert evidence(result, "J44.9") == ["COPD"]
+    assert evidence(result, "E11.9") == ["type 2 diabetes"]
+    assert result.review.route == "auto"
+
+
+MAFLD_CIRRHOSIS = (
+    "Indication: 58-year-old woman with cirrhosis secondary to metabolic dysfunction-associated "
+    "fatty liver disease and heart failure with reduced ejection fraction, with a 1.8 cm "
+    "hepatocellular carcinoma of segment 8. No COPD. Family history of diabetes.\n"
+    "Procedure: Ultrasound-guided percutaneous radiofrequency ablation of the segment 8 tumor."
+)
+
+
+def test_a_named_cause_and_type_pick_the_code_and_denied_or_family_conditions_are_not_coded(
+    coder,
+):
+    """Cirrhosis of a metabolic cause is other cirrhosis K74.69; heart failure with reduced
+    ejection fraction is systolic, I50.20; 'No COPD' is negated and a family history of
+    diabetes is not the patient's (lexicon ind.diabetes_other)."""
+    result = run(coder, MAFLD_CIRRHOSIS)
+    assert codes(result) == ["C22.0", "K74.69", "I50.20"]
+    assert evidence(result, "K74.69") == ["cirrhosis"]
+    assert evidence(result, "I50.20") == ["heart failure with reduced ejection fraction"]

@@ -242,7 +242,7 @@ def _dx_roles(kb: KB) -> dict[str, tuple[str, frozenset[str]]]:
             put(code, "primary", "bone")
     for ind in kb.maps.indications:
         for code in ind.codes.values():
-            put(code, "indication", ind.indication)
+            put(code, "coexisting" if ind.coexisting else "indication", ind.indication)
     out[kb.maps.unknown_primary.code] = ("unknown", frozenset())
     return out
 
