@@ -204,3 +204,20 @@ def test_a_named_cause_and_type_pick_the_code_and_denied_or_family_conditions_ar
     assert codes(result) == ["C22.0", "K74.69", "I50.20"]
     assert evidence(result, "K74.69") == ["cirrhosis"]
     assert evidence(result, "I50.20") == ["heart failure with reduced ejection fraction"]
+
+
+AF_WITH_HISTORY = (
+    "A 66-year-old man with recurrent palpitations for years and a history of coronary artery "
+    "bypass graft surgery, hypertension and diabetes. ECG showed paroxysmal atrial fibrillation. "
+    "Catheter ablation with pulmonary vein isolation was performed under general anesthesia."
+)
+
+
+def test_a_history_of_diabetes_and_of_a_bypass_graft_is_coded_after_the_arrhythmia(coder):
+    """Chronic diabetes in the history is still there: of no stated type, type 2 (I.C.4.a.2),
+    E11.9; a bypass graft done earlier is the status Z95.1, coded last (rank 5)."""
+    result = run(coder, AF_WITH_HISTORY)
+    assert [c.code for c in result.cpt] == ["93656"]
+    assert codes(result) == ["I48.0", "I10", "E11.9", "Z95.1"]
+    assert evidence(result, "E11.9") == ["diabetes"]
+    assert evidence(result, "Z95.1") == ["coronary artery bypass graft surgery"]
