@@ -74,7 +74,7 @@ def test_corpus_accuracy_does_not_regress(report, metric):
 
 HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the READMEs
     "holdout.jsonl": {"cpt_exact": 0.98, "icd10_set_exact": 1.0},
-    "holdout2.jsonl": {"cpt_exact": 0.98, "icd10_set_exact": 0.95},
+    "holdout2.jsonl": {"cpt_exact": 0.98, "icd10_set_exact": 0.96},
     # real published wording (realtext/README.md), measured 2026-12-03 after the reader rules of
     # issue 7 (wip/reader2) and the diagnosis rules of issue 8 (wip/dx2): the merged figures;
     # ICD-10-CM of rta, rtb, rtd and rtf raised after the third diagnosis round (wip/dx3).
@@ -100,7 +100,7 @@ HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the R
     "realtext/rtj.jsonl": {"cpt_exact": 0.83, "icd10_set_exact": 0.75, "auto_share": 0.16},
     "realtext/rtj_second.jsonl": {"cpt_exact": 0.79, "icd10_set_exact": 0.7, "auto_share": 0.16},
     "realtext/rtk.jsonl": {"cpt_exact": 0.57, "icd10_set_exact": 0.57, "auto_share": 0.1},
-    "realtext/rtl.jsonl": {"cpt_exact": 0.68, "icd10_set_exact": 0.63, "auto_share": 0.15},
+    "realtext/rtl.jsonl": {"cpt_exact": 0.68, "icd10_set_exact": 0.68, "auto_share": 0.15},
 }
 
 

@@ -221,3 +221,35 @@ def test_a_history_of_diabetes_and_of_a_bypass_graft_is_coded_after_the_arrhythm
     assert codes(result) == ["I48.0", "I10", "E11.9", "Z95.1"]
     assert evidence(result, "E11.9") == ["diabetes"]
     assert evidence(result, "Z95.1") == ["coronary artery bypass graft surgery"]
+
+
+KIDNEY_SIDE_IN_SENTENCE = (
+    "Indication: 74-year-old man with a 2.6 cm tumour (biopsy-proven clear cell renal cell "
+    "carcinoma) in his left kidney, a poor surgical candidate.\n"
+    "Procedure: CT-guided percutaneous cryoablation of the renal tumour with three probes."
+)
+
+
+def test_a_primary_takes_the_side_its_sentence_gives_its_organ(coder):
+    """nlp/conditions.py _organ_side: 'carcinoma ... in his left kidney' is the left kidney's
+    carcinoma, C64.2, not the unspecified-side C64.9."""
+    result = run(coder, KIDNEY_SIDE_IN_SENTENCE)
+    assert [c.code for c in result.cpt] == ["50593", "77013"]
+    assert codes(result) == ["C64.2"]
+    assert evidence(result, "C64.2") == ["clear cell renal cell carcinoma", "kidney"]
+
+
+GRAFT_AND_NATIVE_NEPHRECTOMY = (
+    "A 64-year-old man with a renal transplant had a 1.5 cm lesion in the allograft; biopsy "
+    "showed clear cell carcinoma. He had undergone a right radical nephrectomy of the native "
+    "kidney for a papillary carcinoma. Percutaneous cryoablation of the allograft lesion was "
+    "performed under CT guidance."
+)
+
+
+def test_the_side_of_a_past_nephrectomy_is_not_the_side_of_the_graft_cancer(coder):
+    """The side of an action on the organ ('a right radical nephrectomy') gives no primary its
+    side: the graft's carcinoma stays C64.9 after T86.19 and C80.2 (I.C.2.r)."""
+    result = run(coder, GRAFT_AND_NATIVE_NEPHRECTOMY)
+    assert codes(result) == ["T86.19", "C80.2", "C64.9"]
+    assert evidence(result, "C64.9") == ["carcinoma"]
