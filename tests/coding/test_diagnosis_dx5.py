@@ -253,3 +253,36 @@ def test_the_side_of_a_past_nephrectomy_is_not_the_side_of_the_graft_cancer(code
     result = run(coder, GRAFT_AND_NATIVE_NEPHRECTOMY)
     assert codes(result) == ["T86.19", "C80.2", "C64.9"]
     assert evidence(result, "C64.9") == ["carcinoma"]
+
+
+TOXIC_TITLE_EUTHYROID = (
+    "Toxic Thyroid Nodule: a case report\n"
+    "A 44-year-old woman with a known left thyroid lobe nodule and dysphagia. Her thyroid "
+    "function is normal (TSH 0.9) and two aspirations were benign. Ultrasound-guided "
+    "radiofrequency ablation of the left lobe nodule was performed."
+)
+
+
+def test_a_nodule_called_toxic_in_a_euthyroid_gland_is_the_nontoxic_nodule(coder):
+    """neoplasm-maps.yaml toxic_thyroid_nodule yields_to euthyroid_state: E05.- is
+    thyrotoxicosis, which normal thyroid function rules out; the nodule it displaced is then
+    coded (coding/diagnosis.py _standing), E04.1."""
+    result = run(coder, TOXIC_TITLE_EUTHYROID)
+    assert [c.code for c in result.cpt] == ["60660"]
+    assert codes(result) == ["E04.1"]
+    assert evidence(result, "E04.1") == ["left thyroid lobe nodule", "left lobe nodule"]
+
+
+HOT_NODULE_TREATED = (
+    "A 51-year-old woman with a hot nodule of the right thyroid lobe, suppressed TSH and "
+    "palpitations, declined radioiodine. Ultrasound-guided radiofrequency ablation of the nodule "
+    "was performed, after which she became euthyroid."
+)
+
+
+def test_a_hot_nodule_that_became_euthyroid_after_treatment_stays_toxic(coder):
+    """lexicon stop.euthyroid_reached: the normal function the ablation brought is no finding
+    of the gland treated, so the hot nodule is E05.10."""
+    result = run(coder, HOT_NODULE_TREATED)
+    assert codes(result) == ["E05.10"]
+    assert evidence(result, "E05.10") == ["hot nodule"]
