@@ -286,3 +286,20 @@ def test_a_hot_nodule_that_became_euthyroid_after_treatment_stays_toxic(coder):
     result = run(coder, HOT_NODULE_TREATED)
     assert codes(result) == ["E05.10"]
     assert evidence(result, "E05.10") == ["hot nodule"]
+
+
+HEAD_NECK_JUNCTION = (
+    "A 27-year-old man with intermittent left hip pain for a year, worse at night and relieved by "
+    "analgesics. MRI showed an osteoid osteoma of the head and neck junction, and CT confirmed "
+    "the nidus. Under CT guidance an RF electrode was placed in the nidus and ablated at 90 C for "
+    "5 minutes."
+)
+
+
+def test_a_tumor_of_the_head_and_neck_junction_in_hip_pain_is_of_the_femur(coder):
+    """lexicon site.femur: the head-neck junction is the proximal femur's; with the note's one
+    side (left hip pain) it is D16.22, long bones of the left lower limb, not D16.9."""
+    result = run(coder, HEAD_NECK_JUNCTION)
+    assert [c.code for c in result.cpt] == ["20982"]
+    assert codes(result) == ["D16.22"]
+    assert "osteoid osteoma" in evidence(result, "D16.22")
