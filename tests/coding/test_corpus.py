@@ -74,32 +74,33 @@ def test_corpus_accuracy_does_not_regress(report, metric):
 
 HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the READMEs
     "holdout.jsonl": {"cpt_exact": 0.98, "icd10_set_exact": 1.0},
-    "holdout2.jsonl": {"cpt_exact": 0.98, "icd10_set_exact": 0.95},
+    "holdout2.jsonl": {"cpt_exact": 0.98, "icd10_set_exact": 0.96},
     # real published wording (realtext/README.md), measured 2026-12-03 after the reader rules of
     # issue 7 (wip/reader2) and the diagnosis rules of issue 8 (wip/dx2): the merged figures;
     # ICD-10-CM of rta, rtb, rtd and rtf raised after the third diagnosis round (wip/dx3).
     # auto_share: the route's share of auto notes, measured after the sound route rules of
     # wip/cov3 (text that reads as general text, bills nothing and withheld no line is routed
     # auto); rtg's and rth's floors are their figures after this session's reader rules; rtf's
-    # and rti's ICD-10-CM raised after the complications and sites of wip/dx4
-    "realtext/rta.jsonl": {"cpt_exact": 0.82, "icd10_set_exact": 0.69, "auto_share": 0.06},
+    # and rti's ICD-10-CM raised after the complications and sites of wip/dx4; ICD-10-CM of rta,
+    # rte, rth, rti, rtj, rtj_second, rtk and rtl raised after the diagnosis classes of wip/dx5
+    "realtext/rta.jsonl": {"cpt_exact": 0.82, "icd10_set_exact": 0.73, "auto_share": 0.06},
     "realtext/rtb.jsonl": {"cpt_exact": 0.81, "icd10_set_exact": 0.78, "auto_share": 0.12},
-    "realtext/rtc.jsonl": {"cpt_exact": 0.89, "icd10_set_exact": 0.78, "auto_share": 0.23},
+    "realtext/rtc.jsonl": {"cpt_exact": 0.89, "icd10_set_exact": 0.85, "auto_share": 0.23},
     "realtext/rtd.jsonl": {"cpt_exact": 0.89, "icd10_set_exact": 0.94, "auto_share": 0.28},
-    "realtext/rte.jsonl": {"cpt_exact": 0.72, "icd10_set_exact": 0.64, "auto_share": 0.12},
+    "realtext/rte.jsonl": {"cpt_exact": 0.72, "icd10_set_exact": 0.68, "auto_share": 0.12},
     # rtf-012 is a patient's own post gold-coded as an encounter; four later batches' coders (rtj,
     # rtk) code such posts as no encounter, which review.yaml self_account_markers now follows
     "realtext/rtf.jsonl": {"cpt_exact": 0.82, "icd10_set_exact": 0.68, "auto_share": 0.03},
     "realtext/rtg.jsonl": {"cpt_exact": 0.86, "icd10_set_exact": 0.54, "auto_share": 0.09},
-    "realtext/rth.jsonl": {"cpt_exact": 0.8, "icd10_set_exact": 0.57, "auto_share": 0.28},
+    "realtext/rth.jsonl": {"cpt_exact": 0.8, "icd10_set_exact": 0.66, "auto_share": 0.28},
     # rti's floors: after wip/cov5 (37244, 0673T, the historical RFA of rti-015) and wip/dx4
-    "realtext/rti.jsonl": {"cpt_exact": 0.8, "icd10_set_exact": 0.66, "auto_share": 0.13},
+    "realtext/rti.jsonl": {"cpt_exact": 0.8, "icd10_set_exact": 0.73, "auto_share": 0.13},
     # the session's three new blind batches, after the fixes their blind runs showed (their blind
     # figures are in realtext/README.md), and rtj's second coder
-    "realtext/rtj.jsonl": {"cpt_exact": 0.83, "icd10_set_exact": 0.7, "auto_share": 0.16},
-    "realtext/rtj_second.jsonl": {"cpt_exact": 0.79, "icd10_set_exact": 0.66, "auto_share": 0.16},
-    "realtext/rtk.jsonl": {"cpt_exact": 0.57, "icd10_set_exact": 0.52, "auto_share": 0.1},
-    "realtext/rtl.jsonl": {"cpt_exact": 0.68, "icd10_set_exact": 0.57, "auto_share": 0.15},
+    "realtext/rtj.jsonl": {"cpt_exact": 0.83, "icd10_set_exact": 0.75, "auto_share": 0.16},
+    "realtext/rtj_second.jsonl": {"cpt_exact": 0.79, "icd10_set_exact": 0.7, "auto_share": 0.16},
+    "realtext/rtk.jsonl": {"cpt_exact": 0.57, "icd10_set_exact": 0.57, "auto_share": 0.1},
+    "realtext/rtl.jsonl": {"cpt_exact": 0.68, "icd10_set_exact": 0.68, "auto_share": 0.15},
 }
 
 

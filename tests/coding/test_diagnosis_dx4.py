@@ -213,9 +213,10 @@ def test_a_chest_tube_for_a_pneumothorax_after_yesterdays_ablation_lists_it_firs
 
 def test_bleeding_after_a_liver_ablation_is_a_digestive_postprocedural_hemorrhage(coder):
     """The liver is a digestive organ: K91.840 (following a digestive system procedure), after
-    the carcinoma the ablation treated."""
+    the carcinoma the ablation treated; the cirrhosis named with no cause is a coexisting
+    condition coded last (IV.J, K74.60)."""
     result = run(coder, LIVER_RFA_BLEED)
-    assert codes(result) == ["C22.0", "K91.840"]
+    assert codes(result) == ["C22.0", "K91.840", "K74.60"]
     assert evidence(result, "K91.840") == ["Active bleeding", "radiofrequency ablation"]
 
 

@@ -553,7 +553,7 @@ def _indications(kb, plan: DxPlan, facts: Facts, target: ProcedureFact | None) -
     """Indications of look-alike procedures and status codes: each coded while the note asserts
     it the way its map entry allows (a knee implant is there because of a past replacement)."""
     present = _present(facts)
-    named = {c.detail for c in present if c.kind == "indication"}
+    named = _standing(kb, {c.detail for c in present if c.kind == "indication"})
     symptoms = {c.kind for c in present if c.kind == "pain" and not c.detail}
     for c in facts.conditions:
         ind = _indication(kb, c) if c.kind == "indication" else None
@@ -564,6 +564,14 @@ def _indications(kb, plan: DxPlan, facts: Facts, target: ProcedureFact | None) -
             plan.add(
                 code, ind.rationale, c.evidence, c.detail, ind.rank, f"dx.indication.{c.detail}"
             )
+
+
+def _standing(kb, named: set) -> set:
+    """The indications documented that stand: one that yields to another documented (a nodule
+    called toxic in a gland documented euthyroid) is no longer there for a third to yield to,
+    so the nontoxic nodule it displaced is coded after all."""
+    entries = _indication_entries(kb)
+    return {d for d in named if not (d in entries and named & set(entries[d].yields_to))}
 
 
 def _indication(kb, c: ConditionFact):

@@ -275,7 +275,8 @@ def _dx_roles(kb: KB) -> dict[str, tuple[str, frozenset[str]]]:
             put(code, "primary", "bone")
     for ind in kb.maps.indications:
         for code in ind.codes.values():
-            put(code, "indication", ind.organ or ind.indication)
+            role = "coexisting" if ind.coexisting else "indication"
+            put(code, role, ind.organ or ind.indication)
     out[kb.maps.unknown_primary.code] = ("unknown", frozenset())
     return out
 

@@ -370,6 +370,11 @@ class Indication(Strict):
         "neoplasm, set the code key of the same name when the indication's own sentence names "
         "none (varicose veins, with the leg pain in another sentence, are 'with pain').",
     )
+    coexisting: bool = Field(
+        default=False,
+        description="A chronic condition coded beside the one treated (IV.J: cirrhosis, COPD, "
+        "diabetes): it contradicts no other indication of the note.",
+    )
     with_organ_neoplasm: bool = Field(
         default=True,
         description="False when a neoplasm coded in the same organ is this lesion itself (a "

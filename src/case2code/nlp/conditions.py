@@ -131,7 +131,7 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
             role="primary",
             behavior=behavior,
             histology=m.get("histology"),
-            laterality=_laterality_before(ctx, m),
+            laterality=_laterality_before(ctx, m) or _organ_side(ctx, m, site),
         )
         if not fact.histology:
             hist = _near(ctx, m, "histology", window=2)
@@ -155,6 +155,19 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
             fact.assertion = "present"
         out.append(fact)
     return out
+
+
+def _organ_side(ctx: NoteContext, m: Mention, organ: str) -> str | None:
+    """'a tumour (called a renal cell carcinoma) on his right kidney': a primary named without a
+    side takes the one side its sentence gives its organ named alone (not an action on it, 'a
+    right nephrectomy', nor a part of it, 'the right lobe of the liver')."""
+    sides = {
+        _laterality_before(ctx, o)
+        for o in ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
+        if o is not m and o.get("organ") == organ and not o.get("action") and not o.get("site")
+    }
+    sides.discard(None)
+    return sides.pop() if len(sides) == 1 else None
 
 
 def _refined(ctx: NoteContext, m: Mention, histology: str | None) -> str | None:
