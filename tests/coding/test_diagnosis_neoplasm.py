@@ -519,3 +519,19 @@ def test_metastases_named_in_a_right_and_a_left_lobe_are_both_lungs(coder):
     r = run(coder, text)
     assert [(c.code, c.modifiers) for c in r.cpt] == [("32998", ["LT"])]
     assert codes(r) == ["C78.01", "C78.02", "Z85.038"]
+
+
+def test_a_metastasis_from_the_named_tumor_to_a_bone_is_the_bones_not_the_tumors_organ(coder):
+    """'a metastasis from the HCC to the shoulder blade': the carcinoma after 'from the' is where
+    the metastasis came from (properties.yaml origin_gap_words), the shoulder blade (the scapula)
+    where it is: C79.51 beside the active C22.0, no liver metastasis C78.7. A distance 'from the
+    descending colon' names no origin (only a tumor word skips the article)."""
+    text = (
+        "A 70-year-old man with hepatocellular carcinoma treated with chemoembolization last year "
+        "has a painful mass of the right shoulder blade. MRI showed a metastasis from the HCC to "
+        "the shoulder blade. CT-guided cryoablation of the right scapular metastasis was "
+        "performed; the probe tip was 1 cm from the axillary nerve."
+    )
+    r = run(coder, text)
+    assert [(c.code, c.modifiers) for c in r.cpt] == [("20983", [])]
+    assert codes(r) == ["C79.51", "C22.0", "G89.3"]  # 'a painful mass' of the metastasis

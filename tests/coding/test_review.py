@@ -86,6 +86,20 @@ def test_a_published_case_report_is_coded_but_sent_to_a_coder(coder):
     assert reason.evidence[0].text == "case report"
 
 
+def test_a_paper_titled_a_case_of_is_a_publication(coder):
+    """'A Case of ...' opening a text is a case report's title (review.yaml publication_markers):
+    its procedures are retold around the session, so a coder confirms what was done when."""
+    text = (
+        "A Case of tumor seeding along the needle tract after radiofrequency ablation\n"
+        "A 52-year-old man with a 2 cm hepatocellular carcinoma in segment 8 was treated with "
+        "percutaneous radiofrequency ablation under ultrasound guidance."
+    )
+    r = _code(coder, text)
+    reason = next(x for x in r.review.reasons if x.rule == "route.publication")
+    assert reason.evidence[0].text == "A Case of"
+    assert r.review.route == "review"
+
+
 def test_microwave_with_the_rf_code_is_a_contested_rule(coder):
     r = _code(coder, LIVER_MWA)
     assert [c.code for c in r.cpt] == ["47382", "76940"]

@@ -332,9 +332,13 @@ class NoteContext:
         return (hit or self.condition_assertion(m))[0] == "negated"
 
     def names_origin(self, m: Mention) -> bool:
-        """'consistent with a breast primary', 'from a renal primary': the origin, not a site."""
+        """'consistent with a breast primary', 'from a renal primary', 'a metastasis from the
+        HCC to the shoulder blade': the origin, not a site."""
         after = self.words[m.tok_end : m.tok_end + 1]
-        before = self.words[max(m.tok_start - 2, 0) : m.tok_start]
+        before = self.words[max(m.tok_start - 3, 0) : m.tok_start]
+        while m.get("histology") and before and before[-1] in self.props.origin_gap_words:
+            before = before[:-1]  # a tumor named after 'from the' is an origin; an organ may be
+            # a landmark ('1.2 cm from the descending colon')
         nxt = self.doc.tokens[m.tok_end].start if m.tok_end < len(self.doc.tokens) else m.end
         joined = not self.doc.text[m.end : nxt].strip()  # "liver, primary unknown" is not
         return (

@@ -316,6 +316,7 @@ class ReadingProperties(Strict):
     guidance_alternative: tuple[str, ...] = ()  # the word that makes two imagings alternatives
     guidance_alternative_gap: tuple[str, ...] = ()  # words that may stand beside it
     origin_before: tuple[str, ...]  # 'from a renal primary': before an organ, names an origin
+    origin_gap_words: tuple[str, ...] = ()  # 'from the HCC': words between origin word and organ
     origin_of: tuple[str, ...] = ()  # 'liver metastases of breast cancer': site, then origin
     lesion_words: tuple[str, ...] = ()  # 'metastatic liver tumours': the lesions, metastases
     landmark_before: tuple[str, ...] = ()  # 'metastasis abutting the pleura': a landmark
