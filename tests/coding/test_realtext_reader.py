@@ -724,3 +724,39 @@ def test_co2_insufflation_and_a_gel_port_make_a_renal_cryoablation_laparoscopic(
     with its side, never the percutaneous 50593."""
     r = _code(coder, HAND_ASSISTED)
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("50542", 1, ["RT"])]
+
+
+CONSULT_OPTIONS = (
+    "CONSULT FOR PROSTATE CANCER\n"
+    "The patient returned to discuss his newly diagnosed prostate cancer. Radical prostatectomy "
+    "was discussed with its risks. Cryosurgery was discussed with the risks of retention and "
+    "incontinence. Prostate surgery after seeds or cryosurgery has a higher risk of "
+    "incontinence. I spoke with the patient for over 45 minutes."
+)
+ESSURE_AND_THERMACHOICE = (
+    "PREOPERATIVE DX: Menorrhagia; desires permanent sterilization.\n"
+    "OPERATIVE PROCEDURE: Hysteroscopy, Essure tubal occlusion, and ThermaChoice endometrial "
+    "ablation.\n"
+    "PROCEDURE: The hysteroscope was inserted and an Essure device placed in each ostium. The "
+    "hysteroscope was then removed and the ThermaChoice balloon ablation was performed for 8 "
+    "minutes in a 39-year-old woman."
+)
+
+
+def test_a_consultation_discusses_options_it_does_not_perform_them(coder):
+    """Under a 'CONSULT FOR ...' heading (sections.yaml consult, default planned) the options
+    talked through are no procedures done: no cryosurgery line, the cancer still coded."""
+    r = _code(coder, CONSULT_OPTIONS)
+    assert r.cpt == []
+    assert [d.code for d in r.icd10] == ["C61"]
+    assert all(p.assertion != "performed" for p in r.facts.procedures)
+
+
+def test_thermachoice_after_the_hysteroscope_is_58353_and_essure_a_finding(coder):
+    """ThermaChoice ablates blindly once the hysteroscope is out (lexicon
+    act.endometrial_global_device): 58353, not 58563; the Essure occlusion has no code in the KB,
+    so it is a finding and the note goes to a coder."""
+    r = _code(coder, ESSURE_AND_THERMACHOICE)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("58353", 1, [])]
+    assert any(f.rule == "scope.sterilization" for f in r.findings)
+    assert "route.uncovered_procedure" in [x.rule for x in r.review.reasons]

@@ -100,6 +100,20 @@ def test_a_paper_titled_a_case_of_is_a_publication(coder):
     assert r.review.route == "review"
 
 
+def test_a_text_with_a_doi_is_a_publication(coder):
+    """A paper's identifier and 'Published online' (review.yaml publication_markers): its story
+    of a procedure years ago is no encounter a claim rests on, so a coder confirms."""
+    text = (
+        "Published online Oct 28, 2010. doi: 10.3748/wjg.v16.i40.5135\n"
+        "A 51-year-old man with hepatitis B was treated with radiofrequency ablation of a 3.5 cm "
+        "hepatocellular carcinoma. Eight years later a recurrence was found at the treated site."
+    )
+    r = _code(coder, text)
+    reason = next(x for x in r.review.reasons if x.rule == "route.publication")
+    assert [e.text for e in reason.evidence][:1] == ["doi: 10.3748/"]
+    assert r.review.route == "review"
+
+
 def test_microwave_with_the_rf_code_is_a_contested_rule(coder):
     r = _code(coder, LIVER_MWA)
     assert [c.code for c in r.cpt] == ["47382", "76940"]
