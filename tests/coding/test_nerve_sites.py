@@ -57,11 +57,11 @@ GENICULAR = (
 )
 INTERCOSTAL_CRYO = (
     "PROCEDURE: CT-guided cryoablation of the left intercostal nerves.\n"
-    "INDICATION: 61-year-old woman with chronic post-thoracotomy pain after a left upper lobectomy; "
-    "intercostal nerve blocks gave short relief.\n"
-    "TECHNIQUE: Under CT guidance a cryoprobe was placed along the inferior border of the left fifth "
-    "rib at the intercostal nerve. Two freeze-thaw cycles were performed. No pneumothorax on the "
-    "final images."
+    "INDICATION: 61-year-old woman with chronic post-thoracotomy pain after a left upper "
+    "lobectomy; intercostal nerve blocks gave short relief.\n"
+    "TECHNIQUE: Under CT guidance a cryoprobe was placed along the inferior border of the left "
+    "fifth rib at the intercostal nerve. Two freeze-thaw cycles were performed. No pneumothorax "
+    "on the final images."
 )
 CRYO_SUPRASCAPULAR = (
     "PROCEDURE: Ultrasound-guided cryoneurolysis of the right suprascapular nerve.\n"
