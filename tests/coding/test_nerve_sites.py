@@ -123,10 +123,29 @@ def test_intercostal_nerve_cryoablation_is_64620_without_side(coder):
     assert [e.text for e in r.cpt[0].evidence] == ["cryoablation"]
     assert not {"32998", "32994", "20982", "64633", "64420"} & {x.code for x in r.cpt}
     rules = [f.rule for f in r.findings]
-    assert "advisory.intercostal-guidance-review" in rules
+    assert "advisory.intercostal-units-and-guidance" in rules
+    assert r.review.route == "review"
 
 
 def test_cryoneurolysis_of_a_limb_nerve_is_left_to_a_coder(coder):
     r = _code(coder, CRYO_SUPRASCAPULAR)
     assert r.cpt == []
     assert "route.uncovered_procedure" in _rules(r)
+
+
+PHENOL_INTERCOSTAL = (
+    "PROCEDURE: Chemical neurolysis of the right T6, T7 and T8 intercostal nerves with 6% phenol, "
+    "landmark technique.\n"
+    "INDICATION: Intractable chest wall pain from a rib metastasis of lung cancer.\n"
+    "TECHNIQUE: At the angle of each rib a 25-gauge needle was walked off the inferior border and "
+    "1 mL of 6% phenol was injected at each level after negative aspiration."
+)
+
+
+def test_thoracic_intercostal_levels_are_64620_for_a_coder_to_count_not_a_facet_code(coder):
+    r = _code(coder, PHENOL_INTERCOSTAL)
+    assert _lines(r) == [("64620", 1, [])]  # the unit basis of 64620 is not sourced
+    assert [e.text for e in r.cpt[0].evidence] == ["Chemical neurolysis"]
+    advisory = [f for f in r.findings if f.rule == "advisory.intercostal-units-and-guidance"]
+    assert [(f.kind, f.codes) for f in advisory] == [("review", ["64620"])]
+    assert r.review.route == "review"
