@@ -99,7 +99,8 @@ HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the R
     # figures are in realtext/README.md), and rtj's second coder
     "realtext/rtj.jsonl": {"cpt_exact": 0.83, "icd10_set_exact": 0.75, "auto_share": 0.16},
     "realtext/rtj_second.jsonl": {"cpt_exact": 0.79, "icd10_set_exact": 0.7, "auto_share": 0.16},
-    "realtext/rtk.jsonl": {"cpt_exact": 0.57, "icd10_set_exact": 0.57, "auto_share": 0.1},
+    # rtk cpt_exact raised after wip/cov6 (64640 for rtk-009, a suprascapular nerve RF ablation)
+    "realtext/rtk.jsonl": {"cpt_exact": 0.68, "icd10_set_exact": 0.57, "auto_share": 0.1},
     "realtext/rtl.jsonl": {"cpt_exact": 0.68, "icd10_set_exact": 0.68, "auto_share": 0.15},
 }
 
