@@ -149,3 +149,18 @@ def test_thoracic_intercostal_levels_are_64620_for_a_coder_to_count_not_a_facet_
     advisory = [f for f in r.findings if f.rule == "advisory.intercostal-units-and-guidance"]
     assert [(f.kind, f.codes) for f in advisory] == [("review", ["64620"])]
     assert r.review.route == "review"
+
+
+FEMUR_TUMOR_NEAR_NERVES = (
+    "PROCEDURE: CT-guided radiofrequency ablation of a painful metastasis in the left proximal "
+    "femur.\n"
+    "INDICATION: Metastatic renal cell carcinoma with a lytic lesion of the left femur.\n"
+    "TECHNIQUE: The RF probe was placed into the lesion under CT guidance, away from the sciatic "
+    "nerve and the femoral nerve. Thermal ablation was performed for 8 minutes. No nerve injury."
+)
+
+
+def test_a_bone_tumor_ablation_naming_the_nerves_it_spared_borrows_no_nerve_code(coder):
+    r = _code(coder, FEMUR_TUMOR_NEAR_NERVES)
+    assert _lines(r) == [("20982", 1, [])]
+    assert [d.code for d in r.icd10] == ["C79.51", "C64.9", "G89.3"]
