@@ -63,7 +63,12 @@ def test_corpus_is_large_and_covers_every_procedure_code(report):
     # notes in tests/coding/test_scopes.py, real-text notes in realtext/rtg (rtg-014 43235,
     # rtg-016 31625) and rtc (rtc-063 31622).
     scopes = {"31622", "31625", "31628", "31632", "43235", "43239"}
+    # Nor for the nerve destructions outside the spine (nerve.yaml 64640, 64620): scenario notes in
+    # tests/coding/test_nerve_sites.py, real-text notes in realtext/rtk (rtk-008, rtk-009) and rtm
+    # (rtm-011).
+    nerves = {"64640", "64620"}
     known = {"20985", "50250", "50542"} | companions | blocks | cardiac | fna | drainage | scopes
+    known |= nerves
     assert procedures - wanted <= known
 
 
@@ -99,7 +104,8 @@ HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the R
     # figures are in realtext/README.md), and rtj's second coder
     "realtext/rtj.jsonl": {"cpt_exact": 0.83, "icd10_set_exact": 0.75, "auto_share": 0.16},
     "realtext/rtj_second.jsonl": {"cpt_exact": 0.79, "icd10_set_exact": 0.7, "auto_share": 0.16},
-    "realtext/rtk.jsonl": {"cpt_exact": 0.57, "icd10_set_exact": 0.57, "auto_share": 0.1},
+    # rtk cpt_exact raised after wip/cov6 (64640 for rtk-009, a suprascapular nerve RF ablation)
+    "realtext/rtk.jsonl": {"cpt_exact": 0.68, "icd10_set_exact": 0.57, "auto_share": 0.1},
     "realtext/rtl.jsonl": {"cpt_exact": 0.68, "icd10_set_exact": 0.68, "auto_share": 0.15},
 }
 

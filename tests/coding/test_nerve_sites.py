@@ -1,7 +1,9 @@
-"""Nerve ablations of a joint the KB has no nerve code for (the shoulder's suprascapular nerve, the
-hip's articular branches): no genicular, sacroiliac or facet code is borrowed for them (nerve.yaml
-`require`), the procedure is a finding for a coder, and the joint's osteoarthritis is coded as
-that joint's (M19.01-, M16.-), not the knee's M17."""
+"""Nerve ablations outside the spine: a named peripheral nerve (the shoulder's suprascapular nerve,
+the hip's femoral and obturator articular branches) is 64640, one unit per nerve, with the side as
+RT/LT (PFS bilateral indicator 1); an intercostal nerve is 64620. No genicular, sacroiliac or facet
+code is borrowed for them (nerve.yaml `require`); pulsed RF stays the unlisted 64999 and cryo of a
+limb nerve is left to a coder; imaging guidance beside 64640/64620 is a finding, not a guessed line.
+The joint's osteoarthritis is coded as that joint's (M19.01-, M16.-), not the knee's M17."""
 
 from __future__ import annotations
 
@@ -38,17 +40,127 @@ def _code(coder: Coder, text: str):
     return coder.code(Note(text, "nerve-site", date(2025, 5, 6)))
 
 
-def test_a_suprascapular_nerve_ablation_borrows_no_sacroiliac_code(coder):
+PULSED_SUPRASCAPULAR = (
+    "PROCEDURE: Pulsed radiofrequency treatment of the left suprascapular nerve under ultrasound "
+    "guidance.\n"
+    "INDICATION: 68-year-old man with chronic left shoulder pain from rotator cuff arthropathy.\n"
+    "TECHNIQUE: A 22-gauge RF cannula was advanced to the suprascapular notch under ultrasound. "
+    "After sensory stimulation at 0.4 V, pulsed radiofrequency was applied at 42 degrees C for 240 "
+    "seconds. No thermal lesion was made. He tolerated it well."
+)
+GENICULAR = (
+    "PROCEDURE: Right genicular nerve radiofrequency ablation under fluoroscopy.\n"
+    "DIAGNOSIS: Primary osteoarthritis of the right knee.\n"
+    "TECHNIQUE: RF cannulas were placed at the superomedial, superolateral and inferomedial "
+    "genicular nerves. After motor testing, lesions were made at 80 degrees C for 90 seconds at "
+    "each site."
+)
+INTERCOSTAL_CRYO = (
+    "PROCEDURE: CT-guided cryoablation of the left intercostal nerves.\n"
+    "INDICATION: 61-year-old woman with chronic post-thoracotomy pain after a left upper "
+    "lobectomy; intercostal nerve blocks gave short relief.\n"
+    "TECHNIQUE: Under CT guidance a cryoprobe was placed along the inferior border of the left "
+    "fifth rib at the intercostal nerve. Two freeze-thaw cycles were performed. No pneumothorax "
+    "on the final images."
+)
+CRYO_SUPRASCAPULAR = (
+    "PROCEDURE: Ultrasound-guided cryoneurolysis of the right suprascapular nerve.\n"
+    "INDICATION: Chronic right shoulder pain from glenohumeral osteoarthritis.\n"
+    "TECHNIQUE: A cryoprobe was placed at the suprascapular notch under ultrasound and two freeze "
+    "cycles were applied."
+)
+
+
+def _lines(r) -> list[tuple[str, int, list[str]]]:
+    return [(line.code, line.units, line.modifiers) for line in r.cpt]
+
+
+def _rules(r) -> list[str]:
+    return [x.rule for x in r.review.reasons]
+
+
+def test_a_suprascapular_nerve_ablation_is_64640_on_its_side(coder):
     r = _code(coder, SUPRASCAPULAR)
-    assert r.cpt == []
-    assert r.review.route == "review"
-    assert "route.uncovered_procedure" in [x.rule for x in r.review.reasons]
+    assert _lines(r) == [("64640", 1, ["RT"])]
+    assert [e.text for e in r.cpt[0].evidence] == ["right", "radiofrequency ablation"]
     assert [d.code for d in r.icd10] == ["M19.011"]
     assert [e.text for e in r.icd10[0].evidence] == ["right glenohumeral osteoarthritis"]
 
 
-def test_hip_osteoarthritis_behind_a_hip_nerve_ablation_is_the_hips(coder):
+def test_guidance_beside_64640_is_left_to_a_coder_not_added(coder):
+    r = _code(coder, SUPRASCAPULAR)
+    assert [line.code for line in r.cpt] == ["64640"]  # no 77002 guessed
+    assert r.review.route == "review"
+    advisory = [f for f in r.findings if f.rule == "advisory.peripheral-nerve-guidance-by-year"]
+    assert [(f.kind, f.codes) for f in advisory] == [("review", ["64640"])]
+
+
+def test_hip_articular_branches_of_two_nerves_are_two_units(coder):
     r = _code(coder, HIP_BRANCHES)
-    assert r.cpt == []
+    assert _lines(r) == [("64640", 2, ["LT"])]
+    assert "64624" not in [line.code for line in r.cpt]
     assert [d.code for d in r.icd10] == ["M16.12"]
     assert [e.text for e in r.icd10[0].evidence] == ["Osteoarthritis of the left hip"]
+
+
+def test_pulsed_rf_of_the_suprascapular_nerve_is_unlisted_not_64640(coder):
+    r = _code(coder, PULSED_SUPRASCAPULAR)
+    assert _lines(r) == [("64999", 1, ["LT"])]
+    assert "route.unlisted_code" in _rules(r)
+    assert [d.code for d in r.icd10] == ["M25.512"]
+
+
+def test_a_genicular_ablation_stays_64624(coder):
+    r = _code(coder, GENICULAR)
+    assert _lines(r) == [("64624", 1, ["RT"])]
+    assert [d.code for d in r.icd10] == ["M17.11"]
+    assert r.review.route == "auto"
+
+
+def test_intercostal_nerve_cryoablation_is_64620_without_side(coder):
+    r = _code(coder, INTERCOSTAL_CRYO)
+    assert _lines(r) == [("64620", 1, [])]
+    assert [e.text for e in r.cpt[0].evidence] == ["cryoablation"]
+    assert not {"32998", "32994", "20982", "64633", "64420"} & {x.code for x in r.cpt}
+    rules = [f.rule for f in r.findings]
+    assert "advisory.intercostal-units-and-guidance" in rules
+    assert r.review.route == "review"
+
+
+def test_cryoneurolysis_of_a_limb_nerve_is_left_to_a_coder(coder):
+    r = _code(coder, CRYO_SUPRASCAPULAR)
+    assert r.cpt == []
+    assert "route.uncovered_procedure" in _rules(r)
+
+
+PHENOL_INTERCOSTAL = (
+    "PROCEDURE: Chemical neurolysis of the right T6, T7 and T8 intercostal nerves with 6% phenol, "
+    "landmark technique.\n"
+    "INDICATION: Intractable chest wall pain from a rib metastasis of lung cancer.\n"
+    "TECHNIQUE: At the angle of each rib a 25-gauge needle was walked off the inferior border and "
+    "1 mL of 6% phenol was injected at each level after negative aspiration."
+)
+
+
+def test_thoracic_intercostal_levels_are_64620_for_a_coder_to_count_not_a_facet_code(coder):
+    r = _code(coder, PHENOL_INTERCOSTAL)
+    assert _lines(r) == [("64620", 1, [])]  # the unit basis of 64620 is not sourced
+    assert [e.text for e in r.cpt[0].evidence] == ["Chemical neurolysis"]
+    advisory = [f for f in r.findings if f.rule == "advisory.intercostal-units-and-guidance"]
+    assert [(f.kind, f.codes) for f in advisory] == [("review", ["64620"])]
+    assert r.review.route == "review"
+
+
+FEMUR_TUMOR_NEAR_NERVES = (
+    "PROCEDURE: CT-guided radiofrequency ablation of a painful metastasis in the left proximal "
+    "femur.\n"
+    "INDICATION: Metastatic renal cell carcinoma with a lytic lesion of the left femur.\n"
+    "TECHNIQUE: The RF probe was placed into the lesion under CT guidance, away from the sciatic "
+    "nerve and the femoral nerve. Thermal ablation was performed for 8 minutes. No nerve injury."
+)
+
+
+def test_a_bone_tumor_ablation_naming_the_nerves_it_spared_borrows_no_nerve_code(coder):
+    r = _code(coder, FEMUR_TUMOR_NEAR_NERVES)
+    assert _lines(r) == [("20982", 1, [])]
+    assert [d.code for d in r.icd10] == ["C79.51", "C64.9", "G89.3"]
