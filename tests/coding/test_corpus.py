@@ -89,15 +89,15 @@ HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the R
     # and rti's ICD-10-CM raised after the complications and sites of wip/dx4; ICD-10-CM of rta,
     # rte, rth, rti, rtj, rtj_second, rtk and rtl raised after the diagnosis classes of wip/dx5
     "realtext/rta.jsonl": {"cpt_exact": 0.82, "icd10_set_exact": 0.73, "auto_share": 0.06},
-    "realtext/rtb.jsonl": {"cpt_exact": 0.81, "icd10_set_exact": 0.78, "auto_share": 0.12},
-    "realtext/rtc.jsonl": {"cpt_exact": 0.89, "icd10_set_exact": 0.85, "auto_share": 0.23},
-    "realtext/rtd.jsonl": {"cpt_exact": 0.89, "icd10_set_exact": 0.94, "auto_share": 0.28},
-    "realtext/rte.jsonl": {"cpt_exact": 0.72, "icd10_set_exact": 0.68, "auto_share": 0.12},
+    "realtext/rtb.jsonl": {"cpt_exact": 0.84, "icd10_set_exact": 0.78, "auto_share": 0.12},
+    "realtext/rtc.jsonl": {"cpt_exact": 0.89, "icd10_set_exact": 0.85, "auto_share": 0.29},
+    "realtext/rtd.jsonl": {"cpt_exact": 0.92, "icd10_set_exact": 0.94, "auto_share": 0.31},
+    "realtext/rte.jsonl": {"cpt_exact": 0.76, "icd10_set_exact": 0.68, "auto_share": 0.12},
     # rtf-012 is a patient's own post gold-coded as an encounter; four later batches' coders (rtj,
     # rtk) code such posts as no encounter, which review.yaml self_account_markers now follows
-    "realtext/rtf.jsonl": {"cpt_exact": 0.82, "icd10_set_exact": 0.68, "auto_share": 0.03},
+    "realtext/rtf.jsonl": {"cpt_exact": 0.86, "icd10_set_exact": 0.68, "auto_share": 0.03},
     "realtext/rtg.jsonl": {"cpt_exact": 0.86, "icd10_set_exact": 0.54, "auto_share": 0.09},
-    "realtext/rth.jsonl": {"cpt_exact": 0.8, "icd10_set_exact": 0.66, "auto_share": 0.28},
+    "realtext/rth.jsonl": {"cpt_exact": 0.85, "icd10_set_exact": 0.66, "auto_share": 0.33},
     # rti's floors: after wip/cov5 (37244, 0673T, the historical RFA of rti-015) and wip/dx4
     "realtext/rti.jsonl": {"cpt_exact": 0.8, "icd10_set_exact": 0.73, "auto_share": 0.13},
     # the session's three new blind batches, after the fixes their blind runs showed (their blind
@@ -105,8 +105,14 @@ HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the R
     "realtext/rtj.jsonl": {"cpt_exact": 0.83, "icd10_set_exact": 0.75, "auto_share": 0.16},
     "realtext/rtj_second.jsonl": {"cpt_exact": 0.79, "icd10_set_exact": 0.7, "auto_share": 0.16},
     # rtk cpt_exact raised after wip/cov6 (64640 for rtk-009, a suprascapular nerve RF ablation)
-    "realtext/rtk.jsonl": {"cpt_exact": 0.68, "icd10_set_exact": 0.57, "auto_share": 0.1},
-    "realtext/rtl.jsonl": {"cpt_exact": 0.68, "icd10_set_exact": 0.68, "auto_share": 0.15},
+    "realtext/rtk.jsonl": {"cpt_exact": 0.68, "icd10_set_exact": 0.63, "auto_share": 0.1},
+    "realtext/rtl.jsonl": {"cpt_exact": 0.68, "icd10_set_exact": 0.68, "auto_share": 0.21},
+    # the evening session's blind batches of clinical documents (blind figures in realtext/README.md:
+    # rtm CPT 0.45 / ICD 0.32, rtn 0.46 / 0.29), after the fixes their blind runs showed; rtm's
+    # second coder; all floors raised to the session's end figures (after wip/dx5 and wip/cov6)
+    "realtext/rtm.jsonl": {"cpt_exact": 0.59, "icd10_set_exact": 0.36, "auto_share": 0.09},
+    "realtext/rtm_second.jsonl": {"cpt_exact": 0.59, "icd10_set_exact": 0.36, "auto_share": 0.09},
+    "realtext/rtn.jsonl": {"cpt_exact": 0.5, "icd10_set_exact": 0.29, "auto_share": 0.12},
 }
 
 
