@@ -535,3 +535,34 @@ def test_a_metastasis_from_the_named_tumor_to_a_bone_is_the_bones_not_the_tumors
     r = run(coder, text)
     assert [(c.code, c.modifiers) for c in r.cpt] == [("20983", [])]
     assert codes(r) == ["C79.51", "C22.0", "G89.3"]  # 'a painful mass' of the metastasis
+
+
+def test_a_compression_fracture_with_no_cause_or_tumor_is_a_collapsed_vertebra_by_region(coder):
+    """'T11 compression fracture with intractable pain' in a note naming no tumor, no
+    osteoporosis and no other cause: collapsed vertebra NEC of the thoracic region, M48.54XA
+    (properties.yaml uncaused_vertebral_fracture; neoplasm-maps.yaml vertebral_collapse)."""
+    text = (
+        "PREOPERATIVE DIAGNOSIS: T11 compression fracture with intractable pain.\n"
+        "OPERATION PERFORMED: Unilateral transpedicular T11 vertebroplasty.\n"
+        "SUMMARY: Under fluoroscopy a 13-gauge needle was advanced through the left T11 pedicle "
+        "and polymethylmethacrylate was injected into the vertebral body of a 77-year-old man."
+    )
+    r = run(coder, text)
+    assert [(c.code, c.units) for c in r.cpt] == [("22510", 1)]
+    assert codes(r) == ["M48.54XA"]
+
+
+def test_a_compression_fracture_in_a_note_with_osteoporosis_or_insufficiency_is_not_nec(coder):
+    """A cause named anywhere in the note (osteoporosis elsewhere, 'pathologic insufficiency')
+    keeps the fracture from being a collapsed vertebra NEC."""
+    insufficiency = (
+        "PREOPERATIVE DIAGNOSES: Pathologic insufficiency. Fracture of the L2 vertebra.\n"
+        "PROCEDURE PERFORMED: L2 vertebroplasty in an 82-year-old woman under fluoroscopy."
+    )
+    assert "M48.56XA" not in codes(run(coder, insufficiency))
+    osteoporosis = (
+        "HISTORY: 79-year-old woman with severe osteoporosis on alendronate.\n"
+        "PROCEDURE: L1 vertebroplasty for a painful L1 compression fracture under fluoroscopy."
+    )
+    # (the osteoporotic fracture code needs osteoporosis in the fracture's own sentence: none here)
+    assert not [c for c in codes(run(coder, osteoporosis)) if c.startswith("M48.5")]

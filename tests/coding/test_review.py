@@ -114,6 +114,23 @@ def test_a_text_with_a_doi_is_a_publication(coder):
     assert r.review.route == "review"
 
 
+def test_vertebroplasty_beside_a_kyphoplasty_goes_to_a_coder_for_the_pair_edit(coder):
+    """The KB's edit table has no pair for 22510 and 22513 (companion-rules.yaml
+    review.vertebroplasty_with_kyphoplasty): whether the vertebroplasty needs 59 or XS is a
+    coder's check, so the note is not billed as is."""
+    text = (
+        "PROCEDURE PERFORMED: Balloon kyphoplasty at T8; vertebroplasty at T7 and T9.\n"
+        "TECHNIQUE: Under biplanar fluoroscopy a balloon was inflated in T8 and cement placed; "
+        "cement was then injected into T7 and T9 through bilateral needles in an 80-year-old woman "
+        "with osteoporosis and painful T7-T9 compression fractures."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units) for c in r.cpt] == [("22513", 1), ("22510", 1), ("22512", 1)]
+    finding = next(f for f in r.findings if f.rule == "review.vertebroplasty_with_kyphoplasty")
+    assert "22510" in finding.message and "22513" in finding.message
+    assert r.review.route == "review"
+
+
 def test_microwave_with_the_rf_code_is_a_contested_rule(coder):
     r = _code(coder, LIVER_MWA)
     assert [c.code for c in r.cpt] == ["47382", "76940"]

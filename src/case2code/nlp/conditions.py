@@ -534,21 +534,54 @@ def indications(ctx: NoteContext) -> list[ConditionFact]:
 
 def caused_fractures(ctx: NoteContext) -> list[ConditionFact]:
     """'osteoporosis and a painful acute L1 compression fracture': a fracture whose sentence
-    names its cause (lexicon `fracture_cause`) and no tumor is an indication of that cause."""
+    names its cause (lexicon `fracture_cause`) and no tumor is an indication of that cause. A
+    vertebral fracture in a note that names no cause and no tumor anywhere ('T11 compression
+    fracture with intractable pain') is the collapsed vertebra of properties.yaml
+    `uncaused_vertebral_fracture`, by its spinal region."""
     out = []
     for m in ctx.mentions:
         if m.get("fracture") is None or ctx.is_negated(m):
             continue
-        words = ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
+        sent = ctx.doc.sentence_of(m.tok_start)
+        words = ctx.sent_mentions(sent)
         cause = next((o for o in words if o.get("fracture_cause")), None)
         tumor = any(o.get("neoplasm") and not ctx.is_negated(o) for o in words)
-        if cause is None or tumor or any(o.get("indication") for o in words):
+        if tumor or any(o.get("indication") for o in words):
             continue
-        fact = _fact(ctx, m, "indication", detail=cause.get("fracture_cause"))
-        fact.organ = props().bone_organ
-        fact.evidence.append(Span(*ctx.span(cause)))
-        out.append(fact)
+        if cause is None:
+            fact = _uncaused_vertebral(ctx, m, sent)
+        else:
+            fact = _fact(ctx, m, "indication", detail=cause.get("fracture_cause"))
+            fact.evidence.append(Span(*ctx.span(cause)))
+        if fact is not None:
+            fact.organ = props().bone_organ
+            out.append(fact)
     return out
+
+
+def _uncaused_vertebral(ctx: NoteContext, m: Mention, sent: int) -> ConditionFact | None:
+    detail = props().uncaused_vertebral_fracture
+    levels = ctx.levels([sent])
+    if detail is None or not levels or ctx.once("fracture_cause_or_tumor", lambda: _any_cause(ctx)):
+        return None
+    return _fact(ctx, m, "indication", detail=detail, region=_region(ctx, sent, levels))
+
+
+def _any_cause(ctx: NoteContext) -> bool:
+    """The note names a tumor or a cause of fracture somewhere: a fracture it leaves uncaused in
+    one sentence may be that tumor's or that osteoporosis's, so it is not coded as NEC."""
+    bone = props().bone_organ
+    return any(
+        (
+            o.get("neoplasm")
+            or o.get("fracture_cause")
+            or o.get("fracture") == "pathological"
+            or o.get("fracture_cause_word")  # 'pathologic insufficiency' names a cause
+            or (o.get("indication") and o.get("organ") == bone)  # 'osteoporotic fracture'
+        )
+        and not ctx.is_negated(o)
+        for o in ctx.mentions
+    )
 
 
 def _laterality_in(ctx: NoteContext, sent: int) -> str | None:
