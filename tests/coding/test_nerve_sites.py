@@ -164,3 +164,24 @@ def test_a_bone_tumor_ablation_naming_the_nerves_it_spared_borrows_no_nerve_code
     r = _code(coder, FEMUR_TUMOR_NEAR_NERVES)
     assert _lines(r) == [("20982", 1, [])]
     assert [d.code for d in r.icd10] == ["C79.51", "C64.9", "G89.3"]
+
+
+SI_RF_AS_LEVELS = (
+    "PROCEDURE: Bilateral L5, S1, S2, and S3 radiofrequency ablation.\n"
+    "INDICATION: Sacroiliac joint pain.\n"
+    "CONSENT: Risks including infection, bleeding, nerve injuries and spinal cord injury were "
+    "discussed with the 58-year-old patient.\n"
+    "TECHNIQUE: Under fluoroscopy the L5 dorsal ramus and the S1, S2 and S3 lateral branches were "
+    "lesioned on both sides at 80 C for 90 seconds each.\n"
+    "Follow up at the Spine Clinic in two weeks."
+)
+
+
+def test_si_joint_rf_written_as_levels_is_64625_bilateral_not_a_bone_or_facet_code(coder):
+    """The procedure line names only levels; the note's nerves are the SI joint's lateral
+    branches with the L5 dorsal ramus (nerve site_from_note by nerve_site_priority), so 64625-50;
+    'spinal cord injury' in the risks and the 'Spine Clinic' name no vertebra (stop phrases)."""
+    r = coder.code(Note(SI_RF_AS_LEVELS, "si-levels", date(2025, 6, 2)))
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("64625", 1, ["50"])]
+    assert [d.code for d in r.icd10] == ["M53.3"]
+    assert not {"20982", "64628", "64635"} & {c.code for c in r.cpt}

@@ -812,7 +812,9 @@ def _note_site_side(ctx: NoteContext, organ: str | None, note_site: Mention | No
 def _note_site(ctx: NoteContext, organ: str | None) -> Mention | None:
     """The one site of the organ the note names, for a procedure that names none: a lesion is
     located once ("a mass in the right lower lobe") and treated as "the tumor" later. Two
-    different sites, or only imaged regions ("CT of the pelvis"), give nothing."""
+    different sites, or only imaged regions ("CT of the pelvis"), give nothing; nerves named
+    together take the one that decides the code (nerve_site_priority: the SI joint's lateral
+    branches with the L5 dorsal ramus are the SI joint's)."""
     if organ is None or not props().organ(organ).site_from_note:
         return None
     named = [
@@ -824,6 +826,10 @@ def _note_site(ctx: NoteContext, organ: str | None) -> Mention | None:
         and not ctx.is_negated(m)
         and not ctx.is_primary_usage(m)
     ]
+    sites = {m.get("site") for m in named}
+    if len(sites) > 1 and props().organ(organ).nerve:
+        first = next((s for s in props().nerve_site_priority if s in sites), None)
+        named = [m for m in named if m.get("site") == first]
     return named[0] if len({m.get("site") for m in named}) == 1 else None
 
 
