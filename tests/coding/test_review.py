@@ -131,6 +131,22 @@ def test_vertebroplasty_beside_a_kyphoplasty_goes_to_a_coder_for_the_pair_edit(c
     assert r.review.route == "review"
 
 
+def test_a_payer_policy_names_no_patient_even_when_a_criterion_says_the_patient(coder):
+    """'Policy Number:' and 'may be considered medically necessary' (review.yaml
+    coverage_document_markers) make the text a coverage policy: 'the patient has one kidney' is a
+    criterion, not a patient, so neither its procedures nor its conditions are coded."""
+    text = (
+        "Radiofrequency Ablation of Solid Tumors\n"
+        "Policy Number: MP-207\n"
+        "Radiofrequency ablation may be considered medically necessary for renal cell carcinoma "
+        "when the patient has one kidney or renal insufficiency, and for osteoid osteomas that "
+        "fail medical treatment."
+    )
+    r = _code(coder, text)
+    assert r.cpt == [] and r.icd10 == []
+    assert any(f.rule == "scope.no_encounter" for f in r.findings)
+
+
 def test_microwave_with_the_rf_code_is_a_contested_rule(coder):
     r = _code(coder, LIVER_MWA)
     assert [c.code for c in r.cpt] == ["47382", "76940"]

@@ -429,10 +429,16 @@ def names_a_patient(kb: KB, text: str) -> bool:
     policy = kb.review
     if not policy:
         return False
+    if _distinct_hits(kb, policy.coverage_document_markers, text) >= 2:
+        return False  # a payer's policy states criteria ('the patient has one kidney')
     if _first(kb, policy.patient_markers, text) is not None:
         return True
     weak = _first(kb, policy.weak_patient_markers, text) is not None
     return weak and _first(kb, policy.population_markers, text) is None
+
+
+def _distinct_hits(kb: KB, patterns: list[str], text: str) -> int:
+    return sum(_first(kb, [p], text) is not None for p in patterns)
 
 
 def self_account(kb: KB, text: str) -> Span | None:
@@ -473,7 +479,7 @@ def _prefilter(kb: KB) -> Prefilter:
         return Prefilter("route", [])
     every = [*policy.patient_markers, *policy.publication_markers, *policy.general_markers]
     every += [*policy.weak_patient_markers, *policy.population_markers]
-    every += policy.self_account_markers
+    every += [*policy.self_account_markers, *policy.coverage_document_markers]
     every += [*policy.specific_markers, *(c.pattern for c in policy.scope_cues)]
     every += [*policy.side_markers, *(p for ps in policy.subsite_markers.values() for p in ps)]
     return Prefilter("route", every)

@@ -581,6 +581,12 @@ class ReviewPolicy(Strict):
         description="Regular expressions for words of a population ('most women', 'many "
         "patients'): with them, weak_patient_markers do not name a patient.",
     )
+    coverage_document_markers: list[str] = Field(
+        default_factory=list,
+        description="Regular expressions for the words of a payer's coverage policy ('Policy "
+        "Number:', 'may be considered medically necessary'): two distinct ones make the text a "
+        "policy, whose 'the patient has one kidney' states a criterion, so it names no patient.",
+    )
     specific_markers: list[str] = Field(
         default_factory=list,
         description="Regular expressions for words that can make a diagnosis more specific (a "
