@@ -185,3 +185,22 @@ def test_si_joint_rf_written_as_levels_is_64625_bilateral_not_a_bone_or_facet_co
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("64625", 1, ["50"])]
     assert [d.code for d in r.icd10] == ["M53.3"]
     assert not {"20982", "64628", "64635"} & {c.code for c in r.cpt}
+
+
+INTERCOSTAL_NEURALGIA_NEAR_RIBS = (
+    "Ultrasound-guided radiofrequency ablation in a patient with intercostal neuralgia after "
+    "osteomyelitis of the anterior ends of the left 7th and 8th ribs.\n"
+    "A 56-year-old woman had severe pain over the left T7 and T8 dermatomes; intercostal nerve "
+    "blocks gave three weeks of relief, and radiofrequency ablation followed."
+)
+
+
+def test_rfa_for_intercostal_neuralgia_is_the_nerves_code_not_the_ribs(coder):
+    """'intercostal neuralgia' names the intercostal nerve treated and its diagnosis (lexicon
+    ind.intercostal_neuralgia, G58.0), so the ribs named beside it are no bone tumor target:
+    64620, never 20982."""
+    r = coder.code(Note(INTERCOSTAL_NEURALGIA_NEAR_RIBS, "icn", date(2025, 6, 2)))
+    # one unit: the sources read do not say how intercostal nerves are counted (a coder sets it)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("64620", 1, [])]
+    assert [d.code for d in r.icd10] == ["G58.0"]
+    assert [e.text for e in r.icd10[0].evidence][:1] == ["intercostal neuralgia"]
