@@ -95,7 +95,7 @@ HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the R
     "realtext/rte.jsonl": {"cpt_exact": 0.76, "icd10_set_exact": 0.68, "auto_share": 0.12},
     # rtf-012 is a patient's own post gold-coded as an encounter; four later batches' coders (rtj,
     # rtk) code such posts as no encounter, which review.yaml self_account_markers now follows
-    "realtext/rtf.jsonl": {"cpt_exact": 0.86, "icd10_set_exact": 0.68, "auto_share": 0.03},
+    "realtext/rtf.jsonl": {"cpt_exact": 0.86, "icd10_set_exact": 0.72, "auto_share": 0.06},
     "realtext/rtg.jsonl": {"cpt_exact": 0.86, "icd10_set_exact": 0.54, "auto_share": 0.09},
     "realtext/rth.jsonl": {"cpt_exact": 0.85, "icd10_set_exact": 0.66, "auto_share": 0.33},
     # rti's floors: after wip/cov5 (37244, 0673T, the historical RFA of rti-015) and wip/dx4
@@ -115,8 +115,9 @@ HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the R
     "realtext/rtm_second.jsonl": {"cpt_exact": 0.59, "icd10_set_exact": 0.36, "auto_share": 0.09},
     "realtext/rtn.jsonl": {"cpt_exact": 0.54, "icd10_set_exact": 0.37, "auto_share": 0.2},
     "realtext/rtn_second.jsonl": {"cpt_exact": 0.54, "icd10_set_exact": 0.33, "auto_share": 0.2},
-    # rto: scored blind on the session's final engine, nothing tuned for it (its blind figures)
-    "realtext/rto.jsonl": {"cpt_exact": 0.71, "icd10_set_exact": 0.71, "auto_share": 0.0},
+    # rto: scored blind on the session's final engine (CPT 0.71 / ICD 0.71), then two rules from
+    # its misses (a payer policy names no patient; intercostal neuralgia is the nerve's)
+    "realtext/rto.jsonl": {"cpt_exact": 0.71, "icd10_set_exact": 0.78, "auto_share": 0.07},
 }
 
 
