@@ -760,3 +760,26 @@ def test_thermachoice_after_the_hysteroscope_is_58353_and_essure_a_finding(coder
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("58353", 1, [])]
     assert any(f.rule == "scope.sterilization" for f in r.findings)
     assert "route.uncovered_procedure" in [x.rule for x in r.review.reasons]
+
+
+KYPHOPLASTY_RECORD = (
+    "PRE-OP DIAGNOSIS: Osteoporosis, pathologic fractures T12-L1.\n"
+    "PROCEDURE:\n"
+    "1. Balloon kyphoplasty at T12 and L1.\n"
+    "2. Bone biopsy (medically necessary).\n"
+    "ANESTHESIA: General\n"
+    "COMPLICATIONS: None\n"
+    "BLOOD LOSS: Minimal\n"
+    "INDICATIONS: A 75-year-old woman with osteoporotic compression fractures of T12 and L1 and "
+    "debilitating back pain despite bed rest and analgesics."
+)
+
+
+def test_medical_necessity_written_in_an_operative_record_requests_nothing(coder):
+    """'(medically necessary)' beside a biopsy is the surgeon documenting necessity: a note with a
+    complications section is the record of its session (properties.yaml record_sections), so the
+    kyphoplasties are done (22513 and +22515), and a 'pathologic fracture' of osteoporosis in a
+    note naming no neoplasm is no M84.5- (the fracture of neoplastic disease)."""
+    r = _code(coder, KYPHOPLASTY_RECORD)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("22513", 1, []), ("22515", 1, [])]
+    assert [d.code for d in r.icd10] == ["M80.08XA"]

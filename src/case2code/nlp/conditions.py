@@ -430,13 +430,19 @@ def _tumor_word(m: Mention) -> bool:
 
 
 def fractures(ctx: NoteContext) -> list[ConditionFact]:
+    """Pathological fractures due to a neoplasm (M84.5-): a 'pathologic fracture' in a note that
+    names no neoplasm at all (an osteoporotic one, 'pathologic fractures T12-L2' beside
+    osteoporosis) is not one."""
     out = []
     tumor_note = any(
         m.get("neoplasm") == "secondary" or m.get("histology") in props().marrow_histology
         for m in ctx.mentions
     )
+    any_neoplasm = any(m.get("neoplasm") and not ctx.is_negated(m) for m in ctx.mentions)
     for m in ctx.mentions:
         kind = m.get("fracture")
+        if not any_neoplasm:
+            continue
         if (
             kind is None
             or kind == "any"

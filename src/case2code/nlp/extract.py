@@ -187,7 +187,7 @@ def make_anchor(ctx: NoteContext, m: Mention) -> Anchor:
         assertion, rule = found.value, found.cue.rule.id
     else:
         assertion, rule = _unasserted(ctx, m, sent, section)
-    if assertion == "performed" and ctx.note_cue_spans["review_request"]:
+    if assertion == "performed" and ctx.is_review_request:
         # a utilization review documents no procedure: what it says was done is the history
         assertion, rule = "historical", "scope.review_request_history"
     anchor = Anchor(m, sent, section, assertion, rule)
@@ -249,7 +249,7 @@ def _unasserted(ctx: NoteContext, m: Mention, sent: int, section: str) -> tuple[
         return default, None
     if ctx.is_question(sent):
         return "hypothetical", "scope.question"  # 'Can RFA treat autonomous thyroid nodules?'
-    if ctx.note_cue_spans["review_request"]:
+    if ctx.is_review_request:
         return "planned", "scope.review_request"
     if sent == 0 and ctx.note_cue_spans["paper"]:
         return "mentioned", "scope.paper_title"

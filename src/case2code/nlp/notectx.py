@@ -173,6 +173,17 @@ class NoteContext:
         return patient + done > general
 
     @cached_property
+    def is_review_request(self) -> bool:
+        """Words of a utilization review ('medically necessary', 'prior authorization') in a note
+        that is no operative record: a note with a section only a record of a session has
+        (properties.yaml record_sections: complications, blood loss, specimens) documents that
+        session, whatever it says of medical necessity ('Bone biopsy (medically necessary)')."""
+        if not self.note_cue_spans["review_request"]:
+            return False
+        record = set(self.props.record_sections)
+        return not any(s.section in record for s in self.doc.sentences)
+
+    @cached_property
     def has_done_section(self) -> bool:
         """A section whose procedures are done by default (PROCEDURE, TECHNIQUE ...)."""
         done_sections = {s for s, d in section_rules().defaults.items() if d == "performed"}

@@ -308,6 +308,8 @@ class ReadingProperties(Strict):
     spelling_variants: dict[str, str] = {}
     precursor: PrecursorRule = PrecursorRule()  # blocks recounted beside their destruction
     nerve_site_priority: tuple[str, ...]
+    # sections only a record of a session has: with one, review words request nothing
+    record_sections: tuple[str, ...] = ()
     # indication of a vertebral fracture in a note naming no cause and no tumor (collapsed vertebra)
     uncaused_vertebral_fracture: str | None = None
     # indications that name an organ with no side of the body (a graft): the note's side is not it
