@@ -204,3 +204,16 @@ def test_rfa_for_intercostal_neuralgia_is_the_nerves_code_not_the_ribs(coder):
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("64620", 1, [])]
     assert [d.code for d in r.icd10] == ["G58.0"]
     assert [e.text for e in r.icd10[0].evidence][:1] == ["intercostal neuralgia"]
+
+
+def test_cryoablation_of_intercostal_nerves_for_post_thoracotomy_pain_is_g89_22(coder):
+    """Chronic post-thoracotomy pain syndrome is G89.22 (lexicon ind.post_thoracotomy_pain);
+    the intercostal nerves treated are 64620."""
+    text = (
+        "Image-guided cryoablation of the left T5 intercostal nerve for chronic post-thoracotomy "
+        "pain syndrome in a 61-year-old man, under CT guidance, two 8-minute freeze cycles."
+    )
+    r = coder.code(Note(text, "ptps", date(2025, 6, 2)))
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("64620", 1, [])]
+    assert [d.code for d in r.icd10] == ["G89.22"]
+    assert [e.text for e in r.icd10[0].evidence][:1] == ["chronic post-thoracotomy pain syndrome"]

@@ -22,6 +22,14 @@ PLACES = {
     "ablation tract",
     "post ablation",
 }
+# a pain named for an earlier operation (lexicon ind.post_thoracotomy_pain): that operation's
+# approach is no approach of today's procedure, so the longer words hide it on purpose
+NAMED_FOR_AN_OPERATION = {
+    "post thoracotomy pain",
+    "post thoracotomy pain syndrome",
+    "chronic post thoracotomy pain",
+    "chronic post thoracotomy pain syndrome",
+}
 
 
 def _merged() -> dict[tuple[str, ...], dict]:
@@ -38,7 +46,7 @@ def test_no_literal_hides_the_action_or_approach_of_a_literal_inside_it():
     merged = _merged()
     hidden = []
     for words, sets in merged.items():
-        if not sets or " ".join(words) in DEVICES | PLACES:
+        if not sets or " ".join(words) in DEVICES | PLACES | NAMED_FOR_AN_OPERATION:
             continue  # a stop entry shadows on purpose
         inner = {words[i:j] for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
         for part in inner - {words}:
