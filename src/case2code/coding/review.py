@@ -438,6 +438,7 @@ def names_a_patient(kb: KB, text: str) -> bool:
 
 
 def _distinct_hits(kb: KB, patterns: list[str], text: str) -> int:
+    """How many of the patterns match: a policy is told by several of its words, not one."""
     return sum(_first(kb, [p], text) is not None for p in patterns)
 
 

@@ -438,11 +438,10 @@ def fractures(ctx: NoteContext) -> list[ConditionFact]:
         m.get("neoplasm") == "secondary" or m.get("histology") in props().marrow_histology
         for m in ctx.mentions
     )
-    any_neoplasm = any(m.get("neoplasm") and not ctx.is_negated(m) for m in ctx.mentions)
+    if not any(m.get("neoplasm") and not ctx.is_negated(m) for m in ctx.mentions):
+        return out
     for m in ctx.mentions:
         kind = m.get("fracture")
-        if not any_neoplasm:
-            continue
         if (
             kind is None
             or kind == "any"
@@ -566,6 +565,8 @@ def caused_fractures(ctx: NoteContext) -> list[ConditionFact]:
 
 
 def _uncaused_vertebral(ctx: NoteContext, m: Mention, sent: int) -> ConditionFact | None:
+    """A fracture at spinal levels in a note with no tumor and no cause anywhere: a collapsed
+    vertebra NEC by the region of its levels (none for a fracture with no level named)."""
     detail = props().uncaused_vertebral_fracture
     levels = ctx.levels([sent])
     if detail is None or not levels or ctx.once("fracture_cause_or_tumor", lambda: _any_cause(ctx)):
