@@ -429,7 +429,7 @@ def names_a_patient(kb: KB, text: str) -> bool:
     policy = kb.review
     if not policy:
         return False
-    if _distinct_hits(kb, policy.coverage_document_markers, text) >= 2:
+    if len(_each_hit(kb, policy.coverage_document_markers, text)) >= 2:
         return False  # a payer's policy states criteria ('the patient has one kidney')
     if _first(kb, policy.patient_markers, text) is not None:
         return True
@@ -437,9 +437,11 @@ def names_a_patient(kb: KB, text: str) -> bool:
     return weak and _first(kb, policy.population_markers, text) is None
 
 
-def _distinct_hits(kb: KB, patterns: list[str], text: str) -> int:
-    """How many of the patterns match: a policy is told by several of its words, not one."""
-    return sum(_first(kb, [p], text) is not None for p in patterns)
+def _each_hit(kb: KB, patterns: list[str], text: str) -> list[re.Match]:
+    """The match of each pattern that matches: a policy or a patient's own account is told by
+    several distinct words of its kind, not by one."""
+    found = [_first(kb, [p], text) for p in patterns]
+    return [m for m in found if m is not None]
 
 
 def self_account(kb: KB, text: str) -> Span | None:
@@ -448,8 +450,7 @@ def self_account(kb: KB, text: str) -> Span | None:
     is coded from."""
     if not kb.review or not kb.review.self_account_markers:
         return None
-    found = [_first(kb, [m], text) for m in kb.review.self_account_markers]
-    hits = [m for m in found if m is not None]
+    hits = _each_hit(kb, kb.review.self_account_markers, text)
     if len(hits) < 2:
         return None
     first = min(hits, key=lambda m: m.start())

@@ -438,7 +438,7 @@ def fractures(ctx: NoteContext) -> list[ConditionFact]:
         m.get("neoplasm") == "secondary" or m.get("histology") in props().marrow_histology
         for m in ctx.mentions
     )
-    if not any(m.get("neoplasm") and not ctx.is_negated(m) for m in ctx.mentions):
+    if not _names_neoplasm(ctx):
         return out
     for m in ctx.mentions:
         kind = m.get("fracture")
@@ -574,14 +574,21 @@ def _uncaused_vertebral(ctx: NoteContext, m: Mention, sent: int) -> ConditionFac
     return _fact(ctx, m, "indication", detail=detail, region=_region(ctx, sent, levels))
 
 
+def _names_neoplasm(ctx: NoteContext) -> bool:
+    """The note names a neoplasm it does not deny, anywhere (read once per note)."""
+    return ctx.once(
+        "names_neoplasm",
+        lambda: any(m.get("neoplasm") and not ctx.is_negated(m) for m in ctx.mentions),
+    )
+
+
 def _any_cause(ctx: NoteContext) -> bool:
     """The note names a tumor or a cause of fracture somewhere: a fracture it leaves uncaused in
     one sentence may be that tumor's or that osteoporosis's, so it is not coded as NEC."""
     bone = props().bone_organ
-    return any(
+    return _names_neoplasm(ctx) or any(
         (
-            o.get("neoplasm")
-            or o.get("fracture_cause")
+            o.get("fracture_cause")
             or o.get("fracture") == "pathological"
             or o.get("fracture_cause_word")  # 'pathologic insufficiency' names a cause
             or (o.get("indication") and o.get("organ") == bone)  # 'osteoporotic fracture'

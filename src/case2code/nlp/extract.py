@@ -766,7 +766,7 @@ def build_procedure(
     site = _pick(anchors, "site")
     note_site = None if site else _note_site(ctx, organ)
     if props().organ(organ).nerve:  # SI-joint RFA also lesions the L5 dorsal ramus
-        site = next((s for s in props().nerve_site_priority if s in sites), site)
+        site = _deciding_nerve_site(sites) or site
     fact = ProcedureFact(
         action=head.attrs["action"],
         modality=_pick(anchors, "modality"),
@@ -828,9 +828,14 @@ def _note_site(ctx: NoteContext, organ: str | None) -> Mention | None:
     ]
     sites = {m.get("site") for m in named}
     if len(sites) > 1 and props().organ(organ).nerve:
-        first = next((s for s in props().nerve_site_priority if s in sites), None)
-        named = [m for m in named if m.get("site") == first]
+        named = [m for m in named if m.get("site") == _deciding_nerve_site(sites)]
     return named[0] if len({m.get("site") for m in named}) == 1 else None
+
+
+def _deciding_nerve_site(sites: set) -> str | None:
+    """Of nerve sites named together, the one that decides the code (properties
+    nerve_site_priority: SI-joint RFA also lesions the L5 dorsal ramus)."""
+    return next((s for s in props().nerve_site_priority if s in sites), None)
 
 
 def _region_of(levels: list[str]) -> str | None:

@@ -180,14 +180,18 @@ class NoteContext:
         session, whatever it says of medical necessity ('Bone biopsy (medically necessary)')."""
         if not self.note_cue_spans["review_request"]:
             return False
-        record = set(self.props.record_sections)
-        return not any(s.section in record for s in self.doc.sentences)
+        return not self.sections_named & set(self.props.record_sections)
 
     @cached_property
     def has_done_section(self) -> bool:
         """A section whose procedures are done by default (PROCEDURE, TECHNIQUE ...)."""
-        done_sections = {s for s, d in section_rules().defaults.items() if d == "performed"}
-        return any(s.section in done_sections for s in self.doc.sentences)
+        defaults = section_rules().defaults
+        return any(defaults.get(s) == "performed" for s in self.sections_named)
+
+    @cached_property
+    def sections_named(self) -> frozenset[str]:
+        """The sections the note's sentences fall in, read once for the note-level tests."""
+        return frozenset(s.section for s in self.doc.sentences)
 
     def side_field(self) -> str | None:
         """The side a report form's field names ('Laterality: Right'), when there is one."""
@@ -221,19 +225,24 @@ class NoteContext:
         }
         return sides.pop() if len(sides) == 1 and "bilateral" not in sides else None
 
+    def _place_after(self, side: Mention) -> Mention | None:
+        """The mention written right after a side word (at most one word between): the place
+        whose side it is ('left renal mass', 'left shoulder')."""
+        nxt = self._next_mention(side)
+        return nxt if nxt is not None and nxt.tok_start - side.tok_end <= 1 else None
+
     def _side_of(self, side: Mention, organ: str | None) -> bool:
         """A side word written just before a place of this organ ('left renal mass')."""
-        nxt = self._next_mention(side)
-        return nxt is not None and nxt.tok_start - side.tok_end <= 1 and nxt.get("organ") == organ
+        place = self._place_after(side)
+        return place is not None and place.get("organ") == organ
 
     def _side_of_other_organ(self, side: Mention, organ: str | None) -> bool:
         """A side word written just before a place of another organ is that place's side."""
-        nxt = self._next_mention(side)
+        place = self._place_after(side)
         return (
             side.get("organ") is None
-            and nxt is not None
-            and nxt.tok_start - side.tok_end <= 1
-            and nxt.get("organ") not in (None, organ)
+            and place is not None
+            and place.get("organ") not in (None, organ)
         )
 
     def stop_spans(self) -> list[tuple[int, int]]:
