@@ -17,6 +17,7 @@ from ..kb.loader import get_guidelines
 from ..kb.memo import per_kb
 from ..kb.schema import SidedCodes
 from ..model import ConditionFact, DxCode, Facts, Finding, ProcedureFact, Span
+from ..nlp.lexicon import props as _props
 from .neoplasm_codes import SiteCode, is_subsite, site_code, site_entry
 
 NEOPLASM_RULES = ("dx.secondary", "dx.primary", "dx.bone", "dx.myeloma")
@@ -117,7 +118,7 @@ def assign(
     _complications(plan, facts, target)
     _uncertain(plan, facts, target)
     if patient:
-        _finding(plan, conds, target)
+        _finding(plan, conds, target, facts)
     _pain_and_fractures(kb, plan, conds, facts, target)
     _indications(kb, plan, facts, target)
     _tobacco(plan, facts)
@@ -458,7 +459,7 @@ def _uncertain(plan: DxPlan, facts: Facts, target) -> None:
             )
 
 
-def _finding(plan: DxPlan, conds, target: ProcedureFact | None) -> None:
+def _finding(plan: DxPlan, conds, target: ProcedureFact | None, facts: Facts) -> None:
     """IV.D: the lesion a procedure treats or samples, with no diagnosis named for its organ
     (no neoplasm fact, no code from an earlier rule), is coded by its finding (R91.1, R91.8,
     N28.89 in guidelines.yaml finding.no_diagnosis). The reader may have missed the diagnosis,
@@ -466,9 +467,11 @@ def _finding(plan: DxPlan, conds, target: ProcedureFact | None) -> None:
     complication coded treats no lesion."""
     rule = _rule("finding.no_diagnosis")
     organ = target.organ if target is not None else None
-    if organ not in rule.codes or organ in plan.organs or _treats_complication(plan, target):
+    if organ is None or organ in plan.organs or _treats_complication(plan, target):
         return
     if any(c.kind == "neoplasm" and organ in (c.organ, c.site) for c in conds):
+        return
+    if _tumor_nos(plan, facts, target) or organ not in rule.codes:
         return
     several = target.laterality == "bilateral" or (target.count or 1) > 1
     code = (rule.codes.get(f"{organ}_multiple") if several else None) or rule.codes[organ]
@@ -478,6 +481,32 @@ def _finding(plan: DxPlan, conds, target: ProcedureFact | None) -> None:
     plan.gaps.append(
         Finding("warning", "diagnosis_support", message, [code], list(target.evidence), rule.id)
     )
+
+
+def _tumor_nos(plan: DxPlan, facts: Facts, target: ProcedureFact) -> bool:
+    """Tabular D49: a lesion the note only calls a tumor, never a mass, lesion or nodule, is a
+    tumor NOS, coded from the Neoplasm Table's unspecified-behavior column by its site and side;
+    the reader may have missed a histology, so a coder confirms it. In a note that names a
+    neoplasm anywhere (a myeloma's bone tumors) the tumor is that one's, not a tumor NOS."""
+    if facts.encounter.get("lesion_named") != "tumor" or not _props().organ(target.organ).tumor:
+        return False
+    if _has_neoplasm(plan) or any(c.kind == "neoplasm" for c in facts.conditions):
+        return False
+    rule = _rule("tumor.unspecified_behavior")
+    found = site_code(target.site, rule.params["column"], target.laterality)
+    found = found or site_code(target.organ, rule.params["column"], target.laterality)
+    if found is None or not found.codes:
+        return False
+    named = facts.encounter["lesion_named_evidence"]
+    words = [*target.evidence, *(Span(e["start"], e["end"], e["text"]) for e in named)]
+    for code in found.codes:
+        rationale = f"{rule.section}: {rule.summary} (Neoplasm Table: {found.term})"
+        plan.add(code, rationale, words, target.organ, rule.params["rank"], "dx.tumor_nos")
+        message = rule.params["review"].format(code=code)
+        plan.gaps.append(
+            Finding("warning", "diagnosis_support", message, [code], list(target.evidence), rule.id)
+        )
+    return True
 
 
 def _treats_complication(plan: DxPlan, target: ProcedureFact | None) -> bool:

@@ -44,8 +44,9 @@ def _encounter(ctx: NoteContext, text: str) -> dict:
     """What the note says of the whole encounter: a pain-control purpose (G89.3 first,
     I.C.6.b.5; not when local tumor control is named beside it), an inpatient stay closed by a
     discharge summary (II.H: uncertain diagnoses coded as if established), a study of several
-    patients (no one patient's encounter: nothing is coded for it), each with the words it
-    rests on."""
+    patients (no one patient's encounter: nothing is coded for it), a lesion only ever called a
+    tumor, never a mass, lesion or nodule (a tumor NOS: D49 when no histology is named), each
+    with the words it rests on."""
     spans = ctx.note_cue_spans
     out: dict = {}
     series = ctx.pattern_spans("several_patients")
@@ -57,6 +58,11 @@ def _encounter(ctx: NoteContext, text: str) -> dict:
         a, b = spans["pain_encounter"][0]
         out["purpose"] = "pain_management"
         out["evidence"] = [{"start": a, "end": b, "text": text[a:b]}]
+    tumor = ctx.pattern_spans("tumor_word")
+    if tumor and not ctx.pattern_spans("finding_word"):
+        a, b = tumor[0]
+        out["lesion_named"] = "tumor"
+        out["lesion_named_evidence"] = [{"start": a, "end": b, "text": text[a:b]}]
     if spans["inpatient_discharge"]:
         a, b = spans["inpatient_discharge"][0]
         out["stay"] = "inpatient"
