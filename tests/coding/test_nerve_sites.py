@@ -187,6 +187,26 @@ def test_si_joint_rf_written_as_levels_is_64625_bilateral_not_a_bone_or_facet_co
     assert not {"20982", "64628", "64635"} & {c.code for c in r.cpt}
 
 
+SI_THERMOCOAGULATION = (
+    "PROCEDURE:  Right sacral alar notch and sacroiliac joint/posterior rami radiofrequency "
+    "thermocoagulation.\n"
+    "INDICATION: Right sacroiliac joint pain.\n"
+    "DETAILS OF PROCEDURE:  Under fluoroscopy, the right sacral alar notch was identified. After "
+    "placement of a 20-gauge SMK needle into the notch, coagulation was carried out at 90 C for "
+    "90 seconds. The needle was then moved to the right sacroiliac joint and the S2 and S3 "
+    "posterior rami and the steps were repeated."
+)
+
+
+def test_radiofrequency_thermocoagulation_of_the_si_joint_nerves_is_64625_on_its_side(coder):
+    """'radiofrequency thermocoagulation' is an RF ablation (lexicon act.rfa); at the SI joint's
+    nerves it is 64625 with the side named, fluoroscopy included."""
+    r = coder.code(Note(SI_THERMOCOAGULATION, "si-thermo", date(2025, 6, 2)))
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("64625", 1, ["RT"])]
+    assert "thermocoagulation" in " ".join(s.text for s in r.cpt[0].evidence)
+    assert [d.code for d in r.icd10] == ["M53.3"]
+
+
 INTERCOSTAL_NEURALGIA_NEAR_RIBS = (
     "Ultrasound-guided radiofrequency ablation in a patient with intercostal neuralgia after "
     "osteomyelitis of the anterior ends of the left 7th and 8th ribs.\n"
