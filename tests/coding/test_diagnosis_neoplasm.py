@@ -566,3 +566,27 @@ def test_a_compression_fracture_in_a_note_with_osteoporosis_or_insufficiency_is_
     )
     # (the osteoporotic fracture code needs osteoporosis in the fracture's own sentence: none here)
     assert not [c for c in codes(run(coder, osteoporosis)) if c.startswith("M48.5")]
+
+
+ADRENOCORTICAL_RECURRENCE = (
+    "A 65-year-old patient with painful left adrenocortical cancer recurrence in the left "
+    "adrenalectomy bed. CT demonstrates a 4.5 cm mass in the left adrenalectomy bed, medial to the "
+    "spleen. RFA was performed in the prone position under CT guidance."
+)
+
+
+def test_an_adrenocortical_cancer_is_the_left_adrenal_cortex_from_the_table(coder):
+    """Lexicon hist.adrenocortical: the adrenal cortex subsite (Neoplasm Table: adrenal, cortex
+    C74.0-) with the side named; no percutaneous adrenal ablation code, so 60699."""
+    r = run(coder, ADRENOCORTICAL_RECURRENCE)
+    assert [c.code for c in r.cpt] == ["60699"]
+    assert codes(r)[0] == "C74.02"
+
+
+def test_a_benign_adrenal_tumor_named_beside_a_sided_cancer_keeps_no_side_of_it(coder):
+    """conditions.merge: a pheochromocytoma named with no side is not the left adrenocortical
+    cancer, so it borrows no side and does not swallow the cancer."""
+    text = "She also has a pheochromocytoma. " + ADRENOCORTICAL_RECURRENCE
+    got = codes(run(coder, text))
+    assert "C74.02" in got
+    assert "D35.02" not in got

@@ -624,21 +624,23 @@ def _region(ctx: NoteContext, sent: int, levels: list[str]) -> str | None:
 
 
 def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
-    """One fact per condition; a primary named with and without a side is one primary, but a
-    right and a left primary (a right RCC in the past, a left RCC now) stay two. A diagnosis
-    established replaces one only suspected ('suspected to be a renal cell carcinoma ...
-    histology showed an angiomyolipoma'): its histology and behavior are the fact's."""
-    sided = {(f.site, f.laterality) for f in facts if f.role == "primary" and f.laterality}
-    active = {
-        (f.site, f.laterality)
+    """One fact per condition; a primary named with and without a side is one primary (unless
+    one is benign and the other malignant: a pheochromocytoma is not the left adrenocortical
+    carcinoma named beside it), but a right and a left primary (a right RCC in the past, a left
+    RCC now) stay two. A diagnosis established replaces one only suspected ('suspected to be a
+    renal cell carcinoma ... histology showed an angiomyolipoma'): its histology and behavior
+    are the fact's."""
+    sided = {
+        (f.site, f.laterality, f.behavior, f.status)
         for f in facts
-        if f.role == "primary" and f.laterality and f.status == "active"
+        if f.role == "primary" and f.laterality
     }
     for f in facts:
         if f.role != "primary" or f.kind != "neoplasm" or f.laterality is not None:
             continue
-        sides = {lat for site, lat in sided if site == f.site}
-        live = {lat for site, lat in active if site == f.site}
+        same = [(lat, st) for site, lat, bh, st in sided if site == f.site and bh == f.behavior]
+        sides = {lat for lat, _ in same}
+        live = {lat for lat, st in same if st == "active"}
         if len(sides) == 1 or len(live) == 1:
             f.laterality = next(iter(sides if len(sides) == 1 else live))
     out: dict[tuple, ConditionFact] = {}
