@@ -466,3 +466,23 @@ def test_an_amputated_bone_sarcoma_with_metastases_in_both_lungs(coder):
     )
     result = run(coder, text)
     assert codes(result) == ["C78.01", "C78.02", "Z85.830"]
+
+
+VERTEBRAL_LESION_SUSPECTED = (
+    "A 56-year-old man presents with paresthesia in the left lower limb. He was successfully "
+    "treated for prostate carcinoma several years ago. As an incidental finding, a large "
+    "osteodense lesion was noted in the L4 vertebral body. Given the absence of this lesion on CT "
+    "scans 4 years previously, together with the patient's history, an osteoblastic malignant "
+    "lesion was suspected. Under fluoroscopy, a percutaneous biopsy of the lesion in the L4 "
+    "vertebral body was performed with an 11-gauge bone biopsy needle."
+)
+
+
+def test_a_lesion_only_suspected_malignant_in_a_treated_cancer_patient_is_no_metastasis(coder):
+    """IV.H: 'a malignant lesion was suspected' (context.possible.suspected_after) leaves the
+    vertebral lesion a finding by its bone (M89.8X8, other site: the vertebral column), not
+    C79.51; the prostate cancer 'successfully treated for' years
+    ago is its history, Z85.46 (I.C.2.d)."""
+    result = run(coder, VERTEBRAL_LESION_SUSPECTED)
+    assert [c.code for c in result.cpt] == ["20225", "77002"]
+    assert codes(result) == ["M89.8X8", "Z85.46"]

@@ -116,7 +116,7 @@ def assign(
     _neoplasms(kb, plan, conds, target, has_marrow)
     _transplant(plan, graft, facts)
     _complications(plan, facts, target)
-    _uncertain(plan, facts, target)
+    _uncertain(kb, plan, facts, target)
     if patient:
         _finding(plan, conds, target, facts)
     _pain_and_fractures(kb, plan, conds, facts, target)
@@ -438,7 +438,7 @@ def _marrow(kb, plan: DxPlan, c: ConditionFact) -> None:
     plan.add(rule.code, rule.rationale, c.evidence, c.organ, rank, f"dx.myeloma.{key}")
 
 
-def _uncertain(plan: DxPlan, facts: Facts, target) -> None:
+def _uncertain(kb, plan: DxPlan, facts: Facts, target) -> None:
     """IV.H: a suspected neoplasm is not coded outside an inpatient stay; its finding is."""
     rule = _rule("uncertain.outpatient")
     if _inpatient(facts):
@@ -447,7 +447,8 @@ def _uncertain(plan: DxPlan, facts: Facts, target) -> None:
         if c.kind != "neoplasm" or c.assertion not in rule.params["assertions"]:
             continue
         organ = c.organ or c.site
-        code = rule.codes.get(organ or "")
+        code = _bone_finding(kb, target) if organ == _bone_site_id() else None
+        code = code or rule.codes.get(organ or "")
         if code and not any(o == c.organ for o in plan.organs):
             plan.add(
                 code,
@@ -457,6 +458,14 @@ def _uncertain(plan: DxPlan, facts: Facts, target) -> None:
                 rule.params["rank"],
                 "dx.uncertain",
             )
+
+
+def _bone_finding(kb, target: ProcedureFact | None) -> str | None:
+    """The bone lesion's finding code by the bone today's procedure treats (M89.8X8 for a
+    vertebra), when the map gives that bone one."""
+    site = target.site if target is not None and target.organ == _bone_site_id() else None
+    bone = next((b for b in kb.maps.bone_sites if b.site == site), None)
+    return bone.finding if bone is not None else None
 
 
 def _finding(plan: DxPlan, conds, target: ProcedureFact | None, facts: Facts) -> None:

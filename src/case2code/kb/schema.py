@@ -319,11 +319,13 @@ class SecondarySite(Strict):
 
 class BoneSite(Strict):
     """A bone (femur, rib, L3 vertebra ...) mapped to its benign (D16) and pathological-fracture
-    (M84.5-, without the 7th character) codes, and its primary malignant (C40/C41) code."""
+    (M84.5-, without the 7th character) codes, its finding code and its primary malignant
+    (C40/C41) code."""
 
     site: str
     benign: SidedCodes | None = None
     fracture: SidedCodes
+    finding: str | None = None  # M89.8X-: a lesion of this bone with no diagnosis (IV.D, IV.H)
     primary: SidedCodes | None = None
     sources: list[str]
 

@@ -267,8 +267,15 @@ def _possible_metastasis(ctx: NoteContext) -> bool:
     """A lesion read as a metastasis because the note has a cancer, in a note that calls the
     metastasis only possible wherever it names one ('a new lytic lesion of the iliac bone,
     suspicious for metastasis' ... 'ablation of the iliac lesion'): the lesion is that
-    uncertain metastasis (IV.H), until a sentence calls it one outright."""
-    mets = [o for o in ctx.mentions if o.get("neoplasm") == "secondary"]
+    uncertain metastasis (IV.H), until a sentence calls it one outright. A bare 'malignant'
+    said of the lesion ('an osteoblastic malignant lesion was suspected') calls it one too; a
+    named cancer ('prostate carcinoma') is the primary, not the lesion."""
+    words = set(props().malignant_words)
+    mets = [
+        o
+        for o in ctx.mentions
+        if o.get("neoplasm") == "secondary" or ctx.span(o)[2].lower() in words
+    ]
     return bool(mets) and all(ctx.condition_assertion(o)[0] == "possible" for o in mets)
 
 

@@ -322,6 +322,7 @@ class ReadingProperties(Strict):
     origin_before: tuple[str, ...]  # 'from a renal primary': before an organ, names an origin
     origin_gap_words: tuple[str, ...] = ()  # 'from the HCC': words between origin word and organ
     origin_of: tuple[str, ...] = ()  # 'liver metastases of breast cancer': site, then origin
+    malignant_words: tuple[str, ...] = ()  # 'a malignant lesion was suspected'
     lesion_words: tuple[str, ...] = ()  # 'metastatic liver tumours': the lesions, metastases
     landmark_before: tuple[str, ...] = ()  # 'metastasis abutting the pleura': a landmark
     histology_family: dict[str, str] = {}  # specific histology -> the general word for it
