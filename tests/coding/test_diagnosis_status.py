@@ -486,3 +486,36 @@ def test_a_lesion_only_suspected_malignant_in_a_treated_cancer_patient_is_no_met
     result = run(coder, VERTEBRAL_LESION_SUSPECTED)
     assert [c.code for c in result.cpt] == ["20225", "77002"]
     assert codes(result) == ["M89.8X8", "Z85.46"]
+
+
+NODE_CONSULT = (
+    "The patient is a 51-year-old female referred to the thoracic surgery clinic for evaluation "
+    "of right supraclavicular lymphadenopathy.\n"
+    "On review of systems, the patient admits to hypertension and occasional heartburn. She "
+    "denies fevers, chills, weight loss, fatigue, diabetes mellitus, thyroid disease, night "
+    "sweats, DVT, anorexia, bone pain, headaches, seizures, angina, peripheral edema, "
+    "claudication, orthopnea, PND, coronary artery disease, rheumatoid arthritis, or cough.\n"
+    "PAST MEDICAL HISTORY:  Hypertension.\n"
+    "FAMILY HISTORY:  Mother with breast cancer.\n"
+    "ASSESSMENT/PLAN:  Right supraclavicular lymphadenopathy. A right supraclavicular lymph node "
+    "biopsy will be scheduled within the next several weeks."
+)
+
+
+def test_a_review_of_systems_denial_and_a_mothers_cancer_are_not_the_patients(coder):
+    """context.negated.denies governs the whole denied list (no E11.9, no I25.10);
+    context.negated.family reads 'Mother with breast cancer' as the family's (no C50). The visit
+    is for the nodes of one named region, localized enlarged lymph nodes R59.0, then the
+    hypertension she has; the biopsy is only scheduled."""
+    result = run(coder, NODE_CONSULT)
+    assert result.cpt == []
+    assert codes(result) == ["R59.0", "I10"]
+    assert "supraclavicular lymphadenopathy" in " ".join(evidence(result, "R59.0"))
+
+
+def test_lymphadenopathy_with_no_region_is_lymphadenopathy_nos(coder):
+    """Tabular R59.1 includes 'Lymphadenopathy NOS'; named beside a region the localized code
+    replaces it (yields_to)."""
+    text = NODE_CONSULT.replace("right supraclavicular lymphadenopathy", "lymphadenopathy")
+    text = text.replace("Right supraclavicular lymphadenopathy", "Lymphadenopathy")
+    assert codes(run(coder, text)) == ["R59.1", "I10"]
