@@ -100,6 +100,37 @@ def test_a_paper_titled_a_case_of_is_a_publication(coder):
     assert r.review.route == "review"
 
 
+def test_an_abstract_that_herein_reports_a_case_is_a_publication(coder):
+    """'We herein report the case' (publication_markers): the vertebroplasty before the
+    sacroplasty is the case's story, not one session, so a coder confirms what was done on the
+    date of service."""
+    text = (
+        "Abstract\n\n"
+        "We herein report the case of a 62-year-old female with L2 and L3 vertebral compression "
+        "fractures treated with vertebroplasty. Her symptoms did not improve and MRI showed a "
+        "sacral insufficiency fracture. Sacroplasty at S1 and S2 completely relieved her pain."
+    )
+    r = _code(coder, text)
+    reasons = [x for x in r.review.reasons if x.rule == "route.publication"]
+    assert [e.text for x in reasons for e in x.evidence] == ["We herein report"]
+    assert r.review.route == "review"
+
+
+def test_a_review_of_one_patients_request_is_a_patient_text_sent_to_a_coder(coder):
+    """'The patient's case presents with ...' (patient_markers) makes a payer's answer on a
+    requested ablation one patient's text: nothing was done, so no CPT line and no 'auto'."""
+    text = (
+        "Medical Necessity Assessment for Endovenous Ablation Therapy (CPT 36478 x2)\n"
+        "This request does NOT meet medical necessity criteria and should be DENIED. The "
+        "patient's case presents with documented varicose veins and reflux, but the small "
+        "saphenous vein measures 4.3 mm, below the 4.5 mm minimum for thermal ablation."
+    )
+    r = _code(coder, text)
+    assert r.cpt == []
+    assert r.review.route == "review"
+    assert any(x.rule == "route.no_procedure" for x in r.review.reasons)
+
+
 def test_a_text_with_a_doi_is_a_publication(coder):
     """A paper's identifier and 'Published online' (review.yaml publication_markers): its story
     of a procedure years ago is no encounter a claim rests on, so a coder confirms."""
