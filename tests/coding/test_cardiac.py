@@ -174,3 +174,21 @@ def test_two_arrhythmias_named_as_often_choose_no_code(coder):
     r = coder.code(Note(text=text, id="tie", date_of_service=date(2025, 3, 4)))
     assert r.cpt == []
     assert any(f.rule == "gap.no_code" for f in r.findings)
+
+
+AVNRT_STORY = (
+    "A 21-year-old woman had recurrent palpitations. After admission, she underwent "
+    "radiofrequency catheter ablation. During the operation, electrophysiological testing "
+    "confirmed atrioventricular nodal reentrant tachycardia (AVNRT) caused by dual pathways in the "
+    "atrioventricular node. Ablation was performed successfully, with post-procedure testing "
+    "confirming the absence of inducible tachycardia."
+)
+
+
+def test_a_sentence_ending_at_the_av_node_does_not_make_the_next_ablation_an_av_node_one():
+    """scanner: no phrase runs across a sentence ('... the atrioventricular node. Ablation was
+    performed' is no 'atrioventricular node ablation'), so the AVNRT treated chooses 93653."""
+    r = Coder().code(Note(AVNRT_STORY, "avnrt-story", date(2025, 6, 2)))
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("93653", 1, [])]
+    assert "93650" not in {c.code for c in r.cpt}
+    assert [d.code for d in r.icd10] == ["I47.19"]

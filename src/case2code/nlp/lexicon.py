@@ -129,7 +129,7 @@ class Lexicon:
         return self.merged[id(entries)]
 
     def scan(self, doc: Document, words: list[str]) -> Scan:
-        found = self.trie.scan(words)
+        found = self.trie.scan(words, frozenset(sent.tok_start for sent in doc.sentences[1:]))
         toks = doc.tokens
         merged = self.merged
         mentions = []

@@ -52,12 +52,16 @@ class Trie:
         if not any(p is payload for p in payloads):  # 'tumour' and 'tumor' of one entry
             payloads.append(payload)
 
-    def scan(self, words: list[str]) -> dict[Hashable, list[tuple[int, int, list]]]:
+    def scan(
+        self, words: list[str], breaks: frozenset[int] = frozenset()
+    ) -> dict[Hashable, list[tuple[int, int, list]]]:
         """Per table, the longest non-overlapping matches, left to right: (start, end, payloads).
 
         At each start the walk keeps, per table, the longest literal ending so far; a table
-        takes that match unless an earlier match of its own still covers the start. One loop,
-        locals bound once: this runs for every token of every note."""
+        takes that match unless an earlier match of its own still covers the start. No phrase
+        runs on past a sentence: `breaks` holds the tokens that open one ('... in the
+        atrioventricular node. Ablation was performed' is no 'atrioventricular node ablation').
+        One loop, locals bound once: this runs for every token of every note."""
         found: dict[Hashable, list[tuple[int, int, list]]] = {k: [] for k in self.kinds}
         free = dict.fromkeys(self.kinds, 0)  # per table, the first token not yet matched
         root, n = self.root, len(words)
@@ -65,7 +69,7 @@ class Trie:
             node = root.get(words[i])
             if node is None:
                 continue
-            if i + 1 >= n or words[i + 1] not in node:  # one word long: the common case
+            if i + 1 >= n or words[i + 1] not in node or i + 1 in breaks:  # one word long
                 for kind, payloads in node.get(END, NO_ENDS).items():
                     if i >= free[kind]:
                         found[kind].append((i, i + 1, payloads))
@@ -78,7 +82,7 @@ class Trie:
                 if ends:
                     for kind, payloads in ends.items():
                         best[kind] = (j, payloads)
-                if j >= n:
+                if j >= n or j in breaks:
                     break
                 node = node.get(words[j])
                 if node is None:
