@@ -519,3 +519,18 @@ def test_lymphadenopathy_with_no_region_is_lymphadenopathy_nos(coder):
     text = NODE_CONSULT.replace("right supraclavicular lymphadenopathy", "lymphadenopathy")
     text = text.replace("Right supraclavicular lymphadenopathy", "Lymphadenopathy")
     assert codes(run(coder, text)) == ["R59.1", "I10"]
+
+
+def test_a_lung_nodule_consistent_with_a_metastasis_is_the_nodule_outpatient(coder):
+    """IV.H lists 'consistent with' among the uncertain terms (context.possible.uncertain): the
+    lung metastasis is not coded, its solitary nodule is (R91.1), after the kidney cancer
+    ablated."""
+    text = (
+        "A 68-year-old man with biopsy-proven clear cell renal cell carcinoma of the right kidney, "
+        "2.8 cm. Chest CT shows a 6 mm right lower lobe nodule consistent with a metastasis.\n"
+        "Procedure: CT-guided percutaneous cryoablation of the right renal tumor with two "
+        "cryoprobes, two freeze-thaw cycles."
+    )
+    result = run(coder, text)
+    assert [(c.code, c.modifiers) for c in result.cpt] == [("50593", ["RT"]), ("77013", ["26"])]
+    assert codes(result) == ["C64.1", "R91.1"]
