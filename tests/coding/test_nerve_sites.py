@@ -237,3 +237,26 @@ def test_cryoablation_of_intercostal_nerves_for_post_thoracotomy_pain_is_g89_22(
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("64620", 1, [])]
     assert [d.code for d in r.icd10] == ["G89.22"]
     assert [e.text for e in r.icd10[0].evidence][:1] == ["chronic post-thoracotomy pain syndrome"]
+
+
+MORTON_RIGHT = (
+    "A 58-year-old woman with a painful Morton neuroma of the third interspace of the right foot. "
+    "Ultrasound-guided pulsed radiofrequency of the right third common digital nerve was "
+    "performed at 42 C for 420 seconds."
+)
+
+
+def test_pulsed_rf_of_a_mortons_neuroma_is_unlisted_with_the_plantar_nerve_lesion(coder):
+    """Pulsed RF is no destruction (64999, as for other nerves); Morton's neuroma is a lesion
+    of the plantar nerve by limb (neoplasm-maps plantar_nerve_lesion: G57.6-)."""
+    r = coder.code(Note(MORTON_RIGHT, "morton", date(2025, 6, 2)))
+    assert [(c.code, c.units) for c in r.cpt] == [("64999", 1)]
+    assert "64632" not in {c.code for c in r.cpt}
+    assert [d.code for d in r.icd10] == ["G57.61"]
+    both = MORTON_RIGHT.replace(
+        "a painful Morton neuroma of the third interspace of the right foot",
+        "Morton neuromas in both feet",
+    )
+    assert [d.code for d in coder.code(Note(both, "morton-2", date(2025, 6, 2))).icd10] == [
+        "G57.63"
+    ]
