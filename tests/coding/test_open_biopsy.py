@@ -1,0 +1,35 @@
+"""An open (surgical) biopsy is never a needle biopsy code, and a procedure the visit cancels is
+not coded: a consult that talks the patient out of an open lung biopsy has no CPT line."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from case2code.engine import Coder
+from case2code.model import Note
+
+CANCELLED_CONSULT = (
+    "CHART NOTE:  She is here to discuss possible open lung biopsy that she has actually "
+    "scheduled for tomorrow. Dr. X wanted her to have an open lung biopsy. She seemed comfortable "
+    "with simply monitoring this a little longer, and I called Dr. X about cancelling the "
+    "procedure."
+)
+OPEN_LUNG_BIOPSY = (
+    "OPERATION:  Open lung biopsy of the right lower lobe for interstitial lung disease in a "
+    "61-year-old man. A wedge of the right lower lobe was excised with a stapler."
+)
+
+
+def test_a_consult_cancelling_the_open_lung_biopsy_codes_no_procedure():
+    r = Coder().code(Note(CANCELLED_CONSULT, "consult", date(2025, 6, 2)))
+    assert r.cpt == []
+    assert r.facts.procedures[0].assertion == "negated"
+    assert "context.cancelled" in r.facts.procedures[0].rules
+
+
+def test_an_open_lung_biopsy_is_not_the_percutaneous_needle_code():
+    r = Coder().code(Note(OPEN_LUNG_BIOPSY, "olb", date(2025, 6, 2)))
+    assert not {"32405", "32408"} & {c.code for c in r.cpt}
+    assert r.facts.procedures[0].approach == "open"
+    assert any(f.rule == "gap.no_code" for f in r.findings)
+    assert r.review.route == "review"
