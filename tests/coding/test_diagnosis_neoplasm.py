@@ -590,3 +590,29 @@ def test_a_benign_adrenal_tumor_named_beside_a_sided_cancer_keeps_no_side_of_it(
     got = codes(run(coder, text))
     assert "C74.02" in got
     assert "D35.02" not in got
+
+
+TRACT_BLEED_ABSTRACT = (
+    "Few intervention options for immediate hemostasis after percutaneous ablation have been "
+    "described, with most involving embolization or surgery. A 78-year-old woman developed needle "
+    "tract bleeding immediately after percutaneous microwave ablation for colorectal liver "
+    "metastasis. The bleeding was successfully controlled using a reablation technique."
+)
+
+
+def test_a_colorectal_liver_metastasis_names_its_colon_primary_not_an_unknown_one(coder):
+    """notectx._origin_of_metastasis: 'colorectal' right before 'liver metastasis' is where the
+    metastasis came from (C18.9 beside C78.7, no C80.1); 'options ... with most involving
+    embolization' is no embolization done (context.hypothetical.conditional); the tract bleed
+    after the liver ablation is its complication (K91.840)."""
+    r = run(coder, TRACT_BLEED_ABSTRACT)
+    assert [(c.code, c.units) for c in r.cpt] == [("47382", 1)]
+    assert codes(r) == ["C78.7", "C18.9", "K91.840"]
+
+
+def test_liver_metastases_alone_name_where_they_are_not_where_they_came_from(coder):
+    text = (
+        "A 60-year-old man with liver metastases underwent percutaneous radiofrequency ablation "
+        "of a segment 6 liver metastasis."
+    )
+    assert codes(run(coder, text)) == ["C78.7", "C80.1"]

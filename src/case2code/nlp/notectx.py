@@ -394,6 +394,8 @@ class NoteContext:
         nxt = self._next_mention(m)
         if nxt and nxt.tok_start - m.tok_end <= 1 and nxt.get("neoplasm") == "malignant":
             return not self._metastatic_lesions(m, nxt)
+        if nxt is not None and self._origin_of_metastasis(m, nxt):
+            return True
         prev = self._prev_mention(m)
         if prev is not None and prev.get("laterality") and not prev.get("organ"):
             prev = self._prev_mention(prev)  # "carcinoma of the left breast"
@@ -403,6 +405,21 @@ class NoteContext:
             and prev.get("histology")
             and len(gap) <= 4
             and gap[:1] in (["of"], ["in"], ["arising"])
+        )
+
+    def _origin_of_metastasis(self, m: Mention, nxt: Mention) -> bool:
+        """'colorectal liver metastasis', 'colorectal metastases': a primary-site word that is no
+        metastasis site itself, written right before the metastasis (or its site and then the
+        metastasis word), names where it came from; 'liver metastases' names where it is."""
+        if m.get("secondary_site") or nxt.tok_start != m.tok_end:
+            return False
+        if nxt.get("neoplasm") == "secondary":
+            return True
+        after = self._next_mention(nxt) if nxt.get("secondary_site") else None
+        return bool(
+            after is not None
+            and after.tok_start == nxt.tok_end
+            and after.get("neoplasm") == "secondary"
         )
 
     def _metastatic_lesions(self, m: Mention, nxt: Mention) -> bool:
