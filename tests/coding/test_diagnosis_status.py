@@ -534,3 +534,18 @@ def test_a_lung_nodule_consistent_with_a_metastasis_is_the_nodule_outpatient(cod
     result = run(coder, text)
     assert [(c.code, c.modifiers) for c in result.cpt] == [("50593", ["RT"]), ("77013", ["26"])]
     assert codes(result) == ["C64.1", "R91.1"]
+
+
+def test_a_brothers_cancer_and_a_non_cigarette_smoker_add_nothing_to_the_kidney_cancer(coder):
+    """context.negated.family ('His brothers had prostate cancer') and lexicon
+    ind.tobacco_never ('a non-cigarette smoker' is no cigarette smoker): C64.2 alone."""
+    text = (
+        "A 66-year-old man with biopsy-proven renal cell carcinoma of the left kidney, 2.5 cm.\n"
+        "FAMILY HISTORY:  His brothers had prostate cancer.\n"
+        "SOCIAL HISTORY:  He is a non-cigarette smoker and non-ETOH user.\n"
+        "Procedure: CT-guided percutaneous cryoablation of the left renal tumor, two freeze-thaw "
+        "cycles."
+    )
+    result = run(coder, text)
+    assert [(c.code, c.modifiers) for c in result.cpt] == [("50593", ["LT"]), ("77013", ["26"])]
+    assert codes(result) == ["C64.2"]
