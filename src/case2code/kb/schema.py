@@ -14,7 +14,7 @@ the cold start in paired fresh processes); annotations written as types cost not
 from datetime import date
 from enum import Enum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from .memo import per_kb
 
@@ -468,8 +468,13 @@ class Guidelines(Strict):
     version: str
     rules: list[GuidelineRule]
 
+    _by_id: dict[str, GuidelineRule] | None = PrivateAttr(default=None)
+
     def rule(self, rule_id: str) -> GuidelineRule:
-        return next(r for r in self.rules if r.id == rule_id)
+        """By id, from a table built on first use: the diagnosis coder asks a dozen times a note."""
+        if self._by_id is None:
+            self._by_id = {r.id: r for r in self.rules}
+        return self._by_id[rule_id]
 
 
 class FactMatch(Strict):
