@@ -131,6 +131,41 @@ def test_a_review_of_one_patients_request_is_a_patient_text_sent_to_a_coder(code
     assert any(x.rule == "route.no_procedure" for x in r.review.reasons)
 
 
+def test_the_ideal_candidate_is_the_patient_with_names_no_patient(coder):
+    """'The ideal candidate for RFA is the patient with unresectable cancer' describes a kind of
+    patient (patient_markers skip 'is the patient with'): a newsletter article bills nothing."""
+    text = (
+        "If you ask a medical expert about the major benefits of radio frequency ablation, or "
+        "RFA, the answer will probably have to do with the procedure's minimally invasive "
+        "technique, and it's a procedure that works for patients not suited for an open "
+        "procedure. RFA was first performed in 1996 to destroy primary and metastatic liver "
+        "lesions. The ideal candidate for RFA is the patient with unresectable cancer tumors of "
+        "about five centimeters in size. RFA also can be applied to masses on nerves and in veins."
+    )
+    r = _code(coder, text)
+    assert r.cpt == []
+    assert any(x.rule == "route.no_patient" for x in r.review.reasons)
+
+
+def test_the_analysis_of_a_case_of_names_one_patient(coder):
+    """'Analysis of a case of OO in the proximal humerus treated with radiofrequency
+    thermo-ablation under CT guidance' is one patient's treatment (patient_markers): 20982 and
+    its benign bone tumor, with the paper sent to a coder."""
+    text = (
+        "Shoulder pain induced by cancellous epiphyseal osteoid osteoma\n"
+        "Osteoid osteoma is a benign neoplasm of bone. Aim of the study was to define imaging "
+        "characters of cancellous intra-articular osteoid osteoma and treatment. Analysis of a "
+        "case of osteoid osteoma in the proximal humerus treated with radiofrequency "
+        "thermo-ablation under CT guidance without complications. Inclusion criteria: English, "
+        "French, Italian language; guidelines, cohort prospective studies, retrospective "
+        "studies, reviews, case reports."
+    )
+    r = _code(coder, text)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("20982", 1, [])]
+    assert [d.code for d in r.icd10] == ["D16.00"]
+    assert r.review.route == "review"
+
+
 def test_a_text_with_a_doi_is_a_publication(coder):
     """A paper's identifier and 'Published online' (review.yaml publication_markers): its story
     of a procedure years ago is no encounter a claim rests on, so a coder confirms."""
