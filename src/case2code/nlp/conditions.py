@@ -269,7 +269,12 @@ def _possible_metastasis(ctx: NoteContext) -> bool:
     suspicious for metastasis' ... 'ablation of the iliac lesion'): the lesion is that
     uncertain metastasis (IV.H), until a sentence calls it one outright. A bare 'malignant'
     said of the lesion ('an osteoblastic malignant lesion was suspected') calls it one too; a
-    named cancer ('prostate carcinoma') is the primary, not the lesion."""
+    named cancer ('prostate carcinoma') is the primary, not the lesion. Read once per note: it
+    is asked per lesion, and a rescan per lesion made a long note's cost grow with its square."""
+    return ctx.once(_possible_metastasis, lambda: _every_malignant_word_doubted(ctx))
+
+
+def _every_malignant_word_doubted(ctx: NoteContext) -> bool:
     words = set(props().malignant_words)
     mets = [
         o
