@@ -196,7 +196,8 @@ def test_laser_ablation_of_pelvic_endometriosis_borrows_no_bone_code(coder):
     """'pelvic adhesions' and 'cervical biopsies' in a gynecologic operative note are the pelvic
     cavity and the uterine cervix (lexicon stop.pelvic_cavity, stop.cervix_uteri), not the pelvic
     bone or the cervical spine: no bone ablation, unlisted or biopsy code is borrowed, and the
-    laparoscopic procedures the KB does not cover are findings for the coder."""
+    laser ablation of endometriosis at operative laparoscopy is 58662 (pelvic-laparoscopy.yaml),
+    and the endometriosis the KB has no diagnosis map for sends the note to a coder."""
     text = (
         "Postoperative Diagnosis: Mild endometriosis, pelvic congestion syndrome, pelvic adhesive "
         "disease and cervical dysplasia.\n"
@@ -205,9 +206,9 @@ def test_laser_ablation_of_pelvic_endometriosis_borrows_no_bone_code(coder):
         "dysmenorrhea."
     )
     r = coder.code(Note(text=text, id="gyn", date_of_service=date(2025, 6, 2)))
-    assert r.cpt == []
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("58662", 1, [])]
     assert all(p.organ != "bone" for p in r.facts.procedures)
-    assert "route.uncovered_procedure" in _reasons(r)
+    assert "route.diagnosis_uncoded" in _reasons(r)  # no endometriosis (N80.-) map in the KB
 
 
 def test_lung_core_biopsy_is_32408_with_guidance_included(coder):
