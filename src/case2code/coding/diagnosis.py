@@ -123,6 +123,7 @@ def assign(
     _indications(kb, plan, facts, target)
     _tobacco(plan, facts)
     _receptor_status(plan, facts)
+    _hypertensive_heart(plan)
     out = DxList(_sequence(plan, target, facts))
     out.findings = plan.gaps
     return out
@@ -721,6 +722,29 @@ def _receptor_status(plan: DxPlan, facts: Facts) -> None:
         if code:
             plan.add(code, rule.summary, c.evidence, None, rule.params["rank"], "dx.receptor")
             return
+
+
+def _hypertensive_heart(plan: DxPlan) -> None:
+    """I.C.9.a.1: hypertension and heart failure coded together are hypertensive heart disease
+    with heart failure (the link is presumed), which takes the place of I10."""
+    rule = _rule("hypertension.heart_failure")
+    codes = [c.code for c in plan.codes]
+    at = codes.index(rule.codes["replaces"]) if rule.codes["replaces"] in codes else None
+    failure = str(rule.params["with_prefix"])
+    hf = next((i for i, c in enumerate(codes) if c.startswith(failure)), None)
+    if at is None or hf is None:
+        return
+    old, combined = plan.codes[at], rule.codes["combined"]
+    plan.codes[at] = DxCode(
+        combined,
+        icd10.describe(combined),
+        f"{rule.section}: {rule.summary}",
+        [*old.evidence, *plan.codes[hf].evidence],
+        old.rule,
+    )
+    if hf < at:  # the combination code first, the heart failure's type after it (I11.0 note)
+        for seq in (plan.codes, plan.organs, plan.rank):
+            seq[hf], seq[at] = seq[at], seq[hf]
 
 
 def _has_neoplasm(plan: DxPlan, organ: str | None = None) -> bool:
