@@ -616,3 +616,18 @@ def test_liver_metastases_alone_name_where_they_are_not_where_they_came_from(cod
         "of a segment 6 liver metastasis."
     )
     assert codes(run(coder, text)) == ["C78.7", "C80.1"]
+
+
+def test_a_fracture_named_among_possible_complications_is_no_fracture_of_the_patient(coder):
+    """context.hypothetical.risks_listed: 'Other possible complications include ... fracture'
+    is a risk talked about, so the sacral metastasis ablated carries no M84.5- code."""
+    text = (
+        "A 62-year-old man with rectal cancer and a painful metastasis to the sacrum was consented "
+        "for CT-guided percutaneous cryoablation. Other possible complications include "
+        "postprocedural pain, postablation syndrome and, in the case of intraosseous lesions, "
+        "fracture. Two cryoprobes were placed in the sacral metastasis and two freeze-thaw cycles "
+        "were performed."
+    )
+    r = run(coder, text)
+    assert [(c.code, c.units) for c in r.cpt] == [("20983", 1)]
+    assert codes(r) == ["C79.51", "C20", "G89.3"]
