@@ -1,8 +1,10 @@
 """Coverage helper cov7: procedures with codes of their own that notes otherwise read as a
 look-alike. Sacroplasty (0200T one side, 0201T both sides; never a vertebroplasty code),
 transrectal HIFU of prostate cancer (55880 from 2021, not cryoablation 55873), transcervical
-radiofrequency ablation of fibroids (58580 from 2024, not endometrial ablation 58353/58563) and
-cyanoacrylate vein closure (36482, +36483; not the thermal closures 36475/36478). Each note is
+radiofrequency ablation of fibroids (58580 from 2024, not endometrial ablation 58353/58563),
+cyanoacrylate vein closure (36482, +36483; not the thermal closures 36475/36478), needle biopsy of
+an adrenal mass (49180, its guidance reported apart) and breast biopsy by its imaging (19081-19086,
+the imaging included) or with none (19100). Each note is
 written for this file in clinical style; the codes are asserted with their units and modifiers,
 and the look-alike is asserted absent."""
 
@@ -100,6 +102,46 @@ NOTES = {
         " access the left small saphenous vein was treated the same way. Both veins closed on"
         " duplex."
     ),
+    "adrenal_biopsy": (
+        "PROCEDURE: CT-guided percutaneous core needle biopsy of a left adrenal mass.\n"
+        "HISTORY: 66-year-old man with non-small cell lung cancer and a new 3.2 cm left "
+        "adrenal mass.\n"
+        "TECHNIQUE: Under CT guidance, a 17-gauge coaxial needle was advanced into the left "
+        "adrenal mass via a posterior approach. Four 18-gauge core samples were obtained and "
+        "sent for pathology. No complications."
+    ),
+    "breast_stereotactic": (
+        "PROCEDURE: Stereotactic-guided core needle biopsy of the left breast.\n"
+        "INDICATION: 61-year-old woman with a new cluster of suspicious calcifications in the"
+        " upper outer quadrant of the left breast, BI-RADS 4.\n"
+        "TECHNIQUE: Prone stereotactic table. After local anesthesia a 9-gauge vacuum-"
+        "assisted device was advanced to the calcifications and six cores were obtained. A "
+        "clip was placed. Specimen radiograph confirmed calcifications."
+    ),
+    "breast_us_two": (
+        "PROCEDURE: Ultrasound-guided core needle biopsy of two masses of the right breast.\n"
+        "INDICATION: 49-year-old woman with two solid masses in the right breast, one at 10 "
+        "o'clock and one at 2 o'clock, BI-RADS 4.\n"
+        "TECHNIQUE: Under ultrasound guidance a 14-gauge core needle obtained four cores from"
+        " the 10 o'clock mass, and then four cores from the 2 o'clock mass. Clips were placed"
+        " in each."
+    ),
+    "breast_mr": (
+        "PROCEDURE: MRI-guided vacuum-assisted biopsy of the left breast.\n"
+        "INDICATION: 55-year-old woman with a 9 mm enhancing mass in the left breast seen "
+        "only on MRI.\n"
+        "TECHNIQUE: Prone in the magnet with the left breast in the grid. Under MRI guidance "
+        "a 9-gauge vacuum-assisted device obtained twelve samples from the enhancing mass. A "
+        "clip was placed and its position confirmed on MRI."
+    ),
+    "breast_palpable": (
+        "PROCEDURE: Core needle biopsy of a palpable right breast mass.\n"
+        "HISTORY: 39-year-old woman with a firm 3 cm palpable mass in the upper outer "
+        "quadrant of the right breast.\n"
+        "TECHNIQUE: The mass was fixed between two fingers. After local anesthesia a 14-gauge"
+        " core needle was passed into the palpable mass and four cores were obtained without "
+        "imaging. Pressure was held. No complications."
+    ),
 }
 
 
@@ -181,3 +223,34 @@ def test_a_second_vein_of_the_same_leg_closed_with_adhesive_takes_36483(coder):
     r = _code(coder, "venaseal_two_veins")
     assert lines(r) == [("36482", 1, ["LT"]), ("36483", 1, ["LT"])]
     assert not _codes(r) & {"36475", "36476", "36478", "36479"}
+
+
+def test_an_adrenal_mass_core_biopsy_is_49180_with_its_ct_guidance_reported(coder):
+    r = _code(coder, "adrenal_biopsy")
+    assert lines(r) == [("49180", 1, []), ("77012", 1, ["26"])]
+    assert not _codes(r) & {"50200", "60699", "10009"}
+
+
+def test_a_stereotactic_breast_biopsy_is_19081_with_the_side(coder):
+    r = _code(coder, "breast_stereotactic")
+    assert lines(r) == [("19081", 1, ["LT"])]
+    assert not _codes(r) & {"19100", "19083", "77002"}
+
+
+def test_two_breast_masses_under_ultrasound_are_19083_and_the_add_on_19084(coder):
+    r = _code(coder, "breast_us_two")
+    assert lines(r) == [("19083", 1, ["RT"]), ("19084", 1, [])]
+    assert ("76942", "bundle.guidance.19083") in not_reported(r)
+    assert "19100" not in _codes(r)
+
+
+def test_an_mri_guided_breast_biopsy_is_19085_its_guidance_included(coder):
+    r = _code(coder, "breast_mr")
+    assert lines(r) == [("19085", 1, ["LT"])]
+    assert not _codes(r) & {"77021", "19083", "19100"}
+
+
+def test_a_palpable_breast_mass_cored_with_no_imaging_is_19100(coder):
+    r = _code(coder, "breast_palpable")
+    assert lines(r) == [("19100", 1, ["RT"])]
+    assert not _codes(r) & {"19081", "19083", "19085"}
