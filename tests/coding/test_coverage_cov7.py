@@ -4,7 +4,9 @@ transrectal HIFU of prostate cancer (55880 from 2021, not cryoablation 55873), t
 radiofrequency ablation of fibroids (58580 from 2024, not endometrial ablation 58353/58563),
 cyanoacrylate vein closure (36482, +36483; not the thermal closures 36475/36478), needle biopsy of
 an adrenal mass (49180, its guidance reported apart) and breast biopsy by its imaging (19081-19086,
-the imaging included) or with none (19100). Each note is
+the imaging included) or with none (19100), needle or open biopsy of a superficial lymph node
+(38505, 38500) and ethanol ablation of a thyroid cyst (60300 with its ultrasound guidance, not the
+unlisted 60699). Each note is
 written for this file in clinical style; the codes are asserted with their units and modifiers,
 and the look-alike is asserted absent."""
 
@@ -142,6 +144,37 @@ NOTES = {
         " core needle was passed into the palpable mass and four cores were obtained without "
         "imaging. Pressure was held. No complications."
     ),
+    "node_needle_palpation": (
+        "PROCEDURE: Needle biopsy of a left supraclavicular lymph node.\n"
+        "HISTORY: 55-year-old man with a palpable 2 cm left supraclavicular lymph node.\n"
+        "TECHNIQUE: The palpable node was localized by palpation. After local anesthesia an "
+        "18-gauge core needle obtained three cores from the node. No imaging was used. No "
+        "complications."
+    ),
+    "node_needle_ultrasound": (
+        "PROCEDURE: Ultrasound-guided core needle biopsy of a left axillary lymph node.\n"
+        "HISTORY: 51-year-old woman with an enlarged 2.2 cm left axillary lymph node with "
+        "loss of the fatty hilum on ultrasound.\n"
+        "TECHNIQUE: Under ultrasound guidance an 18-gauge core needle obtained three cores "
+        "from the left axillary node. No complications."
+    ),
+    "node_excisional": (
+        "PROCEDURE: Excisional biopsy of a right inguinal lymph node.\n"
+        "INDICATION: 44-year-old man with a persistent 2.5 cm right inguinal lymph node and "
+        "night sweats; suspected lymphoma.\n"
+        "DESCRIPTION: Under local anesthesia with sedation a 3 cm groin incision was made "
+        "over the palpable node. The node was dissected free from the subcutaneous fat and "
+        "excised intact and sent fresh to pathology. The wound was closed in layers."
+    ),
+    "thyroid_cyst_ethanol": (
+        "PROCEDURE: Ultrasound-guided aspiration and ethanol ablation of a right thyroid "
+        "cyst.\n"
+        "INDICATION: 47-year-old woman with a recurrent 3.5 cm predominantly cystic right "
+        "thyroid nodule, benign cytology twice, with neck pressure.\n"
+        "TECHNIQUE: Under ultrasound guidance an 18-gauge needle was placed into the cyst and"
+        " 12 mL of fluid was aspirated. Then 6 mL of 99% ethanol was injected into the cyst "
+        "and left for two minutes, then aspirated. No complications."
+    ),
 }
 
 
@@ -254,3 +287,28 @@ def test_a_palpable_breast_mass_cored_with_no_imaging_is_19100(coder):
     r = _code(coder, "breast_palpable")
     assert lines(r) == [("19100", 1, ["RT"])]
     assert not _codes(r) & {"19081", "19083", "19085"}
+
+
+def test_a_needle_biopsy_of_a_palpable_neck_node_is_38505(coder):
+    r = _code(coder, "node_needle_palpation")
+    assert lines(r) == [("38505", 1, [])]
+    assert not _codes(r) & {"38500", "38999", "10021"}
+
+
+def test_an_ultrasound_guided_axillary_node_core_is_38505_with_76942(coder):
+    r = _code(coder, "node_needle_ultrasound")
+    assert lines(r) == [("38505", 1, []), ("76942", 1, ["26"])]
+    assert not _codes(r) & {"19083", "38500", "10005"}
+
+
+def test_an_excisional_biopsy_of_a_groin_node_is_38500_not_the_needle_code(coder):
+    r = _code(coder, "node_excisional")
+    assert lines(r) == [("38500", 1, [])]
+    assert "38505" not in _codes(r)
+
+
+def test_ethanol_ablation_of_a_thyroid_cyst_is_60300_with_ultrasound_not_60699(coder):
+    r = _code(coder, "thyroid_cyst_ethanol")
+    assert lines(r) == [("60300", 1, []), ("76942", 1, ["26"])]
+    assert not _codes(r) & {"60699", "60660", "10005"}
+    assert [d.code for d in r.icd10] == ["E04.1"]
