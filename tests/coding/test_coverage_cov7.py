@@ -1,14 +1,14 @@
 """Coverage helper cov7: procedures with codes of their own that notes otherwise read as a
-look-alike. Sacroplasty (0200T one side, 0201T both sides; never a vertebroplasty code),
-transrectal HIFU of prostate cancer (55880 from 2021, not cryoablation 55873), transcervical
-radiofrequency ablation of fibroids (58580 from 2024, not endometrial ablation 58353/58563),
-cyanoacrylate vein closure (36482, +36483; not the thermal closures 36475/36478), needle biopsy of
-an adrenal mass (49180, its guidance reported apart) and breast biopsy by its imaging (19081-19086,
-the imaging included) or with none (19100), needle or open biopsy of a superficial lymph node
-(38505, 38500) and ethanol ablation of a thyroid cyst (60300 with its ultrasound guidance, not the
-unlisted 60699). Each note is
-written for this file in clinical style; the codes are asserted with their units and modifiers,
-and the look-alike is asserted absent."""
+look-alike or leave uncoded. Sacroplasty (0200T one side, 0201T both sides; never a vertebroplasty
+code), transrectal HIFU of prostate cancer (55880 from 2021, not cryoablation 55873),
+transcervical radiofrequency ablation of fibroids (58580 from 2024, not endometrial ablation
+58353/58563), cyanoacrylate vein closure (36482, +36483; not the thermal closures 36475/36478),
+needle biopsy of an adrenal mass (49180, its guidance reported apart), breast biopsy by its
+imaging (19081-19086, the imaging included) or with none (19100), needle or open biopsy of a
+superficial lymph node (38505, 38500), open biopsy of a deep cervical or deep axillary node
+(38510, 38525) and ethanol ablation of a thyroid cyst (60300 with its ultrasound guidance, not
+the unlisted 60699). Each note is written for this file in clinical style; the codes are
+asserted with their units and modifiers, and the look-alike is asserted absent."""
 
 from __future__ import annotations
 
@@ -175,6 +175,23 @@ NOTES = {
         " 12 mL of fluid was aspirated. Then 6 mL of 99% ethanol was injected into the cyst "
         "and left for two minutes, then aspirated. No complications."
     ),
+    "node_deep_cervical": (
+        "PROCEDURE: Excisional biopsy of a left deep cervical lymph node.\n"
+        "INDICATION: 58-year-old man with a 2 cm left deep cervical lymph node along the "
+        "internal jugular vein after a nondiagnostic core biopsy; suspected lymphoma.\n"
+        "DESCRIPTION: Under general anesthesia a transverse left neck incision was made, the "
+        "platysma was divided and the sternocleidomastoid retracted. The node was dissected "
+        "off the internal jugular vein, excised intact and sent fresh. The wound was closed "
+        "in layers."
+    ),
+    "node_deep_axillary": (
+        "PROCEDURE: Excisional biopsy of a right central axillary lymph node.\n"
+        "INDICATION: 62-year-old woman with an enlarging 2.8 cm right central axillary lymph "
+        "node on CT, no breast lesion.\n"
+        "DESCRIPTION: Under general anesthesia an incision was made in the right axilla, the "
+        "clavipectoral fascia opened and the central axillary node dissected free and excised"
+        " whole. Hemostasis; closure in layers."
+    ),
 }
 
 
@@ -312,3 +329,15 @@ def test_ethanol_ablation_of_a_thyroid_cyst_is_60300_with_ultrasound_not_60699(c
     assert lines(r) == [("60300", 1, []), ("76942", 1, ["26"])]
     assert not _codes(r) & {"60699", "60660", "10005"}
     assert [d.code for d in r.icd10] == ["E04.1"]
+
+
+def test_an_open_biopsy_of_a_node_named_deep_cervical_is_38510(coder):
+    r = _code(coder, "node_deep_cervical")
+    assert lines(r) == [("38510", 1, [])]
+    assert not _codes(r) & {"38500", "38505", "38525"}
+
+
+def test_an_open_biopsy_of_a_central_axillary_node_is_38525(coder):
+    r = _code(coder, "node_deep_axillary")
+    assert lines(r) == [("38525", 1, [])]
+    assert not _codes(r) & {"38500", "38505", "38510"}
