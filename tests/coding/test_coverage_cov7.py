@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from line_helpers import DATE_OF_SERVICE, lines, not_reported
+from line_helpers import DATE_OF_SERVICE, lines, not_reported, reasons
 
 from case2code.engine import Coder
 from case2code.model import Note
@@ -47,6 +47,13 @@ NOTES = {
         "TECHNIQUE: Prone. Through a left posterior approach an 11-gauge cannula was placed "
         "into the left sacral ala. A balloon was inflated to create a cavity, then 5 mL of "
         "PMMA was injected under fluoroscopy. No leakage. No complications."
+    ),
+    "sacroplasty_sides_unread": (
+        "PROCEDURE: Sacroplasty.\n"
+        "HISTORY: 84-year-old woman with osteoporosis and sacral insufficiency fractures of both "
+        "sacral alae.\n"
+        "TECHNIQUE: Under fluoroscopy one 11-gauge needle was placed in the right sacral ala and "
+        "one in the left sacral ala, and PMMA was injected on each side."
     ),
     "hifu": (
         "PROCEDURE: Transrectal high-intensity focused ultrasound (HIFU) ablation of the "
@@ -211,9 +218,9 @@ def _codes(result) -> set[str]:
 VERTEBRAL = {"22510", "22511", "22512", "22513", "22514", "22515", "27299"}
 
 
-def test_a_one_sided_sacroplasty_is_0200T_with_its_ct_guidance_included(coder):
+def test_a_one_sided_sacroplasty_is_0200T_with_its_side_and_its_ct_guidance_included(coder):
     r = _code(coder, "sacroplasty_right")
-    assert lines(r) == [("0200T", 1, [])]
+    assert lines(r) == [("0200T", 1, ["RT"])]
     assert not _codes(r) & VERTEBRAL
     assert ("77012", "bundle.guidance.0200T") in not_reported(r)
 
@@ -226,8 +233,16 @@ def test_a_sacroplasty_of_both_sides_is_one_unit_of_0201T_never_0200T_with_50(co
 
 def test_a_balloon_cavity_in_the_sacrum_is_still_sacroplasty_not_kyphoplasty(coder):
     r = _code(coder, "sacroplasty_balloon")
-    assert lines(r) == [("0200T", 1, [])]
+    assert lines(r) == [("0200T", 1, ["LT"])]
     assert not _codes(r) & VERTEBRAL
+
+
+def test_a_sacroplasty_whose_side_is_not_read_goes_to_a_coder(coder):
+    """Both alae injected, no 'bilateral sacroplasty' words: the reader keeps no side, so 0200T
+    carries no side modifier and the missing side (perhaps both, 0201T) routes to review."""
+    r = _code(coder, "sacroplasty_sides_unread")
+    assert lines(r) == [("0200T", 1, [])]
+    assert "route.documentation_gap" in reasons(r)
 
 
 def test_transrectal_hifu_of_prostate_cancer_is_55880_not_cryoablation(coder):
