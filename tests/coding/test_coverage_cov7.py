@@ -263,7 +263,8 @@ def test_sonata_fibroid_ablation_is_58580_not_endometrial_ablation(coder):
     r = _code(coder, "sonata")
     assert lines(r) == [("58580", 1, [])]
     assert not _codes(r) & {"58353", "58563"}
-    assert "D25.9" in {d.code for d in r.icd10}
+    # each fibroid by its layer (intramural D25.1, submucous D25.0), not the unspecified D25.9
+    assert {d.code for d in r.icd10} == {"N92.0", "D25.1", "D25.0"}
 
 
 def test_fibroid_ablation_has_no_code_before_2024(coder):
