@@ -6,9 +6,9 @@ transcervical radiofrequency ablation of fibroids (58580 from 2024, not endometr
 needle biopsy of an adrenal mass (49180, its guidance reported apart), breast biopsy by its
 imaging (19081-19086, the imaging included) or with none (19100), needle or open biopsy of a
 superficial lymph node (38505, 38500), open biopsy of a deep cervical or deep axillary node
-(38510, 38525) and ethanol ablation of a thyroid cyst (60300 with its ultrasound guidance, not
-the unlisted 60699). Each note is written for this file in clinical style; the codes are
-asserted with their units and modifiers, and the look-alike is asserted absent."""
+(38510, 38525) and aspiration or ethanol ablation of a thyroid cyst (60300 with its ultrasound
+guidance, not the unlisted 60699). Each note is written for this file in clinical style; the
+codes are asserted with their units and modifiers, and the look-alike is asserted absent."""
 
 from __future__ import annotations
 
@@ -199,6 +199,20 @@ NOTES = {
         "clavipectoral fascia opened and the central axillary node dissected free and excised"
         " whole. Hemostasis; closure in layers."
     ),
+    "thyroid_cyst_aspiration": (
+        "PROCEDURE: Ultrasound-guided aspiration of a left thyroid cyst.\n"
+        "INDICATION: 36-year-old woman with a 4 cm tender left thyroid cyst that enlarged "
+        "over two weeks; prior cytology benign.\n"
+        "TECHNIQUE: Under ultrasound guidance a 20-gauge needle was placed into the cyst and "
+        "the cyst was aspirated to completion, 18 mL of brown fluid, sent for cytology. No "
+        "complications."
+    ),
+    "thyroid_cyst_aspiration_and_ethanol": (
+        "PROCEDURE: Thyroid cyst aspiration and ethanol ablation.\n"
+        "INDICATION: Recurrent 3 cm right thyroid cyst after two simple aspirations.\n"
+        "TECHNIQUE: Under ultrasound guidance the cyst was aspirated (10 mL), then 5 mL of "
+        "ethanol was injected and withdrawn after 10 minutes."
+    ),
 }
 
 
@@ -357,3 +371,15 @@ def test_an_open_biopsy_of_a_central_axillary_node_is_38525(coder):
     r = _code(coder, "node_deep_axillary")
     assert lines(r) == [("38525", 1, [])]
     assert not _codes(r) & {"38500", "38505", "38510"}
+
+
+def test_a_thyroid_cyst_only_aspirated_is_60300_not_an_fna(coder):
+    r = _code(coder, "thyroid_cyst_aspiration")
+    assert lines(r) == [("60300", 1, []), ("76942", 1, ["26"])]
+    assert not _codes(r) & {"10005", "10021", "60699"}
+
+
+def test_aspiration_then_ethanol_in_one_cyst_is_one_unit_of_60300(coder):
+    r = _code(coder, "thyroid_cyst_aspiration_and_ethanol")
+    assert lines(r) == [("60300", 1, []), ("76942", 1, ["26"])]
+    assert "60699" not in _codes(r)
