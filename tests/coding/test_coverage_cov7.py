@@ -333,6 +333,7 @@ def test_an_mri_guided_breast_biopsy_is_19085_its_guidance_included(coder):
 def test_a_palpable_breast_mass_cored_with_no_imaging_is_19100(coder):
     r = _code(coder, "breast_palpable")
     assert lines(r) == [("19100", 1, ["RT"])]
+    assert "route.contested_rule" in reasons(r)  # a coder confirms no imaging was used
     assert not _codes(r) & {"19081", "19083", "19085"}
 
 
