@@ -90,8 +90,8 @@ def test_corpus_accuracy_does_not_regress(report, metric):
 
 
 HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the READMEs
-    "holdout.jsonl": {"cpt_exact": 0.98, "icd10_set_exact": 1.0},
-    "holdout2.jsonl": {"cpt_exact": 0.98, "icd10_set_exact": 0.96},
+    "holdout.jsonl": {"cpt_exact": 1.0, "icd10_set_exact": 1.0},
+    "holdout2.jsonl": {"cpt_exact": 1.0, "icd10_set_exact": 0.96},
     # real published wording (realtext/README.md), measured 2026-12-03 after the reader rules of
     # issue 7 (wip/reader2) and the diagnosis rules of issue 8 (wip/dx2): the merged figures;
     # ICD-10-CM of rta, rtb, rtd and rtf raised after the third diagnosis round (wip/dx3).
@@ -101,15 +101,15 @@ HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the R
     # and rti's ICD-10-CM raised after the complications and sites of wip/dx4; ICD-10-CM of rta,
     # rte, rth, rti, rtj, rtj_second, rtk and rtl raised after the diagnosis classes of wip/dx5
     "realtext/rta.jsonl": {"cpt_exact": 0.82, "icd10_set_exact": 0.73, "auto_share": 0.06},
-    "realtext/rtb.jsonl": {"cpt_exact": 0.84, "icd10_set_exact": 0.78, "auto_share": 0.12},
+    "realtext/rtb.jsonl": {"cpt_exact": 0.84, "icd10_set_exact": 0.84, "auto_share": 0.12},
     "realtext/rtc.jsonl": {"cpt_exact": 0.89, "icd10_set_exact": 0.85, "auto_share": 0.29},
     "realtext/rtd.jsonl": {"cpt_exact": 0.92, "icd10_set_exact": 0.94, "auto_share": 0.31},
     "realtext/rte.jsonl": {"cpt_exact": 0.76, "icd10_set_exact": 0.68, "auto_share": 0.12},
     # rtf-012 is a patient's own post gold-coded as an encounter; four later batches' coders (rtj,
     # rtk) code such posts as no encounter, which review.yaml self_account_markers now follows
     "realtext/rtf.jsonl": {"cpt_exact": 0.86, "icd10_set_exact": 0.72, "auto_share": 0.06},
-    "realtext/rtg.jsonl": {"cpt_exact": 0.86, "icd10_set_exact": 0.54, "auto_share": 0.09},
-    "realtext/rth.jsonl": {"cpt_exact": 0.85, "icd10_set_exact": 0.66, "auto_share": 0.33},
+    "realtext/rtg.jsonl": {"cpt_exact": 0.86, "icd10_set_exact": 0.59, "auto_share": 0.09},
+    "realtext/rth.jsonl": {"cpt_exact": 0.85, "icd10_set_exact": 0.71, "auto_share": 0.33},
     # rti's floors: after wip/cov5 (37244, 0673T, the historical RFA of rti-015) and wip/dx4
     "realtext/rti.jsonl": {"cpt_exact": 0.8, "icd10_set_exact": 0.73, "auto_share": 0.13},
     # the session's three new blind batches, after the fixes their blind runs showed (their blind
@@ -125,21 +125,21 @@ HELD_OUT_FLOORS = {  # measured after the fixes their failures showed; see the R
     # wip/dx5 and wip/cov6)
     "realtext/rtm.jsonl": {"cpt_exact": 0.59, "icd10_set_exact": 0.4, "auto_share": 0.09},
     "realtext/rtm_second.jsonl": {"cpt_exact": 0.59, "icd10_set_exact": 0.4, "auto_share": 0.09},
-    "realtext/rtn.jsonl": {"cpt_exact": 0.58, "icd10_set_exact": 0.41, "auto_share": 0.2},
-    "realtext/rtn_second.jsonl": {"cpt_exact": 0.58, "icd10_set_exact": 0.37, "auto_share": 0.2},
+    "realtext/rtn.jsonl": {"cpt_exact": 0.58, "icd10_set_exact": 0.5, "auto_share": 0.2},
+    "realtext/rtn_second.jsonl": {"cpt_exact": 0.58, "icd10_set_exact": 0.41, "auto_share": 0.2},
     # rto: scored blind on the session's final engine (CPT 0.71 / ICD 0.71), then two rules from
     # its misses (a payer policy names no patient; intercostal neuralgia is the nerve's)
     "realtext/rto.jsonl": {"cpt_exact": 0.71, "icd10_set_exact": 0.78, "auto_share": 0.07},
-    # rtp: scored blind on the session's final engine, nothing tuned for it (its blind figures)
-    "realtext/rtp.jsonl": {"cpt_exact": 0.41, "icd10_set_exact": 0.29, "auto_share": 0.0},
-    # rtq: scored blind first (CPT 0.20, ICD-10-CM 0.27, auto 1 of 15, wrong); floors as tuned
-    "realtext/rtq.jsonl": {"cpt_exact": 0.20, "icd10_set_exact": 0.46, "auto_share": 0.0},
+    # rtp: scored blind (CPT 0.41 / ICD 0.29), floors raised to the late session's end figures
+    "realtext/rtp.jsonl": {"cpt_exact": 0.7, "icd10_set_exact": 0.47, "auto_share": 0.0},
+    # rtq: scored blind first (CPT 0.20, ICD-10-CM 0.27, auto 1 of 15, wrong); floors at the end
+    "realtext/rtq.jsonl": {"cpt_exact": 0.53, "icd10_set_exact": 0.53, "auto_share": 0.06},
     # rtr: scored blind first (CPT 0.59, ICD-10-CM 0.47, auto 7 of 17 with 3 wrong); after the
     # publication and patient markers its three auto-wrong notes go to a coder
-    "realtext/rtr.jsonl": {"cpt_exact": 0.58, "icd10_set_exact": 0.47, "auto_share": 0.23},
-    "realtext/rtr_second.jsonl": {"cpt_exact": 0.76, "icd10_set_exact": 0.47, "auto_share": 0.23},
-    # rts: scored blind first (CPT 0.14, ICD-10-CM 0.43, auto 1 of 14, right)
-    "realtext/rts.jsonl": {"cpt_exact": 0.14, "icd10_set_exact": 0.42, "auto_share": 0.07},
+    "realtext/rtr.jsonl": {"cpt_exact": 0.82, "icd10_set_exact": 0.52, "auto_share": 0.23},
+    "realtext/rtr_second.jsonl": {"cpt_exact": 0.82, "icd10_set_exact": 0.52, "auto_share": 0.23},
+    # rts: scored blind first (CPT 0.14, ICD-10-CM 0.43, auto 1 of 14, right); floors at the end
+    "realtext/rts.jsonl": {"cpt_exact": 0.28, "icd10_set_exact": 0.42, "auto_share": 0.07},
 }
 
 
