@@ -13,8 +13,9 @@ the cold start in paired fresh processes); annotations written as types cost not
 
 from datetime import date
 from enum import Enum
+from functools import cached_property
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field
 
 from .memo import per_kb
 
@@ -468,13 +469,14 @@ class Guidelines(Strict):
     version: str
     rules: list[GuidelineRule]
 
-    _by_id: dict[str, GuidelineRule] | None = PrivateAttr(default=None)
+    @cached_property
+    def by_id(self) -> dict[str, GuidelineRule]:
+        """The rules by id, built on first use: the diagnosis coder asks two dozen times a note
+        (a pydantic private attribute would cost a __getattr__ call per ask)."""
+        return {r.id: r for r in self.rules}
 
     def rule(self, rule_id: str) -> GuidelineRule:
-        """By id, from a table built on first use: the diagnosis coder asks a dozen times a note."""
-        if self._by_id is None:
-            self._by_id = {r.id: r for r in self.rules}
-        return self._by_id[rule_id]
+        return self.by_id[rule_id]
 
 
 class FactMatch(Strict):
