@@ -556,8 +556,8 @@ def test_a_denied_personal_history_of_cancer_is_no_history_code(coder):
     longest literal), so 'history of' inside it dates nothing and no C50/Z85.3 is coded."""
     text = (
         "HISTORY:  30-year-old female with a soft tissue lump palpated in the upper right "
-        "shoulder. The patient has a family history of breast cancer within her mother at age 58. Patient "
-        "denies personal history of breast cancer.\n"
+        "shoulder. The patient has a family history of breast cancer within her mother at age "
+        "58. Patient denies personal history of breast cancer.\n"
         "Ultrasound of the right shoulder shows an ovoid 0.5 cm mass that may represent a lipoma."
     )
     assert codes(run(coder, text)) == []
