@@ -33,3 +33,19 @@ def test_an_open_lung_biopsy_is_not_the_percutaneous_needle_code():
     assert r.facts.procedures[0].approach == "open"
     assert any(f.rule == "gap.no_code" for f in r.findings)
     assert r.review.route == "review"
+
+
+def test_an_excisional_breast_biopsy_is_not_the_needle_core_code_without_imaging():
+    """19100 is a percutaneous needle core biopsy (breast.yaml select approach): a
+    needle-localized excisional biopsy is open surgery the KB does not code, so it is a finding
+    for a coder, never 19100."""
+    text = (
+        "PROCEDURE:  Left breast needle-localized excisional biopsy.\n"
+        "A 48-year-old woman with a nonpalpable left breast density. After wire localization in "
+        "radiology, a curvilinear incision was made and the breast tissue around the wire was "
+        "excised and sent for specimen radiography."
+    )
+    r = Coder().code(Note(text, "breast-exc", date(2025, 6, 2)))
+    assert "19100" not in {c.code for c in r.cpt}
+    assert r.cpt == []
+    assert any(x.rule == "route.uncovered_procedure" for x in r.review.reasons)
