@@ -49,3 +49,19 @@ def test_an_excisional_breast_biopsy_is_not_the_needle_core_code_without_imaging
     assert "19100" not in {c.code for c in r.cpt}
     assert r.cpt == []
     assert any(x.rule == "route.uncovered_procedure" for x in r.review.reasons)
+
+
+def test_a_specimen_removed_from_breast_names_no_breast_primary():
+    """notectx.names_origin: 'from' names where a metastasis came from only in a sentence of a
+    tumor; 'The breast specimen was then removed from breast' is a place, so a localized
+    excision of a breast density codes no breast cancer."""
+    text = (
+        "PREOPERATIVE DIAGNOSIS:  Left breast mass.\n"
+        "HISTORY:  A 51-year-old woman with a density in the left breast at 4 o'clock on routine "
+        "mammography underwent needle localization and was taken to the operating room.\n"
+        "PROCEDURE:  A core of breast tissue of approximately 2 cm surrounding the hook of the "
+        "needle localization wire was excised. The breast specimen was then removed from breast, "
+        "and silk sutures were used to mark the specimen."
+    )
+    r = Coder().code(Note(text, "breast-origin", date(2025, 6, 2)))
+    assert r.icd10 == []

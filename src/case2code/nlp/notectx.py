@@ -353,7 +353,8 @@ class NoteContext:
 
     def names_origin(self, m: Mention) -> bool:
         """'consistent with a breast primary', 'from a renal primary', 'a metastasis from the
-        HCC to the shoulder blade': the origin, not a site."""
+        HCC to the shoulder blade': the origin, not a site (after 'from', only in a sentence of
+        a tumor)."""
         after = self.words[m.tok_end : m.tok_end + 1]
         before = self.words[max(m.tok_start - 3, 0) : m.tok_start]
         while m.get("histology") and before and before[-1] in self.props.origin_gap_words:
@@ -361,13 +362,17 @@ class NoteContext:
             # a landmark ('1.2 cm from the descending colon')
         nxt = self.doc.tokens[m.tok_end].start if m.tok_end < len(self.doc.tokens) else m.end
         joined = not self.doc.text[m.end : nxt].strip()  # "liver, primary unknown" is not
-        return (
-            joined
-            and bool(after)
-            and after[0] in self.props.origin_after
-            or bool(before)
-            and before[-1] in self.props.origin_before
-        )
+        if joined and after and after[0] in self.props.origin_after:
+            return True
+        return bool(before) and before[-1] in self.props.origin_before and self._told_as_origin(m)
+
+    def _told_as_origin(self, m: Mention) -> bool:
+        """'from' names an origin when what follows it is a tumor or its sentence speaks of a
+        metastasis; 'the specimen was removed from breast' names a place."""
+        if m.get("histology") or m.get("neoplasm"):
+            return True
+        sent = self.sent_mentions(self.doc.sentence_of(m.tok_start))
+        return any(o.get("neoplasm") in ("secondary", "malignant") for o in sent)
 
     def is_origin(self, m: Mention) -> bool:
         """'fracture from metastatic hepatocellular carcinoma': a histology named as where a
