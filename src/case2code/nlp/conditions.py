@@ -446,12 +446,12 @@ def fractures(ctx: NoteContext) -> list[ConditionFact]:
     names no neoplasm at all (an osteoporotic one, 'pathologic fractures T12-L2' beside
     osteoporosis) is not one."""
     out = []
+    if not _names_neoplasm(ctx):
+        return out
     tumor_note = any(
         m.get("neoplasm") == "secondary" or m.get("histology") in props().marrow_histology
         for m in ctx.mentions
     )
-    if not _names_neoplasm(ctx):
-        return out
     for m in ctx.mentions:
         kind = m.get("fracture")
         if (
