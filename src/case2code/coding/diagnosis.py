@@ -465,8 +465,16 @@ def _bone_finding(kb, target: ProcedureFact | None) -> str | None:
     """The bone lesion's finding code by the bone today's procedure treats (M89.8X8 for a
     vertebra), when the map gives that bone one."""
     site = target.site if target is not None and target.organ == _bone_site_id() else None
-    bone = next((b for b in kb.maps.bone_sites if b.site == site), None)
+    bone = _bone_entry(kb, site)
     return bone.finding if bone is not None else None
+
+
+def _bone_entry(kb, site: str | None):
+    """A bone's entry in neoplasm-maps.yaml bone_sites, or the unspecified bone's."""
+    entries = kb.maps.bone_sites
+    return next((b for b in entries if b.site == site), None) or next(
+        (b for b in entries if b.site == "unspecified"), None
+    )
 
 
 def _finding(plan: DxPlan, conds, target: ProcedureFact | None, facts: Facts) -> None:
@@ -569,9 +577,7 @@ def _fractures(kb, plan: DxPlan, conds, target: ProcedureFact | None) -> None:
         if c.kind != "pathological_fracture":
             continue
         site, side = _fracture_bone(rule, c, target)
-        bone = next((b for b in kb.maps.bone_sites if b.site == site), None) or next(
-            (b for b in kb.maps.bone_sites if b.site == "unspecified"), None
-        )
+        bone = _bone_entry(kb, site)
         if bone:
             code = sided(bone.fracture, side) + rule.params["seventh"]
             plan.add(code, rule.summary, c.evidence, c.organ, rule.params["rank"], "dx.fracture")
