@@ -19,6 +19,7 @@ def test_a_sacral_core_needle_biopsy_is_the_deep_bone_code_with_fluoroscopy():
     r = Coder().code(Note(SACRAL_BIOPSY, "sacral-bx", date(2025, 6, 2)))
     lines = [(c.code, c.units, c.modifiers) for c in r.cpt]
     assert lines == [("20225", 1, []), ("77002", 1, ["26"])]
+    assert [e.text for e in r.cpt[1].evidence] == ["fluoroscopic guidance", "biopsies"]
     assert "20220" not in {c.code for c in r.cpt}
     assert any(f.rule == "advisory.biopsy-sacrum-depth" for f in r.findings)
     assert r.review.route == "review"

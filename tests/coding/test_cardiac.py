@@ -190,5 +190,6 @@ def test_a_sentence_ending_at_the_av_node_does_not_make_the_next_ablation_an_av_
     performed' is no 'atrioventricular node ablation'), so the AVNRT treated chooses 93653."""
     r = Coder().code(Note(AVNRT_STORY, "avnrt-story", date(2025, 6, 2)))
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("93653", 1, [])]
+    assert [e.text for e in r.cpt[0].evidence] == ["radiofrequency catheter ablation", "Ablation"]
     assert "93650" not in {c.code for c in r.cpt}
     assert [d.code for d in r.icd10] == ["I47.19"]

@@ -29,6 +29,7 @@ def test_a_consult_cancelling_the_open_lung_biopsy_codes_no_procedure():
 
 def test_an_open_lung_biopsy_is_not_the_percutaneous_needle_code():
     r = Coder().code(Note(OPEN_LUNG_BIOPSY, "olb", date(2025, 6, 2)))
+    assert r.cpt == []
     assert not {"32405", "32408"} & {c.code for c in r.cpt}
     assert r.facts.procedures[0].approach == "open"
     assert any(f.rule == "gap.no_code" for f in r.findings)

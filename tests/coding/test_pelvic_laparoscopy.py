@@ -23,5 +23,6 @@ LAPAROSCOPY = (
 def test_laparoscopic_ablation_of_endometriosis_is_58662_once():
     r = Coder().code(Note(LAPAROSCOPY, "endo", date(2025, 6, 2)))
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("58662", 1, [])]
+    assert [e.text for e in r.cpt[0].evidence] == ["ablation", "ablated"]
     assert not {"20999", "47371", "58353", "58563", "49320"} & {c.code for c in r.cpt}
     assert r.facts.procedures[0].organ == "peritoneum"

@@ -24,6 +24,7 @@ CT_RENAL_BIOPSY = (
 def test_ct_guided_renal_mass_biopsy_is_50200_on_its_side_with_the_mass_as_finding():
     r = Coder().code(Note(CT_RENAL_BIOPSY, "renal-bx", date(2025, 6, 2)))
     assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("50200", 1, ["LT"])]
+    assert [e.text for e in r.cpt[0].evidence] == ["LEFT", "NEEDLE BIOPSY", "core biopsies"]
     assert [d.code for d in r.icd10] == ["N28.89"]
     advisory = [f for f in r.findings if f.rule == "advisory.renal-biopsy-guidance-contested"]
     assert advisory and advisory[0].kind == "review"
