@@ -55,7 +55,8 @@ def test_an_excisional_breast_biopsy_is_not_the_needle_core_code_without_imaging
 def test_a_specimen_removed_from_breast_names_no_breast_primary():
     """notectx.names_origin: 'from' names where a metastasis came from only in a sentence of a
     tumor; 'The breast specimen was then removed from breast' is a place, so a localized
-    excision of a breast density codes no breast cancer."""
+    excision of a breast density codes no breast cancer: the left breast mass at 4 o'clock is
+    the lower-outer-quadrant lump, N63.23."""
     text = (
         "PREOPERATIVE DIAGNOSIS:  Left breast mass.\n"
         "HISTORY:  A 51-year-old woman with a density in the left breast at 4 o'clock on routine "
@@ -65,4 +66,4 @@ def test_a_specimen_removed_from_breast_names_no_breast_primary():
         "and silk sutures were used to mark the specimen."
     )
     r = Coder().code(Note(text, "breast-origin", date(2025, 6, 2)))
-    assert r.icd10 == []
+    assert [d.code for d in r.icd10] == ["N63.23"]

@@ -20,7 +20,7 @@ from ..model import ConditionFact, DxCode, Facts, Finding, ProcedureFact, Span
 from ..nlp.lexicon import props as _props
 from .neoplasm_codes import SiteCode, is_subsite, site_code, site_entry
 
-NEOPLASM_RULES = ("dx.secondary", "dx.primary", "dx.bone", "dx.myeloma")
+NEOPLASM_RULES = ("dx.secondary", "dx.primary", "dx.bone", "dx.myeloma", "dx.fibroadenoma")
 COMPLICATION = "complication.postprocedural"  # guidelines.yaml rule id
 BONE = "bone"  # the reader's organ value for the skeleton (vocabulary.yaml organ), not a site
 

@@ -138,10 +138,14 @@ def primaries(ctx: NoteContext) -> list[ConditionFact]:
             fact.histology = hist.get("histology") if hist else None
         fact.histology = _refined(ctx, m, fact.histology)
         fact.subtype = _subsite(ctx, m, site)
+        clock = None if fact.subtype else _clock_part(ctx, m, site, fact.laterality)
+        if clock is not None:
+            fact.subtype = clock[0]
+            fact.evidence.append(Span(*ctx.span(clock[1])))
         part = None if fact.subtype else _part_in_note(ctx, site)
         if part is not None:
-            fact.subtype = part.get("primary_site")
-            fact.evidence.append(Span(*ctx.span(part)))
+            fact.subtype = part[0]
+            fact.evidence.append(Span(*ctx.span(part[1])))
         lobe_organs = props().organ(site).lobe_organs
         if lobe_organs:
             lobe = _near(ctx, m, "site", window=3)
@@ -189,18 +193,45 @@ def _subsite(ctx: NoteContext, m: Mention, site: str) -> str | None:
     return sub if sub and sub.startswith(prefixes) else None
 
 
-def _part_in_note(ctx: NoteContext, site: str) -> Mention | None:
+def _clock_part(
+    ctx: NoteContext, m: Mention, site: str, side: str | None
+) -> tuple[str, Mention] | None:
+    """'a lesion at the 7 o'clock position of the left breast (inferomedial)': a clock position
+    is a part of the organ only with its side (properties.yaml clock_quadrants). The one beside
+    the tumor's words, else the one position the note names (the biopsy sentence locates the
+    lesion, the pathology sentence names the cancer); two positions, or a boundary, give none."""
+    faces = props().clock_quadrants.organs.get(site, {}).get(side or "")
+    if not faces:
+        return None
+    near = _near(ctx, m, "clock", window=8)
+    clocks = [near] if near else [o for o in ctx.mentions if o.get("clock")]
+    if len({o.get("clock") for o in clocks}) != 1:
+        return None
+    part = faces.get(clocks[0].get("clock"))
+    return (part, clocks[0]) if part else None
+
+
+def _part_in_note(ctx: NoteContext, site: str) -> tuple[str, Mention] | None:
     """The one part of an organ primary the note names anywhere (the tumor is located once and
-    named by its organ elsewhere); None when it names two parts or none."""
+    named by its organ elsewhere: 'a lesion in the inferomedial left breast ... the biopsy showed
+    ductal carcinoma'); None when it names two parts or none."""
     prefixes = tuple(props().primary_parts.get(site, ()))
     if not prefixes:
         return None
     parts = [
-        m
+        (part, m)
         for m in ctx.mentions
-        if (m.get("primary_site") or "").startswith(prefixes) and not ctx.is_negated(m)
+        for part in (_part_value(m, prefixes),)
+        if part is not None and not ctx.is_negated(m)
     ]
-    return parts[0] if len({m.get("primary_site") for m in parts}) == 1 else None
+    return parts[0] if len({part for part, _ in parts}) == 1 else None
+
+
+def _part_value(m: Mention, prefixes: tuple[str, ...]) -> str | None:
+    for key in ("primary_site", "subsite"):
+        if (m.get(key) or "").startswith(prefixes):
+            return m.get(key)
+    return None
 
 
 def _bone_site(ctx: NoteContext, m: Mention, window: int = 8) -> Mention | None:
@@ -534,19 +565,36 @@ def indications(ctx: NoteContext) -> list[ConditionFact]:
         lat = m.get("laterality") or _laterality_before(ctx, m) or _laterality_in(ctx, sent)
         levels = ctx.levels([sent]) or ctx.levels()
         region = _region(ctx, sent, levels)
-        out.append(
-            _fact(
-                ctx,
-                m,
-                "indication",
-                detail=ind,
-                laterality=lat,
-                region=region,
-                subtype=subtype,
-                organ=m.get("organ"),
-            )
+        part = None if subtype else _organ_part(ctx, m, m.get("organ"), lat)
+        fact = _fact(
+            ctx,
+            m,
+            "indication",
+            detail=ind,
+            laterality=lat,
+            region=region,
+            subtype=subtype or (part[0] if part else None),
+            organ=m.get("organ"),
         )
+        if part is not None and part[1] is not None:
+            fact.evidence.append(Span(*ctx.span(part[1])))
+        out.append(fact)
     return out
+
+
+def _organ_part(
+    ctx: NoteContext, m: Mention, organ: str | None, side: str | None
+) -> tuple[str, Mention | None] | None:
+    """The part of an organ read by side that a finding sits in ('a mass in the left breast ...
+    at 4 o'clock', 'in the upper outer quadrant'): its map codes are keyed side_part (N63.23).
+    A clock position beside the words is evidence of its own; a quadrant word is the mention's."""
+    if organ not in props().clock_quadrants.organs:
+        return None
+    clock = _clock_part(ctx, m, organ, side)
+    if clock is not None:
+        return clock
+    part = _subsite(ctx, m, organ)
+    return (part, None) if part else None
 
 
 def caused_fractures(ctx: NoteContext) -> list[ConditionFact]:

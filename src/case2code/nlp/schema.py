@@ -273,6 +273,15 @@ class ComplicationReach(Strict):
     adjacent: int = 2
 
 
+class ClockFaces(BaseModel):
+    """Clock positions on an organ read as its parts, by side: organ -> side -> position -> subsite
+    ("2" on the left breast -> breast_upper_outer). A position on a boundary is left out."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    sources: tuple[str, ...] = ()
+    organs: dict[str, dict[str, dict[str, str]]] = {}
+
+
 class ReadingProperties(Strict):
     """Properties of the vocabulary values that steer reading, one place per fact."""
 
@@ -333,6 +342,7 @@ class ReadingProperties(Strict):
     marrow_histology: tuple[str, ...]
     subsite_prefix: dict[str, tuple[str, ...]]
     primary_parts: dict[str, tuple[str, ...]] = {}  # organ primary -> prefixes of its parts
+    clock_quadrants: ClockFaces = ClockFaces()
     # general histology -> the specific ones that refine it when named right after it
     histology_refined_by: dict[str, tuple[str, ...]] = {}
     subtype_words: dict[str, str]
