@@ -552,6 +552,24 @@ def test_a_compression_fracture_with_no_cause_or_tumor_is_a_collapsed_vertebra_b
     assert codes(r) == ["M48.54XA"]
 
 
+def test_compression_fractures_of_two_regions_are_one_collapsed_vertebra_code_each(coder):
+    """'Subacute compression fractures involving T10 and L4', both cemented: the levels lie in
+    two regions no junction joins, so each region has its own M48.5- code; T12 and L1 together
+    are the thoracolumbar junction, one code."""
+    text = (
+        "History: Subacute compression fractures involving T10 and L4.\n"
+        "Procedure: Under fluoroscopic guidance a 13-gauge vertebroplasty needle was passed into "
+        "the T10 vertebral body and 2 cc of methyl methacrylate were instilled; the procedure was "
+        "repeated at L4 with 3 cc.\nImpression: T10 and L4 vertebroplasties."
+    )
+    r = run(coder, text)
+    assert [(c.code, c.units) for c in r.cpt] == [("22510", 1), ("22512", 1)]
+    assert sorted(codes(r)) == ["M48.54XA", "M48.56XA"]
+    assert evidence(r, "M48.54XA", text) == ["compression fractures"]
+    junction = text.replace("T10", "T12").replace("L4", "L1")
+    assert codes(run(coder, junction)) == ["M48.55XA"]
+
+
 def test_a_compression_fracture_in_a_note_with_osteoporosis_or_insufficiency_is_not_nec(coder):
     """A cause named anywhere in the note (osteoporosis elsewhere, 'pathologic insufficiency')
     keeps the fracture from being a collapsed vertebra NEC."""

@@ -614,24 +614,37 @@ def caused_fractures(ctx: NoteContext) -> list[ConditionFact]:
         if tumor or any(o.get("indication") for o in words):
             continue
         if cause is None:
-            fact = _uncaused_vertebral(ctx, m, sent)
+            found = _uncaused_vertebral(ctx, m, sent)
         else:
-            fact = _fact(ctx, m, "indication", detail=cause.get("fracture_cause"))
-            fact.evidence.append(Span(*ctx.span(cause)))
-        if fact is not None:
+            found = [_fact(ctx, m, "indication", detail=cause.get("fracture_cause"))]
+            found[0].evidence.append(Span(*ctx.span(cause)))
+        for fact in found:
             fact.organ = props().bone_organ
             out.append(fact)
     return out
 
 
-def _uncaused_vertebral(ctx: NoteContext, m: Mention, sent: int) -> ConditionFact | None:
+def _uncaused_vertebral(ctx: NoteContext, m: Mention, sent: int) -> list[ConditionFact]:
     """A fracture at spinal levels in a note with no tumor and no cause anywhere: a collapsed
-    vertebra NEC by the region of its levels (none for a fracture with no level named)."""
+    vertebra NEC by the region of its levels (none for a fracture with no level named).
+    'Compression fractures involving T10 and L4' are two collapsed vertebrae, one code for
+    each region (M48.54XA and M48.56XA), unless one junction holds them (T12-L1)."""
     detail = props().uncaused_vertebral_fracture
     levels = ctx.levels([sent])
     if detail is None or not levels or ctx.once("fracture_cause_or_tumor", lambda: _any_cause(ctx)):
-        return None
-    return _fact(ctx, m, "indication", detail=detail, region=_region(ctx, sent, levels))
+        return []
+    regions = _regions_apart(ctx, sent, levels) or [_region(ctx, sent, levels)]
+    return [_fact(ctx, m, "indication", detail=detail, region=r) for r in regions]
+
+
+def _regions_apart(ctx: NoteContext, sent: int, levels: list[str]) -> list[str]:
+    """The spinal regions of levels no junction joins and no region word of the sentence names."""
+    if any(o.get("region") for o in ctx.sent_mentions(sent)):
+        return []
+    if any(set(j.levels) <= set(levels) for j in props().junction_regions):
+        return []
+    regions = list(dict.fromkeys(props().region_names[lv[0]] for lv in levels))
+    return regions if len(regions) > 1 else []
 
 
 def _names_neoplasm(ctx: NoteContext) -> bool:
@@ -689,7 +702,7 @@ def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
     carcinoma named beside it), but a right and a left primary (a right RCC in the past, a left
     RCC now) stay two. A diagnosis established replaces one only suspected ('suspected to be a
     renal cell carcinoma ... histology showed an angiomyolipoma'): its histology and behavior
-    are the fact's."""
+    are the fact's. Collapsed vertebrae of two regions stay two (one code per region)."""
     sided = {
         (f.site, f.laterality, f.behavior, f.status)
         for f in facts
@@ -713,6 +726,7 @@ def merge(facts: list[ConditionFact]) -> list[ConditionFact]:
             f.detail if f.kind != "pathological_fracture" else None,
             f.histology if f.role == "primary" and f.site == props().bone_organ else None,
             f.laterality if f.role == "primary" and f.kind == "neoplasm" else None,
+            f.region if f.detail == props().uncaused_vertebral_fracture else None,
         )
         if key not in out:
             out[key] = f
