@@ -640,3 +640,27 @@ def test_a_press_release_about_a_patient_in_general_names_no_patient(coder):
     assert r.cpt == [] and r.icd10 == []
     assert not review.names_a_patient(coder.kb, PRESS_RELEASE)
     assert review.names_a_patient(coder.kb, "Our patient is a 70-year-old man. " + PRESS_RELEASE)
+
+
+def test_two_collapsed_vertebrae_of_two_regions_leave_the_first_listed_to_a_coder():
+    """'Subacute compression fractures involving T10 and L4 ... more painful at L4': the reader
+    codes M48.54XA and M48.56XA, equal to it; which one is first-listed is the coder's choice
+    (route.first_listed_tie). A bilateral knee's right and left codes are not a tie."""
+    text = (
+        "History: Subacute compression fractures involving T10 and L4. The patient is more "
+        "painful at L4 than T10.\n"
+        "Procedure: Under fluoroscopic guidance a vertebroplasty needle was passed into the T10 "
+        "vertebral body and 2 cc of methyl methacrylate were instilled; the procedure was "
+        "repeated at L4.\nImpression: T10 and L4 vertebroplasties."
+    )
+    r = Coder().code(Note(text, "vp-two-regions", date(2025, 6, 2)))
+    assert [d.code for d in r.icd10] == ["M48.54XA", "M48.56XA"]
+    assert r.review.route == "review"
+    tie = [x for x in r.review.reasons if x.rule == "route.first_listed_tie"]
+    assert len(tie) == 1 and tie[0].codes == ["M48.54XA", "M48.56XA"]
+    knees = (
+        "PROCEDURE: Bilateral genicular nerve radiofrequency ablation under fluoroscopy.\n"
+        "INDICATION: Chronic bilateral knee pain after conservative care."
+    )
+    k = Coder().code(Note(knees, "knees", date(2025, 6, 2)))
+    assert not any(x.rule == "route.first_listed_tie" for x in k.review.reasons)

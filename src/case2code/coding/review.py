@@ -27,6 +27,7 @@ NOT_TODAY = {"planned", "historical", "hypothetical", "negated"}
 NO_PATIENT_RULE = "scope.no_patient"  # not_reported rule of lines withheld from general text
 SELF_ACCOUNT_RULE = "scope.self_account"  # not_reported rule of lines of a patient's own account
 WITHHELD_RULES = (NO_PATIENT_RULE, SELF_ACCOUNT_RULE)
+INDICATION_RULE = "dx.indication."  # diagnosis.py rule of an indication code, by its detail
 
 
 @dataclass(slots=True)
@@ -605,6 +606,19 @@ def _self_account(coded: Coded, rule: ReviewRule) -> list[Objection]:
     return [Objection(withheld, coded.own.text, [coded.own])]
 
 
+def _first_listed_tie(coded: Coded, rule: ReviewRule) -> list[Objection]:
+    """One condition coded twice at the head of the list (collapsed vertebrae of two regions, a
+    condition on both sides): the guidelines put first the one chiefly responsible for the
+    encounter, which the note says in words a reader does not weigh ('more painful at L4').
+    The right and left codes of a condition of both sides are listed right then left."""
+    dx = coded.result.icd10
+    if len(dx) < 2 or dx[0].rule != dx[1].rule or not dx[0].rule.startswith(INDICATION_RULE):
+        return []
+    if SIDED.sub("", dx[0].description) == SIDED.sub("", dx[1].description):
+        return []  # the right and the left code of one bilateral condition (I.B.13)
+    return [Objection([dx[0].code, dx[1].code], f"{dx[0].code} or {dx[1].code}", [])]
+
+
 CHECKS: dict[str, Callable[[Coded, ReviewRule], list[Objection]]] = {
     "findings": _findings,
     "unlisted_code": _unlisted,
@@ -621,4 +635,5 @@ CHECKS: dict[str, Callable[[Coded, ReviewRule], list[Objection]]] = {
     "patient_named": _no_patient,
     "self_account": _self_account,
     "publication": _publication,
+    "first_listed_tie": _first_listed_tie,
 }
