@@ -67,3 +67,20 @@ def test_a_specimen_removed_from_breast_names_no_breast_primary():
     )
     r = Coder().code(Note(text, "breast-origin", date(2025, 6, 2)))
     assert [d.code for d in r.icd10] == ["N63.23"]
+
+
+def test_a_vats_pleural_biopsy_is_no_percutaneous_lung_biopsy():
+    """'Right VATS pleurodesis and pleural biopsy': biopsies taken through thoracoscopic ports
+    are surgery (app.thoracoscopic), which the KB does not code; 32408, the percutaneous core
+    needle biopsy, is never chosen for them, and the note goes to a coder."""
+    text = (
+        "PROCEDURE:  Right VATS pleurodesis and pleural biopsy.\n"
+        "PROCEDURE IN DETAIL:  Under general anesthesia a 10-mm port was placed in the axillary "
+        "line and the effusion was drained. Multiple pleural biopsies were taken with the biopsy "
+        "device in all areas of the pleura, and talc was insufflated."
+    )
+    r = Coder().code(Note(text, "vats", date(2025, 6, 2)))
+    assert "32408" not in {c.code for c in r.cpt}
+    gap = [f for f in r.findings if "thoracoscopic" in f.message]
+    assert gap and gap[0].severity == "warning"
+    assert any(x.rule == "route.uncovered_procedure" for x in r.review.reasons)
