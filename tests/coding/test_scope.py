@@ -195,3 +195,37 @@ def test_what_a_review_says_was_done_is_the_patients_history(coder):
     injections = [p for p in r.facts.procedures if p.action == "injection"]
     assert injections and {p.assertion for p in injections} == {"historical"}
     assert all("scope.review_request_history" in p.rules for p in injections)
+
+
+# NICE interventional procedure guidance, section 2 (rtu-011, tests/corpus/realtext/rtu.md)
+GUIDANCE_PAGE = (
+    "2.1 Thyroid nodules may be cystic, colloid, hyperplastic, adenomatous, or cancerous. "
+    "Most are benign and often asymptomatic. They may be single (solitary nodule) or multiple"
+    " (multinodular goitre). Some thyroid nodules produce thyroxine or triiodothyronine and "
+    "cause thyrotoxicosis. These are called hyperfunctioning or toxic thyroid "
+    "nodules.\n\nCurrent treatments\n\n2.2 Benign thyroid nodules may need treatment if they "
+    "are symptomatic or causing cosmetic problems. Conventional treatment includes surgery. "
+    "Less invasive alternatives to surgery include ethanol ablation, percutaneous laser "
+    "ablation, high intensity focused ultrasound ablation and radiofrequency ablation.\n\nThe"
+    " procedure\n\n2.3 Ultrasound-guided percutaneous microwave ablation for symptomatic "
+    "benign thyroid nodules is a minimally invasive procedure done in an outpatient setting "
+    "using local anaesthesia. The aim is to reduce symptoms and improve cosmetic appearance "
+    "by making the nodule smaller while preserving thyroid function and with fewer "
+    "complications than surgery.\n\n2.4 The patient is placed in the supine position with "
+    "moderate neck extension. A microwave antenna is inserted into the nodule using "
+    "ultrasound guidance to visualise the electrode during the procedure. Once in position, "
+    "the microwave antenna is activated to heat and destroy the tissue by coagulative "
+    "necrosis. The antenna may be repositioned to ensure that most of the nodule is ablated."
+)
+
+
+def test_a_guidance_page_that_defines_the_procedure_bills_nothing(coder):
+    """A NICE-style page: 'is a minimally invasive procedure done in an outpatient setting',
+    'Conventional treatment includes surgery' read as general text (review.yaml
+    general_markers), and 'the patient is placed' names no patient, so the thyroid ablation it
+    describes is withheld (scope.no_patient) and no diagnosis is coded."""
+    r = _code(coder, GUIDANCE_PAGE)
+    assert r.cpt == [] and r.icd10 == []
+    withheld = [n.code for n in r.not_reported if n.rule == "scope.no_patient"]
+    assert withheld == ["60699"]
+    assert any(x.rule == "route.no_patient" for x in r.review.reasons)
