@@ -791,4 +791,26 @@ def _sequence(plan: DxPlan, target: ProcedureFact | None, facts: Facts) -> list[
             treated = params["rank_treated_secondary"]
         rank = plan.rank[i] if plan.rank[i] == 0 else (treated if on_target else plan.rank[i])
         order.append((rank, i, code))
+    if target is None:
+        return _stated_first(order, facts)
     return [code for _, _, code in sorted(order, key=lambda t: (t[0], t[1]))]
+
+
+def _stated_first(order: list[tuple], facts: Facts) -> list[DxCode]:
+    """IV.G (guidelines.yaml sequence.reason_for_encounter): a visit with no procedure lists
+    first what its diagnosis headings state, in their order ('ADMISSION DIAGNOSIS:
+    Adenocarcinoma of the prostate' before the atrial fibrillation of the history); a code
+    ranked 0 (pain control as the purpose) keeps its place."""
+    names = set(_rule("sequence.reason_for_encounter").params["sections"])
+    spans = [
+        (s["start"], s["end"]) for s in facts.encounter.get("sections", []) if s["name"] in names
+    ]
+
+    def stated(code: DxCode) -> float:
+        found = [e.start for e in code.evidence for a, b in spans if a <= e.start < b]
+        return min(found, default=float("inf"))
+
+    keyed = [
+        ((0, -1) if rank == 0 else (1, stated(code)), rank, i, code) for rank, i, code in order
+    ]
+    return [code for *_, code in sorted(keyed, key=lambda t: t[:3])]

@@ -46,7 +46,8 @@ def _encounter(ctx: NoteContext, text: str) -> dict:
     discharge summary (II.H: uncertain diagnoses coded as if established), a study of several
     patients (no one patient's encounter: nothing is coded for it), a lesion only ever called a
     tumor, never a mass, lesion or nodule (a tumor NOS: D49 when no histology is named), each
-    with the words it rests on."""
+    with the words it rests on; and the note's sections, where the coder reads the diagnoses
+    a visit with no procedure states as its reason (IV.G)."""
     spans = ctx.note_cue_spans
     out: dict = {}
     series = ctx.pattern_spans("several_patients")
@@ -63,6 +64,7 @@ def _encounter(ctx: NoteContext, text: str) -> dict:
         a, b = tumor[0]
         out["lesion_named"] = "tumor"
         out["lesion_named_evidence"] = [{"start": a, "end": b, "text": text[a:b]}]
+    out["sections"] = [{"name": s.name, "start": s.start, "end": s.end} for s in ctx.doc.sections]
     if spans["inpatient_discharge"]:
         a, b = spans["inpatient_discharge"][0]
         out["stay"] = "inpatient"
