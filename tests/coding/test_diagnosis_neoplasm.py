@@ -211,6 +211,21 @@ def test_two_parts_of_the_pancreas_leave_its_primary_unspecified(coder):
     assert "C25.0" not in codes(run(coder, text))
 
 
+def test_a_part_that_locates_another_lesion_is_not_the_primarys_part(coder):
+    """'a 4 cm pancreatic mass ... a questionable pseudocyst in the tail of the pancreas ...
+    metastatic pancreatic cancer': the tail locates the pseudocyst, its sentence names no tumor,
+    so the cancer's part is not stated (C25.9, not the tail's C25.2)."""
+    text = (
+        "HISTORY: A 48-year-old man with epigastric pain and jaundice. CT revealed a 4 x 3 cm "
+        "pancreatic mass with involved lymph nodes. The patient additionally had a questionable "
+        "pseudocyst in the tail of the pancreas. ERCP with stent placement was done on 04/04. "
+        "I discussed chemotherapy for his metastatic pancreatic cancer with the patient."
+    )
+    assert codes(run(coder, text))[0] == "C25.9"
+    named = text.replace("questionable pseudocyst in the tail", "second mass in the tail")
+    assert codes(run(coder, named))[0] == "C25.2"
+
+
 OSTEOID_OSTEOMA_HIP = (
     "Clinical history: 24-year-old man with right hip pain for a year, worse at night and "
     "relieved by aspirin.\n\n"

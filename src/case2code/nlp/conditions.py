@@ -214,7 +214,7 @@ def _clock_part(
 def _part_in_note(ctx: NoteContext, site: str) -> tuple[str, Mention] | None:
     """The one part of an organ primary the note names anywhere (the tumor is located once and
     named by its organ elsewhere: 'a lesion in the inferomedial left breast ... the biopsy showed
-    ductal carcinoma'); None when it names two parts or none."""
+    ductal carcinoma'), in a sentence that names a lesion; None when it names two parts or none."""
     prefixes = tuple(props().primary_parts.get(site, ()))
     if not prefixes:
         return None
@@ -222,9 +222,16 @@ def _part_in_note(ctx: NoteContext, site: str) -> tuple[str, Mention] | None:
         (part, m)
         for m in ctx.mentions
         for part in (_part_value(m, prefixes),)
-        if part is not None and not ctx.is_negated(m)
+        if part is not None and not ctx.is_negated(m) and _names_a_lesion(ctx, m)
     ]
     return parts[0] if len({part for part, _ in parts}) == 1 else None
+
+
+def _names_a_lesion(ctx: NoteContext, m: Mention) -> bool:
+    """The part's sentence names a tumor, mass, lesion or histology: 'a questionable pseudocyst
+    in the tail of the pancreas' locates another lesion, not the pancreatic mass."""
+    words = ctx.sent_mentions(ctx.doc.sentence_of(m.tok_start))
+    return any(_tumor_word(o) for o in words if o is not m)
 
 
 def _part_value(m: Mention, prefixes: tuple[str, ...]) -> str | None:
