@@ -226,6 +226,19 @@ def test_rfa_for_intercostal_neuralgia_is_the_nerves_code_not_the_ribs(coder):
     assert [e.text for e in r.icd10[0].evidence][:1] == ["intercostal neuralgia"]
 
 
+def test_post_thoracotomy_pain_not_called_chronic_is_the_acute_default_g89_12(coder):
+    """I.C.6.b.3: post-thoracotomy pain not specified as acute or chronic is coded to the acute
+    form; a bedside intercostal block the day after surgery treats it."""
+    text = (
+        "PREOPERATIVE DIAGNOSIS:  Severe post thoracotomy pain.\n"
+        "PROCEDURE:  Intercostal nerve cryoablation, left T5, under CT guidance, in a 58-year-old "
+        "man in the ICU on intravenous narcotics; two 8-minute freeze cycles."
+    )
+    r = coder.code(Note(text, "ptp-acute", date(2025, 6, 2)))
+    assert [d.code for d in r.icd10] == ["G89.12"]
+    assert [e.text for e in r.icd10[0].evidence][:1] == ["post thoracotomy pain"]
+
+
 def test_cryoablation_of_intercostal_nerves_for_post_thoracotomy_pain_is_g89_22(coder):
     """Chronic post-thoracotomy pain syndrome is G89.22 (lexicon ind.post_thoracotomy_pain);
     the intercostal nerves treated are 64620."""

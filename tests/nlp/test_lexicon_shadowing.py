@@ -22,13 +22,15 @@ PLACES = {
     "ablation tract",
     "post ablation",
 }
-# a pain named for an earlier operation (lexicon ind.post_thoracotomy_pain): that operation's
-# approach is no approach of today's procedure, so the longer words hide it on purpose
+# a pain named for an earlier operation (lexicon ind.post_thoracotomy_pain, its _chronic twin):
+# that operation's approach is no approach of today's procedure, so the longer words hide it
 NAMED_FOR_AN_OPERATION = {
     "post thoracotomy pain",
     "post thoracotomy pain syndrome",
     "chronic post thoracotomy pain",
     "chronic post thoracotomy pain syndrome",
+    "acute post thoracotomy pain",
+    "thoracotomy pain",
 }
 
 
