@@ -561,3 +561,25 @@ def test_a_denied_personal_history_of_cancer_is_no_history_code(coder):
         "Ultrasound of the right shoulder shows an ovoid 0.5 cm mass that may represent a lipoma."
     )
     assert codes(run(coder, text)) == []
+
+
+RESECTED_PRIMARY = (
+    "We report a case of successful cryoablation for a metastatic lesion from surgically resected "
+    "primary lung cancer. Under CT guidance two cryoprobes were placed in the right lower lobe "
+    "metastasis and two freeze cycles were performed."
+)
+
+
+def test_a_metastasis_from_a_surgically_resected_primary_is_the_metastasis_and_the_history(coder):
+    """I.C.2.d: 'surgically resected primary lung cancer' says the primary was removed; the
+    cryoablation is directed at the metastasis in that lung, not at the primary, so the primary
+    is its history Z85.118 beside the treated C78.01."""
+    result = run(coder, RESECTED_PRIMARY)
+    assert [(c.code, c.modifiers) for c in result.cpt] == [("32994", ["RT"])]
+    assert codes(result) == ["C78.01", "Z85.118"]
+    assert evidence(result, "Z85.118") == ["lung"]
+
+
+def test_a_primary_named_without_its_removal_stays_current_beside_the_metastasis(coder):
+    text = RESECTED_PRIMARY.replace("surgically resected primary", "primary")
+    assert codes(run(coder, text)) == ["C78.01", "C34.31"]

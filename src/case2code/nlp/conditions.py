@@ -888,6 +888,8 @@ def _eradicated(ctx: NoteContext, fact: ConditionFact, *, whole_only: bool = Fal
     for m in ctx.mentions:
         if not props().action(m.get("action")).eradicates or not _done_before(ctx, m):
             continue
+        if _names_the_primary_removed(ctx, m, fact):
+            return True
         if whole_only and not m.get("whole_organ") and not _excised_earlier(ctx, m):
             continue
         side = _laterality_before(ctx, m) or _laterality_in(ctx, ctx.doc.sentence_of(m.tok_start))
@@ -902,6 +904,19 @@ def _eradicated(ctx: NoteContext, fact: ConditionFact, *, whole_only: bool = Fal
         if m.get("organ") is None and fact.site in named:
             return True
     return False
+
+
+def _names_the_primary_removed(ctx: NoteContext, m: Mention, fact: ConditionFact) -> bool:
+    """'a metastatic lesion from surgically resected primary lung cancer', 'the excised
+    melanoma': an excision word right before the primary's own words says that primary was
+    removed (I.C.2.d), whatever the organ's size; one word may stand between ('primary')."""
+    if not props().action(m.get("action")).excises:
+        return False
+    text = ctx.doc.text
+    return any(
+        0 <= e.start - m.end and len(text[m.end : e.start].split()) <= 1
+        for e in fact.evidence
+    )
 
 
 def _excised_earlier(ctx: NoteContext, m: Mention) -> bool:
@@ -1041,14 +1056,23 @@ def link_laterality(facts) -> None:
 def link_treatment(facts) -> None:
     """I.C.2.d: a primary read as history is current when this note treats or plans to treat a
     tumor of its organ (a recurrence at the old ablation zone, a new HCC in another segment):
-    treatment is directed at it. A sided primary needs a procedure of that side."""
+    treatment is directed at it. A sided primary needs a procedure of that side. A metastasis
+    named in that organ is what the treatment is directed at ('a metastatic lesion from surgically
+    resected primary lung cancer' cryoablated): the removed primary stays a history."""
     directed = [
         p
         for p in facts.procedures
         if props().action(p.action).tumor and p.assertion in ("performed", "planned", "aborted")
     ]
+    seeded = {
+        c.organ
+        for c in facts.conditions
+        if c.kind == "neoplasm" and c.role == "secondary" and c.assertion == "present"
+    }
     for c in facts.conditions:
         if c.kind != "neoplasm" or c.role != "primary" or c.status != "history":
+            continue
+        if c.organ in seeded:
             continue
         if any(p.organ == c.organ and c.laterality in (None, p.laterality) for p in directed):
             c.status = "active"
