@@ -583,3 +583,20 @@ def test_a_metastasis_from_a_surgically_resected_primary_is_the_metastasis_and_t
 def test_a_primary_named_without_its_removal_stays_current_beside_the_metastasis(coder):
     text = RESECTED_PRIMARY.replace("surgically resected primary", "primary")
     assert codes(run(coder, text)) == ["C78.01", "C34.31"]
+
+
+def test_a_thyroid_cancer_treated_by_radioiodine_is_a_history_beside_its_bone_metastasis(coder):
+    """Radioiodine ablates what thyroid remains (lexicon act.radioiodine, whole organ): done
+    before, the primary is eradicated and the cryoablation treats the metastasis, C79.51 with
+    Z85.850 (I.C.2.d)."""
+    text = (
+        "Patient background: 77-year-old patient with stage IV follicular thyroid carcinoma. "
+        "Previously underwent surgery and radioiodine therapy.\n"
+        "Procedure: CT-guided percutaneous cryoablation of a T11 vertebral metastasis causing "
+        "severe pain; one cryoprobe, two freeze cycles."
+    )
+    result = run(coder, text)
+    assert [c.code for c in result.cpt] == ["20983"]
+    assert "Z85.850" in codes(result) and "C73" not in codes(result)
+    assert codes(result)[0] in ("G89.3", "C79.51")
+    assert evidence(result, "Z85.850") == ["follicular thyroid carcinoma"]
