@@ -88,3 +88,21 @@ def test_a_mass_proven_fibroadenoma_is_the_fibroadenoma_alone(coder):
     result = run(coder, text)
     assert [(c.code, c.modifiers) for c in result.cpt] == [("19105", ["LT"])]
     assert codes(result) == ["D24.2"]
+
+
+def test_a_clock_written_in_words_is_read(coder):
+    text = CONSULT.replace("7 o'clock", "seven o’clock")
+    result = run(coder, text)
+    assert codes(result) == ["C50.312"]
+    assert "seven o’clock" in evidence(result, "C50.312")
+
+
+def test_a_clock_of_the_other_breast_does_not_place_this_breasts_cancer(coder):
+    """Only the note's one clock position, and it is named for the right breast: the left
+    breast cancer keeps no quadrant."""
+    text = (
+        "HISTORY: A 60-year-old woman. A cyst at the 2 o'clock position of the right breast was "
+        "aspirated in 2023.\n"
+        "The biopsy of the left breast mass returned infiltrating ductal carcinoma, high grade."
+    )
+    assert codes(run(coder, text)) == ["C50.912"]

@@ -199,16 +199,26 @@ def _clock_part(
     """'a lesion at the 7 o'clock position of the left breast (inferomedial)': a clock position
     is a part of the organ only with its side (properties.yaml clock_quadrants). The one beside
     the tumor's words, else the one position the note names (the biopsy sentence locates the
-    lesion, the pathology sentence names the cancer); two positions, or a boundary, give none."""
+    lesion, the pathology sentence names the cancer) in a sentence of no other side; two
+    positions, or a boundary, give none."""
     faces = props().clock_quadrants.organs.get(site, {}).get(side or "")
     if not faces:
         return None
     near = _near(ctx, m, "clock", window=8)
-    clocks = [near] if near else [o for o in ctx.mentions if o.get("clock")]
+    clocks = (
+        [near] if near else [o for o in ctx.mentions if o.get("clock") and _same_side(ctx, o, side)]
+    )
     if len({o.get("clock") for o in clocks}) != 1:
         return None
     part = faces.get(clocks[0].get("clock"))
     return (part, clocks[0]) if part else None
+
+
+def _same_side(ctx: NoteContext, m: Mention, side: str | None) -> bool:
+    """A mention elsewhere in the note locates this side's organ only if its sentence names no
+    other side ('an 8 mm lesion in the right breast, one o'clock' is not the left tumor's)."""
+    named = _laterality_in(ctx, ctx.doc.sentence_of(m.tok_start))
+    return named in (None, side)
 
 
 def _part_in_note(ctx: NoteContext, site: str) -> tuple[str, Mention] | None:
@@ -914,8 +924,7 @@ def _names_the_primary_removed(ctx: NoteContext, m: Mention, fact: ConditionFact
         return False
     text = ctx.doc.text
     return any(
-        0 <= e.start - m.end and len(text[m.end : e.start].split()) <= 1
-        for e in fact.evidence
+        0 <= e.start - m.end and len(text[m.end : e.start].split()) <= 1 for e in fact.evidence
     )
 
 
