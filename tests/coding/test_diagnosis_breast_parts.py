@@ -103,6 +103,6 @@ def test_a_clock_of_the_other_breast_does_not_place_this_breasts_cancer(coder):
     text = (
         "HISTORY: A 60-year-old woman. A cyst at the 2 o'clock position of the right breast was "
         "aspirated in 2023.\n"
-        "The biopsy of the left breast mass returned infiltrating ductal carcinoma, high grade."
+        "ASSESSMENT: Left breast cancer, infiltrating ductal carcinoma on core biopsy."
     )
     assert codes(run(coder, text)) == ["C50.912"]
