@@ -384,3 +384,20 @@ def test_aspiration_then_ethanol_in_one_cyst_is_one_unit_of_60300(coder):
     r = _code(coder, "thyroid_cyst_aspiration_and_ethanol")
     assert lines(r) == [("60300", 1, []), ("76942", 1, ["26"])]
     assert "60699" not in _codes(r)
+
+
+def test_a_vein_named_in_a_papers_background_is_no_second_vein_closed(coder):
+    """properties.yaml quiet_sections: a paper's Purpose/Background names what the technique has
+    treated in general ('closure of incompetent great saphenous veins'); the case closed one small
+    saphenous vein, so 36482 alone."""
+    text = (
+        "Purpose: Cyanoacrylate has recently been used successfully in the endovenous closure of "
+        "incompetent great saphenous veins. We present a case of treating the small saphenous "
+        "vein with cyanoacrylate.\n\n"
+        "Case Report: A 67-year-old woman with right leg swelling and pain was treated with "
+        "VenaSeal closure of her small saphenous vein. The procedure was completed with immediate "
+        "technical success."
+    )
+    r = coder.code(Note(text, "venaseal-paper", DATE_OF_SERVICE))
+    assert lines(r) == [("36482", 1, ["RT"])]
+    assert "36483" not in _codes(r)
