@@ -22,6 +22,9 @@ FLOORS = {
     "not_reported_ok": 0.92,
 }
 
+# codes whose scenario notes are in test_coverage_cov8.py (no gold note yet)
+COV8 = {"19120", "19125", "19126", "19301"}
+
 
 @pytest.fixture(scope="module")
 def report():
@@ -81,6 +84,9 @@ def test_corpus_is_large_and_covers_every_procedure_code(report):
     known |= {"0200T", "0201T", "55880", "58580", "36482", "36483", "49180", "19100"}
     known |= {"38505", "38500", "38510", "38525", "60300"}
     known |= {"19081", "19082", "19083", "19084", "19085", "19086"}
+    # Nor for the open breast operations (breast.yaml 19120, 19125/19126, 19301; realtext/rtt holds
+    # marked excisions): scenario notes in test_coverage_cov8.py.
+    known |= COV8
     assert procedures - wanted <= known
 
 

@@ -1,0 +1,139 @@
+"""Coverage helper cov8: open surgery and office procedures that are the look-alikes of the
+ablations case2code codes. Open breast surgery beside breast cryoablation 19105 and the needle
+biopsies: excision of a breast lesion (19120), excision of a lesion found by a marker placed before
+the operation (19125, +19126 each further marked lesion) and the partial mastectomy (19301), never
+a cryoablation or a biopsy code. Each note is written for this file in clinical style; the codes
+are asserted with their units and modifiers, and the look-alike is asserted absent."""
+
+from __future__ import annotations
+
+import pytest
+from line_helpers import DATE_OF_SERVICE, lines, not_reported, reasons
+
+from case2code.engine import Coder
+from case2code.model import Note
+
+NOTES = {
+    "lumpectomy": (
+        "PROCEDURE: Right breast lumpectomy.\n"
+        "PREOPERATIVE DIAGNOSIS: Invasive ductal carcinoma of the right breast, upper outer "
+        "quadrant, ER positive, HER2 negative.\n"
+        "ANESTHESIA: General.\n"
+        "DESCRIPTION: A curvilinear incision was made over the palpable mass at 10 o'clock. The "
+        "tumor was removed with a 1 cm rim of grossly normal breast tissue. The specimen was "
+        "oriented with sutures and the margins inked. Specimen radiograph showed the biopsy clip "
+        "and the mass within the specimen. The cavity was marked with surgical clips. Hemostasis "
+        "was obtained with electrocautery and the wound closed in layers."
+    ),
+    "fibroadenoma_excision": (
+        "PROCEDURE: Excision of left breast fibroadenoma.\n"
+        "PREOPERATIVE DIAGNOSIS: Enlarging fibroadenoma of the left breast, proven on core needle "
+        "biopsy.\n"
+        "DESCRIPTION: Through a periareolar incision the 2.5 cm well-circumscribed mass was "
+        "dissected free from the surrounding breast tissue and removed intact. Hemostasis was "
+        "achieved with cautery. The deep tissue was approximated and the skin closed with a "
+        "subcuticular suture."
+    ),
+    "localized_excision": (
+        "PROCEDURE: Needle localized excision of left breast lesion.\n"
+        "PREOPERATIVE DIAGNOSIS: Atypical ductal hyperplasia of the left breast on stereotactic "
+        "biopsy.\n"
+        "DESCRIPTION: The patient came from the breast imaging suite with a hookwire in the left "
+        "breast. An incision was made near the wire entry. The wire and the surrounding tissue "
+        "were removed en bloc. Specimen radiograph confirmed the biopsy clip and the wire tip "
+        "within the specimen. Hemostasis. Closed in layers."
+    ),
+    "localized_excision_two": (
+        "PROCEDURE: Wire localized excision of two right breast lesions.\n"
+        "PREOPERATIVE DIAGNOSIS: Two areas of atypical ductal hyperplasia of the right breast.\n"
+        "DESCRIPTION: Two localization wires had been placed in radiology, one at 2 o'clock and "
+        "one at 7 o'clock. Through separate incisions each wire and the surrounding tissue were "
+        "removed. Specimen radiographs confirmed each clip. Both wounds were closed in layers."
+    ),
+    "mass_excision_after_wire": (
+        "PROCEDURE: Excision of left breast mass.\n"
+        "PREOPERATIVE DIAGNOSIS: Left breast mass.\n"
+        "DESCRIPTION: A wire localization was performed by radiology before the operation. The "
+        "mass was excised with the wire. Hemostasis. Closed in layers."
+    ),
+    "localized_lumpectomy": (
+        "PROCEDURE: Wire localized lumpectomy, left breast.\n"
+        "PREOPERATIVE DIAGNOSIS: Invasive lobular carcinoma of the left breast.\n"
+        "DESCRIPTION: The localization wire placed in radiology this morning was in good "
+        "position. The lumpectomy was carried out around the wire with a margin of normal tissue."
+        " Specimen radiograph confirmed the clip and the wire within the specimen. Closed in "
+        "layers."
+    ),
+    "fibroadenoma_cryo_declined_lumpectomy": (
+        "PROCEDURE: Ultrasound-guided cryoablation of a left breast fibroadenoma.\n"
+        "INDICATION: 29-year-old woman with a 2.1 cm biopsy-proven fibroadenoma of the left "
+        "breast. She declined lumpectomy.\n"
+        "DESCRIPTION: Under ultrasound guidance a cryoprobe was placed through the fibroadenoma. "
+        "Two freeze-thaw cycles were performed with the ice ball covering the lesion. No "
+        "complications."
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def coder() -> Coder:
+    return Coder()
+
+
+def _code(coder: Coder, name: str):
+    return coder.code(Note(text=NOTES[name], id=name, date_of_service=DATE_OF_SERVICE))
+
+
+def _codes(result) -> set[str]:
+    return {c.code for c in result.cpt}
+
+
+BREAST_NEEDLE = {"19081", "19082", "19083", "19084", "19085", "19086", "19100"}
+BREAST_ABLATION = {"19105", "0581T"}
+
+
+def test_a_lumpectomy_is_19301_with_its_side_never_a_biopsy_or_cryoablation(coder):
+    r = _code(coder, "lumpectomy")
+    assert lines(r) == [("19301", 1, ["RT"])]
+    assert not _codes(r) & (BREAST_NEEDLE | BREAST_ABLATION | {"19120", "19125"})
+    assert [d.code for d in r.icd10] == ["C50.411", "Z17.0"]
+
+
+def test_an_open_excision_of_a_fibroadenoma_is_19120_not_its_cryoablation(coder):
+    r = _code(coder, "fibroadenoma_excision")
+    assert lines(r) == [("19120", 1, ["LT"])]
+    assert not _codes(r) & (BREAST_NEEDLE | BREAST_ABLATION | {"19301", "19125"})
+    assert [d.code for d in r.icd10] == ["D24.2"]
+
+
+def test_a_needle_localized_excision_is_19125_and_the_earlier_biopsy_is_not_billed(coder):
+    r = _code(coder, "localized_excision")
+    assert lines(r) == [("19125", 1, ["LT"])]
+    assert not _codes(r) & (BREAST_NEEDLE | {"19120", "19301"})
+
+
+def test_two_marked_lesions_are_19125_and_one_unit_of_19126(coder):
+    r = _code(coder, "localized_excision_two")
+    assert lines(r) == [("19125", 1, ["RT"]), ("19126", 1, [])]
+    assert not _codes(r) & {"19120", "19301"}
+
+
+def test_a_mass_excised_after_a_wire_is_19120_with_19125_for_a_coder(coder):
+    """The excision's own words name a mass; the wire named elsewhere in the note makes the
+    marked-lesion code 19125 likely: a not-reported line and a finding send it to a coder."""
+    r = _code(coder, "mass_excision_after_wire")
+    assert lines(r) == [("19120", 1, ["LT"])]
+    assert ("19125", "bundle.component.19120") in not_reported(r)
+    assert "route.contested_rule" in reasons(r)
+
+
+def test_a_wire_localized_lumpectomy_is_19301_not_the_marked_excision(coder):
+    r = _code(coder, "localized_lumpectomy")
+    assert lines(r) == [("19301", 1, ["LT"])]
+    assert not _codes(r) & (BREAST_NEEDLE | {"19120", "19125", "19126"})
+
+
+def test_a_declined_lumpectomy_beside_a_fibroadenoma_cryoablation_is_not_billed(coder):
+    r = _code(coder, "fibroadenoma_cryo_declined_lumpectomy")
+    assert lines(r) == [("19105", 1, ["LT"])]
+    assert ("19301", "assertion.negated") in not_reported(r)
