@@ -2,8 +2,10 @@
 ablations case2code codes. Open breast surgery beside breast cryoablation 19105 and the needle
 biopsies: excision of a breast lesion (19120), excision of a lesion found by a marker placed before
 the operation (19125, +19126 each further marked lesion) and the partial mastectomy (19301), never
-a cryoablation or a biopsy code. Each note is written for this file in clinical style; the codes
-are asserted with their units and modifiers, and the look-alike is asserted absent."""
+a cryoablation or a biopsy code; the image-guided placement of that marker (19281-19288 by
+imaging, the imaging included) is the radiologist's line, not the surgeon's. Each note is written
+for this file in clinical style; the codes are asserted with their units and modifiers, and the
+look-alike is asserted absent."""
 
 from __future__ import annotations
 
@@ -63,6 +65,45 @@ NOTES = {
         "position. The lumpectomy was carried out around the wire with a margin of normal tissue."
         " Specimen radiograph confirmed the clip and the wire within the specimen. Closed in "
         "layers."
+    ),
+    "localization_us": (
+        "PROCEDURE: Ultrasound-guided wire localization, right breast.\n"
+        "INDICATION: Biopsy-proven invasive ductal carcinoma of the right breast, scheduled for "
+        "lumpectomy this morning.\n"
+        "TECHNIQUE: After informed consent, the skin was prepped and anesthetized with 1% "
+        "lidocaine. Under ultrasound guidance a 7 cm localization needle was advanced through the "
+        "mass at 10 o'clock and the hookwire was deployed. A post-procedure mammogram confirmed "
+        "the wire through the mass and the biopsy clip. The wire was secured and the patient "
+        "sent to the operating room."
+    ),
+    "localization_mammographic_two": (
+        "PROCEDURE: Mammographically guided needle localization, left breast, two lesions.\n"
+        "INDICATION: Two groups of suspicious calcifications in the left breast, atypical ductal "
+        "hyperplasia on biopsy.\n"
+        "TECHNIQUE: Using a fenestrated compression plate, two localization wires were placed "
+        "under mammographic guidance, one at each group of calcifications. Orthogonal views "
+        "confirmed both wires. The patient went to surgery."
+    ),
+    "localization_stereotactic_seed": (
+        "PROCEDURE: Stereotactic placement of a radioactive seed, left breast.\n"
+        "INDICATION: Suspicious calcifications in the left breast for excision.\n"
+        "TECHNIQUE: On the prone stereotactic table, a radioactive seed was placed at the biopsy "
+        "clip. Post-procedure mammogram showed the seed at the target."
+    ),
+    "localization_mr": (
+        "PROCEDURE: MRI-guided wire localization, right breast.\n"
+        "INDICATION: Enhancing mass of the right breast seen only on MRI, for excision.\n"
+        "TECHNIQUE: In the magnet with the breast coil, under MRI guidance a localization wire "
+        "was placed through the enhancing lesion. Post-placement images confirmed the wire "
+        "position."
+    ),
+    "localized_excision_surgeon_note": (
+        "PROCEDURE: Needle localized excision of left breast lesion.\n"
+        "PREOPERATIVE DIAGNOSIS: Atypical ductal hyperplasia of the left breast.\n"
+        "DESCRIPTION: Ultrasound-guided wire localization was performed in radiology this "
+        "morning. An incision was made near the wire entry. The wire and the surrounding tissue "
+        "were removed en bloc. Specimen radiograph confirmed the biopsy clip and the wire tip. "
+        "Closed in layers."
     ),
     "fibroadenoma_cryo_declined_lumpectomy": (
         "PROCEDURE: Ultrasound-guided cryoablation of a left breast fibroadenoma.\n"
@@ -137,3 +178,34 @@ def test_a_declined_lumpectomy_beside_a_fibroadenoma_cryoablation_is_not_billed(
     r = _code(coder, "fibroadenoma_cryo_declined_lumpectomy")
     assert lines(r) == [("19105", 1, ["LT"])]
     assert ("19301", "assertion.negated") in not_reported(r)
+
+
+def test_an_ultrasound_guided_wire_localization_is_19285_its_guidance_included(coder):
+    r = _code(coder, "localization_us")
+    assert lines(r) == [("19285", 1, ["RT"])]
+    assert ("76942", "bundle.guidance.19285") in not_reported(r)
+    assert not _codes(r) & (BREAST_NEEDLE | {"19301", "19125"})
+
+
+def test_two_lesions_marked_under_mammography_are_19281_and_19282(coder):
+    r = _code(coder, "localization_mammographic_two")
+    assert lines(r) == [("19281", 1, ["LT"]), ("19282", 1, [])]
+    assert not _codes(r) & (BREAST_NEEDLE | {"19283", "19285"})
+
+
+def test_a_seed_placed_on_the_stereotactic_table_is_19283_not_the_stereotactic_biopsy(coder):
+    r = _code(coder, "localization_stereotactic_seed")
+    assert lines(r) == [("19283", 1, ["LT"])]
+    assert not _codes(r) & (BREAST_NEEDLE | {"19281"})
+
+
+def test_an_mri_guided_wire_localization_is_19287(coder):
+    r = _code(coder, "localization_mr")
+    assert lines(r) == [("19287", 1, ["RT"])]
+    assert not _codes(r) & (BREAST_NEEDLE | {"77021", "19285"})
+
+
+def test_the_radiologist_s_wire_told_in_the_surgeon_s_note_is_not_the_surgeon_s_line(coder):
+    r = _code(coder, "localized_excision_surgeon_note")
+    assert lines(r) == [("19125", 1, ["LT"])]
+    assert ("19285", "breast.localization_in_open_surgery") in not_reported(r)
