@@ -1,11 +1,13 @@
 """Coverage helper cov8: open surgery and office procedures that are the look-alikes of the
 ablations case2code codes. Open breast surgery beside breast cryoablation 19105 and the needle
-biopsies: excision of a breast lesion (19120), excision of a lesion found by a marker placed before
-the operation (19125, +19126 each further marked lesion) and the partial mastectomy (19301), never
-a cryoablation or a biopsy code; the image-guided placement of that marker (19281-19288 by
-imaging, the imaging included) is the radiologist's line, not the surgeon's. Each note is written
-for this file in clinical style; the codes are asserted with their units and modifiers, and the
-look-alike is asserted absent."""
+biopsies: excision of a breast lesion (19120), excision of a lesion found by a marker placed
+before the operation (19125, +19126 each further marked lesion) and the partial mastectomy
+(19301), never a cryoablation or a biopsy code; the image-guided placement of that marker
+(19281-19288 by imaging, the imaging included) is the radiologist's line, not the surgeon's.
+Transurethral laser vaporization of the prostate (52648), not its cryoablation (55873) or HIFU
+(55880); enucleation (HoLEP) and TURP stay uncovered for a coder. Each note is written for this
+file in clinical style; the codes are asserted with their units and modifiers, and the look-
+alike is asserted absent."""
 
 from __future__ import annotations
 
@@ -104,6 +106,26 @@ NOTES = {
         "morning. An incision was made near the wire entry. The wire and the surrounding tissue "
         "were removed en bloc. Specimen radiograph confirmed the biopsy clip and the wire tip. "
         "Closed in layers."
+    ),
+    "pvp": (
+        "PROCEDURE: Photoselective laser vaporization of the prostate (GreenLight PVP).\n"
+        "DIAGNOSIS: Benign prostatic hyperplasia with lower urinary tract symptoms.\n"
+        "DESCRIPTION: Under spinal anesthesia the laser cystoscope was passed per urethra. The "
+        "prostatic urethra was obstructed by trilobar hyperplasia. The lateral lobes and median "
+        "lobe were vaporized with the 180 W GreenLight laser to a wide open channel. A Foley "
+        "catheter was placed."
+    ),
+    "holep": (
+        "PROCEDURE: Holmium laser enucleation of the prostate (HoLEP).\n"
+        "DIAGNOSIS: Benign prostatic hyperplasia with urinary retention.\n"
+        "DESCRIPTION: The median and lateral lobes were enucleated with the holmium laser and "
+        "morcellated in the bladder. Catheter placed."
+    ),
+    "turp": (
+        "PROCEDURE: Transurethral resection of the prostate.\n"
+        "DIAGNOSIS: Symptomatic BPH.\n"
+        "DESCRIPTION: Using a bipolar resectoscope the lateral lobes were resected to the capsule."
+        " Hemostasis. Catheter placed."
     ),
     "fibroadenoma_cryo_declined_lumpectomy": (
         "PROCEDURE: Ultrasound-guided cryoablation of a left breast fibroadenoma.\n"
@@ -209,3 +231,22 @@ def test_the_radiologist_s_wire_told_in_the_surgeon_s_note_is_not_the_surgeon_s_
     r = _code(coder, "localized_excision_surgeon_note")
     assert lines(r) == [("19125", 1, ["LT"])]
     assert ("19285", "breast.localization_in_open_surgery") in not_reported(r)
+
+
+PROSTATE_ABLATION = {"55873", "55880", "76940", "76872"}
+
+
+def test_greenlight_vaporization_of_the_prostate_is_52648_not_a_prostate_ablation(coder):
+    r = _code(coder, "pvp")
+    assert lines(r) == [("52648", 1, [])]
+    assert not _codes(r) & PROSTATE_ABLATION
+    assert [d.code for d in r.icd10] == ["N40.1"]
+    assert r.review.route == "auto"
+
+
+@pytest.mark.parametrize("name", ["holep", "turp"])
+def test_enucleation_or_turp_is_no_vaporization_and_goes_to_a_coder(coder, name):
+    r = _code(coder, name)
+    assert lines(r) == []
+    assert "route.uncovered_procedure" in reasons(r)
+    assert [d.code for d in r.icd10] == ["N40.1"]
