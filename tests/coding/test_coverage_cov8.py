@@ -5,9 +5,11 @@ before the operation (19125, +19126 each further marked lesion) and the partial 
 (19301), never a cryoablation or a biopsy code; the image-guided placement of that marker
 (19281-19288 by imaging, the imaging included) is the radiologist's line, not the surgeon's.
 Transurethral laser vaporization of the prostate (52648), not its cryoablation (55873) or HIFU
-(55880); enucleation (HoLEP) and TURP stay uncovered for a coder. Each note is written for this
-file in clinical style; the codes are asserted with their units and modifiers, and the look-
-alike is asserted absent."""
+(55880); enucleation (HoLEP) and TURP stay uncovered for a coder. Bladder tumors fulgurated or
+resected through a cystoscope by their size word (52224, 52234, 52235, 52240), each sent to a
+coder to check the measured size; a size in centimeters alone leaves the TURBT uncovered. Each
+note is written for this file in clinical style; the codes are asserted with their units and
+modifiers, and the look- alike is asserted absent."""
 
 from __future__ import annotations
 
@@ -126,6 +128,37 @@ NOTES = {
         "DIAGNOSIS: Symptomatic BPH.\n"
         "DESCRIPTION: Using a bipolar resectoscope the lateral lobes were resected to the capsule."
         " Hemostasis. Catheter placed."
+    ),
+    "turbt_medium": (
+        "PROCEDURE: Cystoscopy with transurethral resection of bladder tumor (TURBT), medium "
+        "bladder tumor.\n"
+        "DIAGNOSIS: Papillary urothelial carcinoma of the bladder, left lateral wall.\n"
+        "DESCRIPTION: A 3 cm papillary tumor of the left lateral wall was resected with the loop "
+        "down to muscle. The base was fulgurated."
+    ),
+    "fulguration_minor": (
+        "PROCEDURE: Cystoscopy with fulguration of minor bladder lesions.\n"
+        "DIAGNOSIS: Low grade papillary urothelial carcinoma of the bladder with small "
+        "recurrences.\n"
+        "DESCRIPTION: Flexible cystoscopy showed three 3 mm papillary recurrences at the dome, "
+        "which were fulgurated with the Bugbee electrode."
+    ),
+    "turbt_small": (
+        "PROCEDURE: TURBT, small bladder tumor.\n"
+        "DIAGNOSIS: Bladder cancer.\n"
+        "DESCRIPTION: A 1.5 cm papillary tumor at the trigone was resected with the loop. "
+        "Hemostasis with the rollerball."
+    ),
+    "turbt_large": (
+        "PROCEDURE: TURBT of a large bladder tumor.\n"
+        "DIAGNOSIS: Bladder cancer.\n"
+        "DESCRIPTION: A 6 cm sessile tumor of the posterior wall was resected in pieces with the "
+        "bipolar loop. Hemostasis with the rollerball."
+    ),
+    "turbt_size_in_cm_only": (
+        "PROCEDURE: Transurethral resection of bladder tumor.\n"
+        "DIAGNOSIS: Bladder cancer.\n"
+        "DESCRIPTION: A 1.5 cm papillary tumor at the trigone was resected with the loop."
     ),
     "fibroadenoma_cryo_declined_lumpectomy": (
         "PROCEDURE: Ultrasound-guided cryoablation of a left breast fibroadenoma.\n"
@@ -250,3 +283,29 @@ def test_enucleation_or_turp_is_no_vaporization_and_goes_to_a_coder(coder, name)
     assert lines(r) == []
     assert "route.uncovered_procedure" in reasons(r)
     assert [d.code for d in r.icd10] == ["N40.1"]
+
+
+TUMOR_ABLATION = {"20982", "47382", "50592", "32998", "55873", "52648"}
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("fulguration_minor", "52224"),
+        ("turbt_small", "52234"),
+        ("turbt_medium", "52235"),
+        ("turbt_large", "52240"),
+    ],
+)
+def test_a_bladder_tumor_is_coded_by_its_size_word_and_sent_to_a_coder(coder, name, code):
+    r = _code(coder, name)
+    assert lines(r) == [(code, 1, [])]
+    assert not _codes(r) & TUMOR_ABLATION
+    assert [d.code for d in r.icd10] == ["C67.9"]
+    assert "route.contested_rule" in reasons(r)
+
+
+def test_a_turbt_sized_only_in_centimeters_is_uncovered_for_a_coder(coder):
+    r = _code(coder, "turbt_size_in_cm_only")
+    assert lines(r) == []
+    assert "route.uncovered_procedure" in reasons(r)
