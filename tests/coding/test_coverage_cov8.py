@@ -7,9 +7,11 @@ before the operation (19125, +19126 each further marked lesion) and the partial 
 Transurethral laser vaporization of the prostate (52648), not its cryoablation (55873) or HIFU
 (55880); enucleation (HoLEP) and TURP stay uncovered for a coder. Bladder tumors fulgurated or
 resected through a cystoscope by their size word (52224, 52234, 52235, 52240), each sent to a
-coder to check the measured size; a size in centimeters alone leaves the TURBT uncovered. Each
-note is written for this file in clinical style; the codes are asserted with their units and
-modifiers, and the look- alike is asserted absent."""
+coder to check the measured size; a size in centimeters alone leaves the TURBT uncovered. Needle
+sclerotherapy of one leg vein (36470) or several veins of one leg (36471), never an endovenous
+closure code; spider veins and Varithena microfoam stay uncovered. Each note is written for this
+file in clinical style; the codes are asserted with their units and modifiers, and the look-
+alike is asserted absent."""
 
 from __future__ import annotations
 
@@ -160,6 +162,32 @@ NOTES = {
         "DIAGNOSIS: Bladder cancer.\n"
         "DESCRIPTION: A 1.5 cm papillary tumor at the trigone was resected with the loop."
     ),
+    "sclero_multiple": (
+        "PROCEDURE: Sclerotherapy of multiple varicose veins, left leg.\n"
+        "DIAGNOSIS: Symptomatic varicose veins of the left leg with pain.\n"
+        "DESCRIPTION: With the patient supine, 1% polidocanol foam was injected through a 27 gauge "
+        "needle into multiple varicosities of the left medial thigh and calf. Compression applied."
+    ),
+    "sclero_single": (
+        "PROCEDURE: Foam sclerotherapy of a residual varicose vein, right calf.\n"
+        "DIAGNOSIS: Varicose veins of the right leg with pain, after right GSV ablation.\n"
+        "DESCRIPTION: A single residual varicose vein of the right medial calf was injected with "
+        "1% sodium tetradecyl sulfate foam through a 25 gauge needle. Compression stocking "
+        "applied."
+    ),
+    "sclero_spider": (
+        "PROCEDURE: Sclerotherapy of spider veins, left leg.\n"
+        "DIAGNOSIS: Telangiectasias of the left leg.\n"
+        "DESCRIPTION: Polidocanol 0.5% was injected into multiple telangiectasias of the left "
+        "thigh and calf with a 30 gauge needle. Compression stockings applied."
+    ),
+    "varithena": (
+        "PROCEDURE: Varithena ablation of the right great saphenous vein.\n"
+        "DIAGNOSIS: Right GSV reflux with symptomatic varicose veins.\n"
+        "DESCRIPTION: Under ultrasound guidance the right GSV was cannulated at the knee and "
+        "Varithena polidocanol microfoam was injected until the vein was filled to the "
+        "saphenofemoral junction."
+    ),
     "fibroadenoma_cryo_declined_lumpectomy": (
         "PROCEDURE: Ultrasound-guided cryoablation of a left breast fibroadenoma.\n"
         "INDICATION: 29-year-old woman with a 2.1 cm biopsy-proven fibroadenoma of the left "
@@ -307,5 +335,28 @@ def test_a_bladder_tumor_is_coded_by_its_size_word_and_sent_to_a_coder(coder, na
 
 def test_a_turbt_sized_only_in_centimeters_is_uncovered_for_a_coder(coder):
     r = _code(coder, "turbt_size_in_cm_only")
+    assert lines(r) == []
+    assert "route.uncovered_procedure" in reasons(r)
+
+
+ENDOVENOUS = {"36475", "36476", "36478", "36479", "36482", "36483", "76942"}
+
+
+def test_sclerotherapy_of_several_veins_of_one_leg_is_one_unit_of_36471(coder):
+    r = _code(coder, "sclero_multiple")
+    assert lines(r) == [("36471", 1, ["LT"])]
+    assert not _codes(r) & (ENDOVENOUS | {"36470"})
+    assert [d.code for d in r.icd10] == ["I83.812"]
+
+
+def test_sclerotherapy_of_one_vein_is_36470_with_its_side(coder):
+    r = _code(coder, "sclero_single")
+    assert lines(r) == [("36470", 1, ["RT"])]
+    assert not _codes(r) & (ENDOVENOUS | {"36471"})
+
+
+@pytest.mark.parametrize("name", ["sclero_spider", "varithena"])
+def test_spider_veins_and_varithena_take_no_needle_sclerotherapy_code(coder, name):
+    r = _code(coder, name)
     assert lines(r) == []
     assert "route.uncovered_procedure" in reasons(r)
