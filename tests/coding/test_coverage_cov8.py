@@ -9,9 +9,11 @@ Transurethral laser vaporization of the prostate (52648), not its cryoablation (
 resected through a cystoscope by their size word (52224, 52234, 52235, 52240), each sent to a
 coder to check the measured size; a size in centimeters alone leaves the TURBT uncovered. Needle
 sclerotherapy of one leg vein (36470) or several veins of one leg (36471), never an endovenous
-closure code; spider veins and Varithena microfoam stay uncovered. Each note is written for this
-file in clinical style; the codes are asserted with their units and modifiers, and the look-
-alike is asserted absent."""
+closure code; spider veins and Varithena microfoam stay uncovered. An external cardioversion
+(92960) and a comprehensive EP study with no ablation (93620), never a catheter ablation code;
+in an ablation session both are part of the ablation. Each note is written for this file in
+clinical style; the codes are asserted with their units and modifiers, and the look- alike is
+asserted absent."""
 
 from __future__ import annotations
 
@@ -188,6 +190,34 @@ NOTES = {
         "Varithena polidocanol microfoam was injected until the vein was filled to the "
         "saphenofemoral junction."
     ),
+    "cardioversion": (
+        "PROCEDURE: Synchronized external electrical cardioversion.\n"
+        "DIAGNOSIS: Persistent atrial fibrillation.\n"
+        "DESCRIPTION: Under propofol sedation by anesthesia, a synchronized biphasic shock of 200 J"
+        " was delivered through anterior-posterior pads with conversion to sinus rhythm."
+    ),
+    "ep_study_alone": (
+        "PROCEDURE: Comprehensive electrophysiology study.\n"
+        "INDICATION: Palpitations with presyncope.\n"
+        "DESCRIPTION: Catheters were placed in the high right atrium, His bundle position and "
+        "right ventricular apex with recording and programmed stimulation. No inducible "
+        "arrhythmia. No ablation was performed."
+    ),
+    "pvi_then_cardioversion": (
+        "PROCEDURE: Pulmonary vein isolation by radiofrequency catheter ablation.\n"
+        "DIAGNOSIS: Paroxysmal atrial fibrillation.\n"
+        "DESCRIPTION: After transseptal puncture, wide antral circumferential ablation of all four "
+        "pulmonary veins was performed with radiofrequency. Entrance and exit block were confirmed."
+        " At the end the patient was in atrial fibrillation and was cardioverted with a single "
+        "200 J synchronized external shock to sinus rhythm."
+    ),
+    "ep_study_with_cti": (
+        "PROCEDURE: EP study and ablation of the cavotricuspid isthmus.\n"
+        "DIAGNOSIS: Typical atrial flutter.\n"
+        "DESCRIPTION: A comprehensive electrophysiology study was performed with induction of "
+        "typical flutter. Radiofrequency ablation of the cavotricuspid isthmus was performed with "
+        "bidirectional block."
+    ),
     "fibroadenoma_cryo_declined_lumpectomy": (
         "PROCEDURE: Ultrasound-guided cryoablation of a left breast fibroadenoma.\n"
         "INDICATION: 29-year-old woman with a 2.1 cm biopsy-proven fibroadenoma of the left "
@@ -360,3 +390,31 @@ def test_spider_veins_and_varithena_take_no_needle_sclerotherapy_code(coder, nam
     r = _code(coder, name)
     assert lines(r) == []
     assert "route.uncovered_procedure" in reasons(r)
+
+
+CATHETER_ABLATION = {"93650", "93653", "93654", "93655", "93656", "93657"}
+
+
+def test_an_external_cardioversion_is_92960_not_an_ablation(coder):
+    r = _code(coder, "cardioversion")
+    assert lines(r) == [("92960", 1, [])]
+    assert not _codes(r) & CATHETER_ABLATION
+    assert [d.code for d in r.icd10] == ["I48.19"]
+
+
+def test_a_comprehensive_ep_study_with_no_ablation_is_93620_alone(coder):
+    r = _code(coder, "ep_study_alone")
+    assert lines(r) == [("93620", 1, [])]
+    assert not _codes(r) & CATHETER_ABLATION
+
+
+def test_a_cardioversion_that_ends_an_ablation_is_part_of_it(coder):
+    r = _code(coder, "pvi_then_cardioversion")
+    assert lines(r) == [("93656", 1, [])]
+    assert ("92960", "cardiac.cardioversion_in_ablation") in not_reported(r)
+
+
+def test_the_ep_study_of_an_ablation_session_is_not_a_line_of_its_own(coder):
+    r = _code(coder, "ep_study_with_cti")
+    assert lines(r) == [("93653", 1, [])]
+    assert ("93620", "bundle.component.93653") in not_reported(r)
