@@ -11,9 +11,12 @@ coder to check the measured size; a size in centimeters alone leaves the TURBT u
 sclerotherapy of one leg vein (36470) or several veins of one leg (36471), never an endovenous
 closure code; spider veins and Varithena microfoam stay uncovered. An external cardioversion
 (92960) and a comprehensive EP study with no ablation (93620), never a catheter ablation code;
-in an ablation session both are part of the ablation. Each note is written for this file in
-clinical style; the codes are asserted with their units and modifiers, and the look- alike is
-asserted absent."""
+in an ablation session both are part of the ablation. Destruction of vulvar lesions (56501
+simple, 56515 when the note says extensive), never a tumor ablation code. Open thyroid surgery
+(60220 lobectomy, 60240 total thyroidectomy), never the nodule's RFA (60660); a bare
+thyroidectomy stays uncovered, and one named beside an ablation or in a consultation is not
+billed. Each note is written for this file in clinical style; the codes are asserted with their
+units and modifiers, and the look- alike is asserted absent."""
 
 from __future__ import annotations
 
@@ -218,6 +221,53 @@ NOTES = {
         "typical flutter. Radiofrequency ablation of the cavotricuspid isthmus was performed with "
         "bidirectional block."
     ),
+    "vulva_simple": (
+        "PROCEDURE: CO2 laser vaporization of vulvar condylomata.\n"
+        "DIAGNOSIS: Condylomata acuminata of the vulva.\n"
+        "DESCRIPTION: Under local anesthesia five small condylomata of the left labium majus were "
+        "vaporized with the CO2 laser."
+    ),
+    "vulva_extensive": (
+        "PROCEDURE: Laser vaporization of extensive vulvar condylomata.\n"
+        "DIAGNOSIS: Extensive condylomata acuminata of the vulva and perineum.\n"
+        "DESCRIPTION: Under general anesthesia the condylomata covering both labia majora and the "
+        "perineum were vaporized with the CO2 laser."
+    ),
+    "thyroid_lobectomy": (
+        "PROCEDURE: Left thyroid lobectomy and isthmusectomy.\n"
+        "DIAGNOSIS: Follicular neoplasm of the left thyroid lobe (Bethesda IV).\n"
+        "DESCRIPTION: Through a low collar incision the strap muscles were separated. The left "
+        "recurrent laryngeal nerve was identified and preserved, as were both left parathyroid "
+        "glands. The left lobe and isthmus were removed. Closed in layers."
+    ),
+    "total_thyroidectomy": (
+        "PROCEDURE: Total thyroidectomy.\n"
+        "DIAGNOSIS: Papillary thyroid carcinoma of the right lobe.\n"
+        "DESCRIPTION: Through a collar incision both recurrent laryngeal nerves were identified "
+        "and preserved. Both lobes and the isthmus were removed. Parathyroid glands preserved. "
+        "Closed in layers."
+    ),
+    "rfa_declined_hemithyroidectomy": (
+        "PROCEDURE: Radiofrequency ablation of a benign right thyroid nodule.\n"
+        "INDICATION: 3.2 cm benign right thyroid nodule with compressive symptoms; she declined "
+        "hemithyroidectomy.\n"
+        "DESCRIPTION: Under ultrasound guidance an 18 gauge RF electrode was placed in the nodule "
+        "by the transisthmic approach and the moving shot technique was used until the nodule was "
+        "hyperechoic."
+    ),
+    "thyroidectomy_unqualified": (
+        "PROCEDURE: Thyroidectomy.\n"
+        "DIAGNOSIS: Multinodular goiter.\n"
+        "DESCRIPTION: Through a collar incision the thyroid was removed."
+    ),
+    "thyroid_consult": (
+        "INITIAL CONSULTATION\n"
+        "Reason for visit: papillary thyroid carcinoma of the left lobe on fine needle "
+        "aspiration.\n"
+        "We talked about performing a total thyroidectomy and its risks to the recurrent laryngeal "
+        "nerves. She wishes to proceed and we are planning on proceeding next week with total "
+        "thyroidectomy."
+    ),
     "fibroadenoma_cryo_declined_lumpectomy": (
         "PROCEDURE: Ultrasound-guided cryoablation of a left breast fibroadenoma.\n"
         "INDICATION: 29-year-old woman with a 2.1 cm biopsy-proven fibroadenoma of the left "
@@ -418,3 +468,52 @@ def test_the_ep_study_of_an_ablation_session_is_not_a_line_of_its_own(coder):
     r = _code(coder, "ep_study_with_cti")
     assert lines(r) == [("93653", 1, [])]
     assert ("93620", "bundle.component.93653") in not_reported(r)
+
+
+THYROID_ABLATION = {"60660", "60661", "60699", "0673T"}
+
+
+def test_simple_destruction_of_vulvar_condylomata_is_56501_not_a_tumor_ablation(coder):
+    r = _code(coder, "vulva_simple")
+    assert lines(r) == [("56501", 1, [])]
+    assert not _codes(r) & (TUMOR_ABLATION | {"56515"})
+    assert [d.code for d in r.icd10] == ["A63.0"]
+
+
+def test_extensive_vulvar_condylomata_are_56515(coder):
+    r = _code(coder, "vulva_extensive")
+    assert lines(r) == [("56515", 1, [])]
+    assert "56501" not in _codes(r)
+    assert [d.code for d in r.icd10] == ["A63.0"]
+
+
+def test_a_thyroid_lobectomy_is_60220_never_a_lung_lobectomy_or_the_nodule_rfa(coder):
+    r = _code(coder, "thyroid_lobectomy")
+    assert lines(r) == [("60220", 1, [])]
+    assert not _codes(r) & (THYROID_ABLATION | {"60240"})
+    assert all(p.organ == "thyroid" for p in r.facts.procedures)
+
+
+def test_a_total_thyroidectomy_is_60240(coder):
+    r = _code(coder, "total_thyroidectomy")
+    assert lines(r) == [("60240", 1, [])]
+    assert not _codes(r) & (THYROID_ABLATION | {"60220"})
+    assert [d.code for d in r.icd10] == ["C73"]
+    assert r.review.route == "auto"
+
+
+def test_a_declined_hemithyroidectomy_beside_a_nodule_rfa_is_not_billed(coder):
+    r = _code(coder, "rfa_declined_hemithyroidectomy")
+    assert lines(r) == [("60660", 1, [])]
+    assert ("60220", "assertion.negated") in not_reported(r)
+
+
+def test_a_bare_thyroidectomy_is_uncovered_for_a_coder(coder):
+    r = _code(coder, "thyroidectomy_unqualified")
+    assert lines(r) == []
+    assert "route.uncovered_procedure" in reasons(r)
+
+
+def test_a_thyroidectomy_planned_in_a_consultation_is_not_billed(coder):
+    r = _code(coder, "thyroid_consult")
+    assert not _codes(r) & {"60240", "60220"}
