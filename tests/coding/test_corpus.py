@@ -26,7 +26,7 @@ FLOORS = {
 COV8 = {"19120", "19125", "19126", "19301"}
 COV8 |= {"19281", "19282", "19283", "19284", "19285", "19286", "19287", "19288"}
 COV8 |= {"52648", "52224", "52234", "52235", "52240", "36470", "36471", "92960"}
-COV8 |= {"56501", "56515", "60220", "60240", "60252"}
+COV8 |= {"56501", "56515", "60220", "60240", "60252", "37722"}
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,8 @@ def test_corpus_is_large_and_covers_every_procedure_code(report):
     # Nor for the open breast operations (breast.yaml 19120, 19125/19126, 19301; realtext/rtt holds
     # marked excisions), the breast localization devices (19281-19288), laser vaporization of the
     # prostate (prostate.yaml 52648), bladder tumors by size (bladder.yaml 52224-52240), needle
-    # sclerotherapy of leg veins (vein.yaml 36470/36471), external cardioversion (cardiac.yaml
+    # sclerotherapy and open stripping of leg veins (vein.yaml 36470/36471, 37722), external
+    # cardioversion (cardiac.yaml
     # 92960), destruction of vulvar lesions (vulva.yaml 56501/56515) and open thyroid surgery
     # (thyroid.yaml 60220/60240, 60252 only named for a coder): scenario notes in
     # test_coverage_cov8.py.

@@ -268,6 +268,49 @@ NOTES = {
         "nerves. She wishes to proceed and we are planning on proceeding next week with total "
         "thyroidectomy."
     ),
+    "gsv_stripping": (
+        "PROCEDURE: Right great saphenous vein high ligation and stripping.\n"
+        "DIAGNOSIS: Varicose veins of the right leg with pain; great saphenous reflux.\n"
+        "DESCRIPTION: Through a right groin incision the saphenofemoral junction was exposed, the "
+        "tributaries ligated and the great saphenous vein divided flush with the femoral vein. A "
+        "stripper was passed to below the knee and the vein was removed. Closed in layers."
+    ),
+    "stripping_and_phlebectomy": (
+        "PROCEDURE: Ligation and stripping of the great saphenous vein, left leg, and stab "
+        "phlebectomy.\n"
+        "DIAGNOSIS: Symptomatic varicose veins of the left leg with pain.\n"
+        "DESCRIPTION: The left great saphenous vein was ligated at the saphenofemoral junction and "
+        "stripped to the knee. Through 18 stab incisions the calf varicosities were removed with a "
+        "hook."
+    ),
+    "phlebectomy_alone": (
+        "PROCEDURE: Stab phlebectomy of right leg varicose veins.\n"
+        "DIAGNOSIS: Symptomatic varicose veins of the right leg.\n"
+        "DESCRIPTION: Through 15 stab incisions the varicose tributaries of the right calf were "
+        "removed with a phlebectomy hook. Steri-strips and compression applied."
+    ),
+    "rfa_with_phlebectomy": (
+        "PROCEDURE: Radiofrequency ablation of the right great saphenous vein with stab "
+        "phlebectomy.\n"
+        "DIAGNOSIS: Right great saphenous vein reflux with symptomatic varicose veins.\n"
+        "DESCRIPTION: Under ultrasound guidance the right GSV was accessed at the knee and closed "
+        "with ClosureFast. Stab phlebectomy of 12 calf tributaries was then performed."
+    ),
+    "rfa_multiple_varicosities": (
+        "PROCEDURE: Radiofrequency ablation of the right great saphenous vein.\n"
+        "DIAGNOSIS: Right great saphenous vein reflux with multiple varicosities of the right "
+        "calf.\n"
+        "DESCRIPTION: Under ultrasound guidance the right GSV was accessed at the knee and closed "
+        "with ClosureFast in 7 cm segments. Compression applied."
+    ),
+    "rfa_with_sclerotherapy": (
+        "PROCEDURE: Radiofrequency ablation of the left great saphenous vein and foam "
+        "sclerotherapy of varicose tributaries.\n"
+        "DIAGNOSIS: Left great saphenous vein reflux with symptomatic varicose veins.\n"
+        "DESCRIPTION: Under ultrasound guidance the left GSV was accessed below the knee and closed"
+        " with ClosureFast. Then 1% polidocanol foam was injected into multiple varicosities of "
+        "the left calf."
+    ),
     "fibroadenoma_cryo_declined_lumpectomy": (
         "PROCEDURE: Ultrasound-guided cryoablation of a left breast fibroadenoma.\n"
         "INDICATION: 29-year-old woman with a 2.1 cm biopsy-proven fibroadenoma of the left "
@@ -517,3 +560,40 @@ def test_a_bare_thyroidectomy_is_uncovered_for_a_coder(coder):
 def test_a_thyroidectomy_planned_in_a_consultation_is_not_billed(coder):
     r = _code(coder, "thyroid_consult")
     assert not _codes(r) & {"60240", "60220"}
+
+
+def test_high_ligation_and_stripping_of_the_gsv_is_37722_with_its_side(coder):
+    r = _code(coder, "gsv_stripping")
+    assert lines(r) == [("37722", 1, ["RT"])]
+    assert not _codes(r) & ENDOVENOUS
+
+
+def test_stripping_with_phlebectomy_is_37722_and_the_phlebectomy_goes_to_a_coder(coder):
+    r = _code(coder, "stripping_and_phlebectomy")
+    assert lines(r) == [("37722", 1, ["LT"])]
+    assert "route.uncovered_procedure" in reasons(r)
+
+
+def test_a_phlebectomy_alone_is_uncovered_for_a_coder(coder):
+    r = _code(coder, "phlebectomy_alone")
+    assert lines(r) == []
+    assert "route.uncovered_procedure" in reasons(r)
+
+
+def test_a_phlebectomy_beside_an_rfa_is_no_stripping_and_no_second_vein(coder):
+    r = _code(coder, "rfa_with_phlebectomy")
+    assert lines(r) == [("36475", 1, ["RT"])]
+    assert "route.uncovered_procedure" in reasons(r)
+
+
+def test_varicosities_named_in_an_rfa_note_are_no_second_vein(coder):
+    r = _code(coder, "rfa_multiple_varicosities")
+    assert lines(r) == [("36475", 1, ["RT"])]
+    assert r.review.route == "auto"
+
+
+def test_sclerotherapy_beside_an_rfa_goes_to_a_coder(coder):
+    r = _code(coder, "rfa_with_sclerotherapy")
+    assert lines(r)[0] == ("36475", 1, ["LT"])
+    assert {c.code for c in r.cpt} & {"36470", "36471"}
+    assert "route.contested_rule" in reasons(r)
