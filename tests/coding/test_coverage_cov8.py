@@ -311,6 +311,13 @@ NOTES = {
         " with ClosureFast. Then 1% polidocanol foam was injected into multiple varicosities of "
         "the left calf."
     ),
+    "rfa_after_lobectomy": (
+        "PROCEDURE: Ultrasound-guided radiofrequency ablation of a thyroid nodule.\n"
+        "HISTORY: 58-year-old woman who had a right thyroid lobectomy in 2015 for a benign nodule, "
+        "now with an enlarging benign nodule of the remaining lobe causing dysphagia.\n"
+        "DESCRIPTION: Under ultrasound guidance an RF electrode was placed in the nodule and the "
+        "moving shot technique was used. No complications."
+    ),
     "fibroadenoma_cryo_declined_lumpectomy": (
         "PROCEDURE: Ultrasound-guided cryoablation of a left breast fibroadenoma.\n"
         "INDICATION: 29-year-old woman with a 2.1 cm biopsy-proven fibroadenoma of the left "
@@ -597,3 +604,11 @@ def test_sclerotherapy_beside_an_rfa_goes_to_a_coder(coder):
     assert lines(r)[0] == ("36475", 1, ["LT"])
     assert {c.code for c in r.cpt} & {"36470", "36471"}
     assert "route.contested_rule" in reasons(r)
+
+
+def test_an_old_lobectomy_lends_no_site_or_side_to_the_nodule_ablated_today(coder):
+    r = _code(coder, "rfa_after_lobectomy")
+    assert lines(r) == [("60660", 1, [])]
+    assert ("60220", "assertion.historical") in not_reported(r)
+    ablation = next(p for p in r.facts.procedures if p.action == "ablation")
+    assert (ablation.site, ablation.laterality) == (None, None)
