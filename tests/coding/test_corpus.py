@@ -22,6 +22,12 @@ FLOORS = {
     "not_reported_ok": 0.92,
 }
 
+# codes whose scenario notes are in test_coverage_cov8.py (no gold note yet)
+COV8 = {"19120", "19125", "19126", "19301"}
+COV8 |= {"19281", "19282", "19283", "19284", "19285", "19286", "19287", "19288"}
+COV8 |= {"52648", "52224", "52234", "52235", "52240", "36470", "36471", "92960"}
+COV8 |= {"56501", "56515", "60220", "60240", "60252", "37722"}
+
 
 @pytest.fixture(scope="module")
 def report():
@@ -81,6 +87,15 @@ def test_corpus_is_large_and_covers_every_procedure_code(report):
     known |= {"0200T", "0201T", "55880", "58580", "36482", "36483", "49180", "19100"}
     known |= {"38505", "38500", "38510", "38525", "60300"}
     known |= {"19081", "19082", "19083", "19084", "19085", "19086"}
+    # Nor for the open breast operations (breast.yaml 19120, 19125/19126, 19301; realtext/rtt holds
+    # marked excisions), the breast localization devices (19281-19288), laser vaporization of the
+    # prostate (prostate.yaml 52648), bladder tumors by size (bladder.yaml 52224-52240), needle
+    # sclerotherapy and open stripping of leg veins (vein.yaml 36470/36471, 37722), external
+    # cardioversion (cardiac.yaml
+    # 92960), destruction of vulvar lesions (vulva.yaml 56501/56515) and open thyroid surgery
+    # (thyroid.yaml 60220/60240, 60252 only named for a coder): scenario notes in
+    # test_coverage_cov8.py.
+    known |= COV8
     assert procedures - wanted <= known
 
 

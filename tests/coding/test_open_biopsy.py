@@ -38,8 +38,9 @@ def test_an_open_lung_biopsy_is_not_the_percutaneous_needle_code():
 
 def test_an_excisional_breast_biopsy_is_not_the_needle_core_code_without_imaging():
     """19100 is a percutaneous needle core biopsy (breast.yaml select approach): a
-    needle-localized excisional biopsy is open surgery the KB does not code, so it is a finding
-    for a coder, never 19100."""
+    needle-localized excisional biopsy is open surgery, the excision of a lesion found by a marker
+    placed before the operation (19125 since cov8), never 19100; the 'excised' words of its body,
+    with no code of their own, still send the note to a coder."""
     text = (
         "PROCEDURE:  Left breast needle-localized excisional biopsy.\n"
         "A 48-year-old woman with a nonpalpable left breast density. After wire localization in "
@@ -48,8 +49,8 @@ def test_an_excisional_breast_biopsy_is_not_the_needle_core_code_without_imaging
     )
     r = Coder().code(Note(text, "breast-exc", date(2025, 6, 2)))
     assert "19100" not in {c.code for c in r.cpt}
-    assert r.cpt == []
-    assert any(x.rule == "route.uncovered_procedure" for x in r.review.reasons)
+    assert [(c.code, c.units, c.modifiers) for c in r.cpt] == [("19125", 1, ["LT"])]
+    assert r.review.route == "review"
 
 
 def test_a_specimen_removed_from_breast_names_no_breast_primary():

@@ -96,21 +96,17 @@ def test_microwave_ablation_of_a_benign_thyroid_nodule_stays_60699(coder):
     assert reasons(r) == ["route.unlisted_code"]
 
 
-def test_total_thyroidectomy_is_an_uncovered_procedure_routed_to_a_coder(coder):
-    """An open thyroid surgery with no ablation coded: no line (never 60699), an out-of-scope
-    finding quoting the surgery, and the uncovered-procedure route."""
+def test_total_thyroidectomy_with_a_neck_dissection_goes_to_a_coder(coder):
+    """An open thyroid surgery with no ablation coded is never 60699 or 60660. Since cov8 a total
+    thyroidectomy is 60240 (thyroid.yaml); the central neck dissection named beside it makes it
+    60252 for a coder (the component's not-reported line and review finding), and the title's
+    'total thyroidectomy with central compartment lymph node dissection' has no code of its own
+    (uncovered), so the note goes to a coder."""
     r = code_named(coder, NOTES, "thyroidectomy")
-    assert lines(r) == []
-    assert r.not_reported == []
-    found = next(f for f in r.findings if f.rule == "scope.resection")
-    assert found.kind == "out_of_scope"
-    assert [e.text for e in found.evidence] == [
-        "Total thyroidectomy",
-        "total thyroidectomy",
-        "Total thyroidectomy",
-    ]
-    assert "code it manually" in found.message
-    assert reasons(r) == ["route.uncovered_procedure", "route.no_procedure"]
+    assert lines(r) == [("60240", 1, [])]
+    assert ("60252", "bundle.component.60240") in not_reported(r)
+    assert not {c.code for c in r.cpt} & {"60699", "60660", "60661"}
+    assert reasons(r) == ["route.contested_rule", "route.uncovered_procedure"]
 
 
 def test_lobectomy_offered_beside_a_thyroid_rfa_stays_quiet(coder):
